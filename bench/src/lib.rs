@@ -1,0 +1,1 @@
+//! Benchmarks of infconv: see `benches/`.

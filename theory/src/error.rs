@@ -1,0 +1,56 @@
+//! Typed errors: every failure of the theory crate is one of these, never a NaN and never a panic.
+
+use std::fmt;
+
+/// Why a computation of the theory crate could not return a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TheoryError {
+    /// A point lies outside the (open) domain where the quantity is defined.
+    OutsideDomain { what: &'static str, point_norm: f64 },
+    /// Two sizes that must agree do not.
+    DimensionMismatch { what: &'static str, expected: usize, got: usize },
+    /// A parameter is outside its admissible range (λ ≤ 0, η ≤ 0, a Q that is not SPD, …).
+    InvalidParameter { name: &'static str, value: String, expected: &'static str },
+    /// A point has a NaN or infinite coordinate.
+    NonFinite { what: &'static str },
+    /// ∇φ*(y) does not exist: y is not in the range of ∇φ (the potential is not Legendre there).
+    NoPreimage { norm_y: f64, reason: &'static str },
+    /// An iterative solver stopped before reaching its tolerance.
+    NotConverged { solver: &'static str, iterations: usize, residual: f64 },
+}
+
+impl fmt::Display for TheoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TheoryError::OutsideDomain { what, point_norm } => {
+                write!(f, "{what}: point (norm {point_norm:e}) is outside the open domain")
+            }
+            TheoryError::DimensionMismatch { what, expected, got } => {
+                write!(f, "{what}: expected dimension {expected}, got {got}")
+            }
+            TheoryError::InvalidParameter { name, value, expected } => {
+                write!(f, "invalid parameter {name} = {value}: expected {expected}")
+            }
+            TheoryError::NonFinite { what } => write!(f, "{what}: non-finite coordinate (NaN or ±∞)"),
+            TheoryError::NoPreimage { norm_y, reason } => {
+                write!(f, "∇φ*(y) does not exist for ‖y‖ = {norm_y:e}: {reason}")
+            }
+            TheoryError::NotConverged { solver, iterations, residual } => write!(
+                f,
+                "{solver} did not converge in {iterations} iterations (residual {residual:e})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TheoryError {}
+
+/// Fails with [`TheoryError::NonFinite`] if any coordinate is NaN or infinite.
+pub fn ensure_finite(what: &'static str, x: &[f64]) -> Result<(), TheoryError> {
+    if x.iter().all(|v| v.is_finite()) { Ok(()) } else { Err(TheoryError::NonFinite { what }) }
+}
+
+/// Fails with [`TheoryError::DimensionMismatch`] unless `got == expected`.
+pub fn ensure_dim(what: &'static str, expected: usize, got: usize) -> Result<(), TheoryError> {
+    if expected == got { Ok(()) } else { Err(TheoryError::DimensionMismatch { what, expected, got }) }
+}

@@ -1,0 +1,26 @@
+//! # infconv-theory
+//!
+//! The mathematical objects of Laude, Wu, Cremers, *Optimization of Inf-Convolution Regularized
+//! Nonconvex Composite Problems* (AISTATS 2019), in f64:
+//!
+//! - [`potential`]: Legendre potentials φ (Definition 3.1, assumptions (A1)–(A5)) with value,
+//!   gradient, Hessian, ∇φ* and their domain, the paper's Table 2, η-scaling and layerwise sums as
+//!   in (18), and the extension path through dual numbers ([`potential::dual`]).
+//!
+//! Every function that takes user input returns a [`TheoryError`] rather than panicking, and no NaN
+//! leaves the API: outside its domain a potential's value is `+∞`.
+
+pub mod error;
+pub mod linalg;
+pub mod potential;
+pub mod roots;
+
+pub use error::TheoryError;
+pub use potential::{
+    ConjugateGradient, Domain, Gradient, Hessian, Legendre, Value, registry::PotentialInfo,
+};
+
+/// The vector type of the theory crate (dynamic dimension, f64).
+pub type Vector = nalgebra::DVector<f64>;
+/// The matrix type of the theory crate.
+pub type Matrix = nalgebra::DMatrix<f64>;

@@ -1,0 +1,47 @@
+//! Small linear-algebra helpers shared by the theory and the checks.
+
+use crate::{Matrix, Vector};
+
+/// Smallest and largest eigenvalue of a symmetric matrix (the symmetric part is used).
+pub fn symmetric_eigen_range(h: &Matrix) -> (f64, f64) {
+    let sym = (h + h.transpose()) * 0.5;
+    let eig = nalgebra::SymmetricEigen::new(sym);
+    let min = eig.eigenvalues.iter().cloned().fold(f64::INFINITY, f64::min);
+    let max = eig.eigenvalues.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    (min, max)
+}
+
+/// Relative distance ‖a − b‖ / ‖b‖, and the absolute ‖a‖ when b = 0.
+pub fn rel_dist(a: &Vector, b: &Vector) -> f64 {
+    let nb = b.norm();
+    let d = (a - b).norm();
+    if nb > 0.0 { d / nb } else { d }
+}
+
+/// Relative distance of two matrices in the Frobenius norm, absolute when b = 0.
+pub fn rel_dist_mat(a: &Matrix, b: &Matrix) -> f64 {
+    let nb = b.norm();
+    let d = (a - b).norm();
+    if nb > 0.0 { d / nb } else { d }
+}
+
+/// Solves `h p = rhs` for a symmetric `h` that should be positive definite: Cholesky first, then a
+/// Levenberg shift `h + μ I` growing from `1e-12‖h‖`; `None` when even that fails or `h` is zero.
+pub fn solve_spd_shifted(h: &Matrix, rhs: &Vector) -> Option<Vector> {
+    if let Some(ch) = h.clone().cholesky() {
+        return Some(ch.solve(rhs));
+    }
+    let scale = h.norm();
+    if !(scale > 0.0) || !scale.is_finite() {
+        return None;
+    }
+    let mut mu = 1e-12 * scale;
+    for _ in 0..40 {
+        let shifted = h + Matrix::identity(h.nrows(), h.ncols()) * mu;
+        if let Some(ch) = shifted.cholesky() {
+            return Some(ch.solve(rhs));
+        }
+        mu *= 10.0;
+    }
+    None
+}

@@ -1,0 +1,25 @@
+//! `cosh`: φ(w) = Σᵢ (cosh wᵢ − 1) on ℝᵐ, written only through the extension path
+//! ([`DualPotential`]): its gradient, Hessian, ∇φ* and domain geometry all come from
+//! [`FromDual`]. (A1)–(A5) hold: ψ″ = cosh ≥ 1, ψ(0) = ψ′(0) = 0, exponential growth.
+
+use super::dual::{DualPotential, FromDual};
+use num_dual::DualNum;
+
+/// The value and domain of Σᵢ (cosh wᵢ − 1): nothing else is written for it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CoshValue;
+
+impl DualPotential for CoshValue {
+    fn name(&self) -> String {
+        "cosh".into()
+    }
+    fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+        w.iter().map(|t| t.cosh() - 1.0).sum()
+    }
+    fn contains(&self, w: &[f64]) -> bool {
+        w.iter().all(|t| t.is_finite())
+    }
+}
+
+/// cosh = Σᵢ (cosh wᵢ − 1), a [`FromDual`] potential.
+pub type Cosh = FromDual<CoshValue>;

@@ -1,0 +1,171 @@
+//! The extension path: a potential written once as a value generic over
+//! `num_dual::DualNum<Primitive = f64>`, plus a domain test, becomes a full [`Legendre`]
+//! potential with no further code: gradient and Hessian from num-dual, ∇φ* from the safeguarded
+//! Newton of [`conjugate`](super::conjugate), and the domain geometry from bisection on the
+//! domain test. The conformance suite then applies to it unchanged.
+//!
+//! ```
+//! use infconv_theory::potential::dual::{DualPotential, FromDual};
+//! use infconv_theory::{Vector, Gradient, ConjugateGradient};
+//! use num_dual::DualNum;
+//!
+//! /// φ(w) = Σᵢ wᵢ⁴/4 + wᵢ²/2 on ℝᵐ.
+//! #[derive(Debug, Clone)]
+//! struct Quartic;
+//!
+//! impl DualPotential for Quartic {
+//!     fn name(&self) -> String { "quartic".into() }
+//!     fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+//!         w.iter().map(|t| t.powi(4) * 0.25 + t.powi(2) * 0.5).sum()
+//!     }
+//!     fn contains(&self, w: &[f64]) -> bool { w.iter().all(|t| t.is_finite()) }
+//! }
+//!
+//! let phi = FromDual(Quartic);
+//! let w = Vector::from_vec(vec![0.5, -2.0]);
+//! let y = phi.gradient(&w).unwrap();              // wᵢ³ + wᵢ, by dual numbers
+//! assert!((y[1] - (-10.0)).abs() < 1e-12);
+//! let back = phi.conjugate_gradient(&y).unwrap(); // by safeguarded Newton
+//! assert!((back - w).norm() < 1e-10);
+//! ```
+
+use super::conjugate::newton_conjugate;
+use super::{ConjugateGradient, Domain, Gradient, Hessian, Legendre, Value, check_point, dual_hessian};
+use crate::{Matrix, TheoryError, Vector};
+use num_dual::DualNum;
+use std::fmt::Debug;
+
+/// What a researcher writes to add a potential: its value, generic over dual numbers, and its
+/// domain test. The domain must be open, convex and contain 0.
+pub trait DualPotential: Debug + Clone + Send + Sync {
+    /// Command-line name.
+    fn name(&self) -> String;
+    /// φ(w) for w in the domain, written once for any `DualNum` (f64 included).
+    fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D;
+    /// `w ∈ dom φ`.
+    fn contains(&self, w: &[f64]) -> bool;
+    /// The inradius of the domain, if known; the default probes the coordinate rays by bisection.
+    fn inradius(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// A [`DualPotential`] made into a [`Legendre`] potential.
+#[derive(Debug, Clone)]
+pub struct FromDual<T>(pub T);
+
+/// Ray probes beyond this length count as "never leaves the domain".
+const UNBOUNDED_PROBE: f64 = 1e12;
+
+impl<T: DualPotential> FromDual<T> {
+    fn interior(&self, what: &'static str, w: &Vector) -> Result<(), TheoryError> {
+        check_point(what, None, w)?;
+        if self.0.contains(w.as_slice()) { Ok(()) } else { Err(TheoryError::OutsideDomain { what, point_norm: w.norm() }) }
+    }
+
+    /// sup{t ≥ 0 : w + t d ∈ dom} by doubling then bisection on the domain test (convex domain).
+    fn ray_exit(&self, w: &Vector, d: &Vector) -> f64 {
+        let dn = d.norm();
+        if dn == 0.0 {
+            return f64::INFINITY;
+        }
+        let inside = |t: f64| self.0.contains((w + d * t).as_slice());
+        let (mut lo, mut hi) = (0.0, 1.0 / dn);
+        while inside(hi) {
+            lo = hi;
+            hi *= 2.0;
+            if hi * dn > UNBOUNDED_PROBE * (1.0 + w.norm()) {
+                return f64::INFINITY;
+            }
+        }
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            if inside(mid) { lo = mid } else { hi = mid }
+        }
+        lo
+    }
+}
+
+impl<T: DualPotential> Value for FromDual<T> {
+    fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
+        check_point("dual potential value", None, w)?;
+        if !self.contains(w) {
+            return Ok(f64::INFINITY);
+        }
+        let v = self.0.value_dual::<f64>(w.as_slice());
+        if v.is_nan() { Err(TheoryError::NonFinite { what: "dual potential value" }) } else { Ok(v) }
+    }
+}
+
+impl<T: DualPotential> Gradient for FromDual<T> {
+    fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
+        self.interior("dual potential gradient", w)?;
+        let (_, g) = num_dual::gradient(|x: nalgebra::DVector<num_dual::DualDVec64>| self.0.value_dual(x.as_slice()), w);
+        crate::error::ensure_finite("dual potential gradient", g.as_slice())?;
+        Ok(g)
+    }
+}
+
+impl<T: DualPotential> Hessian for FromDual<T> {
+    fn hessian(&self, w: &Vector) -> Result<Matrix, TheoryError> {
+        self.interior("dual potential Hessian", w)?;
+        Ok(dual_hessian(w, |x| self.0.value_dual(x))?.2)
+    }
+}
+
+impl<T: DualPotential> ConjugateGradient for FromDual<T> {
+    fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
+        Ok(newton_conjugate(self, y)?.0)
+    }
+}
+
+impl<T: DualPotential> Domain for FromDual<T> {
+    fn contains(&self, w: &Vector) -> bool {
+        w.iter().all(|v| v.is_finite()) && self.0.contains(w.as_slice())
+    }
+    fn max_step(&self, w: &Vector, d: &Vector) -> Result<f64, TheoryError> {
+        crate::error::ensure_dim("max_step direction", w.len(), d.len())?;
+        crate::error::ensure_finite("max_step direction", d.as_slice())?;
+        self.interior("max_step start", w)?;
+        Ok(self.ray_exit(w, d))
+    }
+    fn inradius(&self) -> f64 {
+        self.0.inradius().unwrap_or_else(|| {
+            let zero = Vector::zeros(1);
+            let (plus, minus) = (Vector::from_element(1, 1.0), Vector::from_element(1, -1.0));
+            self.ray_exit(&zero, &plus).min(self.ray_exit(&zero, &minus))
+        })
+    }
+    fn boundary_distance(&self, w: &Vector) -> f64 {
+        if !self.contains(w) {
+            return 0.0;
+        }
+        // An upper bound: the exit distances along ±eᵢ and ±w/‖w‖.
+        let m = w.len();
+        let mut dist = f64::INFINITY;
+        let mut dirs: Vec<Vector> = (0..m).flat_map(|i| {
+            let e = Vector::from_fn(m, |j, _| if i == j { 1.0 } else { 0.0 });
+            [e.clone(), -e]
+        }).collect();
+        if w.norm() > 0.0 {
+            dirs.push(w.normalize());
+            dirs.push(-w.normalize());
+        }
+        for d in dirs {
+            dist = dist.min(self.ray_exit(w, &d));
+        }
+        dist
+    }
+}
+
+impl<T: DualPotential> Legendre for FromDual<T> {
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn dual_derivatives(&self, w: &Vector) -> Option<Result<(f64, Vector, Matrix), TheoryError>> {
+        Some(self.interior("num-dual derivatives", w).and_then(|_| dual_hessian(w, |x| self.0.value_dual(x))))
+    }
+}

@@ -1,0 +1,58 @@
+//! log: φ(w) = −log(1 − ‖w‖²) on ‖w‖ < 1, and log-sep: Σᵢ −log(1 − wᵢ²) on |wᵢ| < 1 (Table 2).
+//!
+//! h(s) = −log(1 − s), h′ = 1/(1 − s), h″ = 1/(1 − s)²; ∇φ*(y) = r ŷ with
+//! r = (√(1+ρ²) − 1)/ρ = ρ/(1 + √(1+ρ²)), ρ = ‖y‖ (the second form has no cancellation).
+
+use super::profile::Profile;
+use super::radial::Radial;
+use super::separable::{Separable, Squared};
+use crate::TheoryError;
+use num_dual::DualNum;
+
+/// The profile h(s) = −log(1 − s) on s < 1.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogProfile;
+
+impl Profile for LogProfile {
+    fn name(&self) -> String {
+        "log".into()
+    }
+    fn h(&self, s: f64) -> f64 {
+        -(-s).ln_1p()
+    }
+    fn dh(&self, s: f64) -> f64 {
+        1.0 / (1.0 - s)
+    }
+    fn d2h(&self, s: f64) -> f64 {
+        let q = 1.0 - s;
+        1.0 / (q * q)
+    }
+    fn s_max(&self) -> f64 {
+        1.0
+    }
+    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
+        -(-s).ln_1p()
+    }
+    fn radial_inverse(&self, rho: f64) -> Result<f64, TheoryError> {
+        Ok(rho / (1.0 + (1.0 + rho * rho).sqrt()))
+    }
+}
+
+/// log = −log(1 − ‖·‖²).
+pub type Log = Radial<LogProfile>;
+/// log-sep = Σᵢ −log(1 − (·)ᵢ²).
+pub type LogSep = Separable<Squared<LogProfile>>;
+
+impl Radial<LogProfile> {
+    /// φ(w) = −log(1 − ‖w‖²).
+    pub fn new() -> Self {
+        Radial::from_profile(LogProfile)
+    }
+}
+
+impl Separable<Squared<LogProfile>> {
+    /// φ(w) = Σᵢ −log(1 − wᵢ²).
+    pub fn new() -> Self {
+        Separable::from_scalar(Squared(LogProfile))
+    }
+}

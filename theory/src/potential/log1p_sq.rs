@@ -1,0 +1,42 @@
+//! Negative control `log1p-sq`: φ(w) = log(1 + ‖w‖²). Not convex for ‖w‖ > 1 ((A1), (A3) fail),
+//! grows like log ((A4) fails), and ‖∇φ‖ ≤ 1, so ∇φ is not onto ℝᵐ (Lemma 3.2 fails).
+
+use super::profile::Profile;
+use super::radial::Radial;
+use num_dual::DualNum;
+
+/// The profile h(s) = log(1 + s).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Log1pSqProfile;
+
+impl Profile for Log1pSqProfile {
+    fn name(&self) -> String {
+        "log1p-sq".into()
+    }
+    fn h(&self, s: f64) -> f64 {
+        s.ln_1p()
+    }
+    fn dh(&self, s: f64) -> f64 {
+        1.0 / (1.0 + s)
+    }
+    fn d2h(&self, s: f64) -> f64 {
+        let q = 1.0 + s;
+        -1.0 / (q * q)
+    }
+    fn s_max(&self) -> f64 {
+        f64::INFINITY
+    }
+    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
+        s.ln_1p()
+    }
+}
+
+/// log1p-sq = log(1 + ‖·‖²).
+pub type Log1pSq = Radial<Log1pSqProfile>;
+
+impl Radial<Log1pSqProfile> {
+    /// φ(w) = log(1 + ‖w‖²).
+    pub fn new() -> Self {
+        Radial::from_profile(Log1pSqProfile)
+    }
+}

@@ -1,0 +1,56 @@
+//! Profiles h: a potential written as h(s) of s = t² serves twice: radially, φ(w) = h(‖w‖²)
+//! ([`Radial`](super::radial::Radial)), and separably, φ(w) = Σᵢ h(wᵢ²)
+//! ([`Separable`](super::separable::Separable) with [`Squared`](super::separable::Squared)).
+//!
+//! Derivatives (notes/potentials.md): ∇φ(w) = 2h′(s) w and ∇²φ(w) = 2h′(s) I + 4h″(s) wwᵀ with
+//! s = ‖w‖²; the radial inverse r(ρ) solves 2r h′(r²) = ρ, so that ∇φ*(y) = r(‖y‖) y/‖y‖.
+
+use crate::TheoryError;
+use crate::roots::increasing_root;
+use num_dual::DualNum;
+use std::fmt::Debug;
+
+/// A profile h on `[0, s_max)` with h(0) = 0; see the module documentation.
+pub trait Profile: Debug + Clone + Send + Sync {
+    /// Name of the radial potential h(‖w‖²) (`log`, `tan`, …).
+    fn name(&self) -> String;
+    /// h(s) for `s ∈ [0, s_max)`.
+    fn h(&self, s: f64) -> f64;
+    /// h′(s).
+    fn dh(&self, s: f64) -> f64;
+    /// h″(s); may be infinite at s = 0 (cubic), where it multiplies wwᵀ = 0.
+    fn d2h(&self, s: f64) -> f64;
+    /// The open end of the domain in s: `dom = { s < s_max }`; `+∞` for `ℝᵐ`.
+    fn s_max(&self) -> f64;
+    /// h written once, generically, for dual numbers: num-dual then differentiates it to check
+    /// [`h`](Self::h), [`dh`](Self::dh) and [`d2h`](Self::d2h).
+    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D;
+    /// The radial inverse: r ≥ 0 with 2r h′(r²) = ρ (ρ ≥ 0). The default is a safeguarded
+    /// Newton–bisection; profiles override it with a closed form where one exists.
+    fn radial_inverse(&self, rho: f64) -> Result<f64, TheoryError> {
+        radial_inverse_numeric(self, rho)
+    }
+}
+
+/// The safeguarded Newton–bisection solution of 2r h′(r²) = ρ on `[0, √s_max)`.
+pub fn radial_inverse_numeric<P: Profile + ?Sized>(p: &P, rho: f64) -> Result<f64, TheoryError> {
+    if rho < 0.0 || !rho.is_finite() {
+        return Err(TheoryError::InvalidParameter {
+            name: "ρ",
+            value: format!("{rho}"),
+            expected: "a finite number ≥ 0",
+        });
+    }
+    let s_max = p.s_max();
+    let eval = |r: f64| {
+        let s = r * r;
+        if s >= s_max {
+            return (f64::INFINITY, f64::INFINITY);
+        }
+        let dh = p.dh(s);
+        let g = 2.0 * r * dh;
+        let dg = 2.0 * dh + if s > 0.0 { 4.0 * s * p.d2h(s) } else { 0.0 };
+        (g, dg)
+    };
+    increasing_root(eval, rho, 0.0, s_max.sqrt())
+}

@@ -1,0 +1,50 @@
+//! quad: φ(w) = ‖w‖² on ℝᵐ (Table 2 defines it without the ½), ∇φ = 2w, ∇φ*(y) = y/2.
+
+use super::profile::Profile;
+use super::radial::Radial;
+use crate::TheoryError;
+use num_dual::DualNum;
+
+/// The profile h(s) = s.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QuadProfile;
+
+impl Profile for QuadProfile {
+    fn name(&self) -> String {
+        "quad".into()
+    }
+    fn h(&self, s: f64) -> f64 {
+        s
+    }
+    fn dh(&self, _s: f64) -> f64 {
+        1.0
+    }
+    fn d2h(&self, _s: f64) -> f64 {
+        0.0
+    }
+    fn s_max(&self) -> f64 {
+        f64::INFINITY
+    }
+    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
+        s
+    }
+    fn radial_inverse(&self, rho: f64) -> Result<f64, TheoryError> {
+        Ok(rho / 2.0)
+    }
+}
+
+/// quad = ‖·‖².
+pub type Quad = Radial<QuadProfile>;
+
+impl Radial<QuadProfile> {
+    /// φ(w) = ‖w‖².
+    pub fn new() -> Self {
+        Radial::from_profile(QuadProfile)
+    }
+}
+
+impl Default for Radial<QuadProfile> {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,57 @@
+//! tan: φ(w) = tan(‖w‖²) on ‖w‖ < √(π/2), and tan-sep: Σᵢ tan(wᵢ²) on |wᵢ| < √(π/2) (Table 2).
+//!
+//! h(s) = tan s, h′ = sec² s, h″ = 2 sec² s tan s; ∇φ* is the radial (per-coordinate) root of
+//! 2r sec²(r²) = ‖y‖, found by safeguarded Newton–bisection.
+
+use super::profile::Profile;
+use super::radial::Radial;
+use super::separable::{Separable, Squared};
+use num_dual::DualNum;
+use std::f64::consts::FRAC_PI_2;
+
+/// The profile h(s) = tan s on s < π/2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TanProfile;
+
+impl Profile for TanProfile {
+    fn name(&self) -> String {
+        "tan".into()
+    }
+    fn h(&self, s: f64) -> f64 {
+        s.tan()
+    }
+    fn dh(&self, s: f64) -> f64 {
+        let c = s.cos();
+        1.0 / (c * c)
+    }
+    fn d2h(&self, s: f64) -> f64 {
+        let c = s.cos();
+        2.0 * s.tan() / (c * c)
+    }
+    fn s_max(&self) -> f64 {
+        // The f64 nearest π/2 lies below π/2, so tan stays positive and finite on [0, s_max).
+        FRAC_PI_2
+    }
+    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
+        s.tan()
+    }
+}
+
+/// tan = tan(‖·‖²).
+pub type Tan = Radial<TanProfile>;
+/// tan-sep = Σᵢ tan((·)ᵢ²).
+pub type TanSep = Separable<Squared<TanProfile>>;
+
+impl Radial<TanProfile> {
+    /// φ(w) = tan(‖w‖²).
+    pub fn new() -> Self {
+        Radial::from_profile(TanProfile)
+    }
+}
+
+impl Separable<Squared<TanProfile>> {
+    /// φ(w) = Σᵢ tan(wᵢ²).
+    pub fn new() -> Self {
+        Separable::from_scalar(Squared(TanProfile))
+    }
+}

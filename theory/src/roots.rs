@@ -1,0 +1,106 @@
+//! Safeguarded Newton–bisection for increasing scalar equations g(r) = target.
+//!
+//! Used for the radial and per-coordinate inverses ∇φ* where no closed form exists (tan, tan-sep,
+//! and any user potential built on a profile): Newton steps from the best point of a bracket, with
+//! bisection whenever Newton would leave the bracket or fail to shrink it by half.
+
+use crate::TheoryError;
+
+/// Maximum number of iterations of [`increasing_root`].
+pub const MAX_ITERATIONS: usize = 400;
+
+/// Solves `g(r) = target` for `r ∈ [lo, hi)` where `g` is increasing; `eval(r)` returns
+/// `(g(r), g'(r))`. `hi` may be `+∞` (the bracket is then found by doubling) or the open end of a
+/// bounded domain (where `g` may be `+∞`). Fails with [`TheoryError::NoPreimage`] when `target`
+/// lies above every value of `g` that can be reached.
+pub fn increasing_root(
+    eval: impl Fn(f64) -> (f64, f64),
+    target: f64,
+    lo: f64,
+    hi: f64,
+) -> Result<f64, TheoryError> {
+    if !target.is_finite() {
+        return Err(TheoryError::NonFinite { what: "root target" });
+    }
+    let (g_lo, _) = eval(lo);
+    if g_lo >= target {
+        return Ok(lo);
+    }
+    let (mut a, mut b) = (lo, hi);
+    if !hi.is_finite() {
+        // Bracket by doubling.
+        let mut t = if lo > 0.0 { 2.0 * lo } else { 1.0 };
+        loop {
+            let (gt, _) = eval(t);
+            if gt >= target {
+                b = t;
+                break;
+            }
+            a = t;
+            t *= 2.0;
+            if t > 1e300 {
+                return Err(TheoryError::NoPreimage {
+                    norm_y: target.abs(),
+                    reason: "the radial derivative never reaches this value (∇φ is not onto)",
+                });
+            }
+        }
+    }
+    // Invariant: g(a) < target ≤ g(b) (g(b) may be +∞ at an open end of the domain).
+    let mut r = 0.5 * (a + b);
+    for _ in 0..MAX_ITERATIONS {
+        let (g, dg) = eval(r);
+        let res = g - target;
+        if res.abs() <= 4.0 * f64::EPSILON * target.abs().max(f64::MIN_POSITIVE) {
+            return Ok(r);
+        }
+        if res < 0.0 { a = r } else { b = r }
+        if b - a <= 2.0 * f64::EPSILON * b.abs() {
+            return Ok(if res < 0.0 { b.min(hi_below(hi, b)) } else { r });
+        }
+        let newton = if dg.is_finite() && dg > 0.0 && g.is_finite() { r - res / dg } else { f64::NAN };
+        r = if newton > a && newton < b && (newton - r).abs() < 0.5 * (b - a) {
+            newton
+        } else {
+            0.5 * (a + b)
+        };
+    }
+    let (g, _) = eval(r);
+    // Reaching the bracket limit at machine precision is a solution; anything else is not.
+    if b - a <= 64.0 * f64::EPSILON * b.abs().max(f64::MIN_POSITIVE) {
+        return Ok(r);
+    }
+    Err(TheoryError::NotConverged { solver: "increasing_root", iterations: MAX_ITERATIONS, residual: (g - target).abs() })
+}
+
+fn hi_below(hi: f64, b: f64) -> f64 {
+    if b < hi { b } else { b * (1.0 - f64::EPSILON) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solves_a_cubic_on_an_unbounded_bracket() {
+        let r = increasing_root(|r| (r * r * r, 3.0 * r * r), 27.0, 0.0, f64::INFINITY).unwrap();
+        assert!((r - 3.0).abs() <= 1e-14 * 3.0, "r = {r}");
+    }
+
+    #[test]
+    fn solves_near_an_open_end() {
+        // g(r) = r / (1 - r) on [0, 1): g = 1e12 at r = 1 - 1/(1e12 + 1).
+        let g = |r: f64| (r / (1.0 - r), 1.0 / ((1.0 - r) * (1.0 - r)));
+        let r = increasing_root(g, 1e12, 0.0, 1.0).unwrap();
+        let expect = 1e12 / (1e12 + 1.0);
+        assert!((r - expect).abs() <= 4.0 * f64::EPSILON, "r = {r}, expected {expect}");
+    }
+
+    #[test]
+    fn reports_a_value_that_is_never_reached() {
+        // g(r) = 2r/(1+r²) is bounded by 1: log1p-sq's radial derivative.
+        let g = |r: f64| (2.0 * r / (1.0 + r * r), 2.0 * (1.0 - r * r) / ((1.0 + r * r) * (1.0 + r * r)));
+        let err = increasing_root(g, 2.0, 0.0, f64::INFINITY).unwrap_err();
+        assert!(matches!(err, TheoryError::NoPreimage { .. }), "{err:?}");
+    }
+}
