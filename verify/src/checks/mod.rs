@@ -1,0 +1,1 @@
+//! The checks (filled below).

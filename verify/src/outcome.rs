@@ -1,0 +1,205 @@
+//! Verdicts and the outcome of one check on one case set.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The verdict of a check: the statement holds on every case, is violated on some case, or its
+/// hypothesis does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    /// Every case met the tolerance.
+    #[serde(rename = "holds")]
+    Holds,
+    /// Some case broke the statement; `worst` is the offending figure.
+    #[serde(rename = "violated")]
+    Violated,
+    /// The hypothesis of the statement does not apply.
+    #[serde(rename = "n/a")]
+    NotApplicable,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Holds => "holds",
+            Verdict::Violated => "violated",
+            Verdict::NotApplicable => "n/a",
+        })
+    }
+}
+
+/// What a check measured: verdict, number of cases, the worst residual (or the offending figure of
+/// a violation), the tolerance it was compared with, and a note for the reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Number of cases measured.
+    pub cases: usize,
+    /// Worst residual seen (for a violation: the offending figure).
+    pub worst: f64,
+    /// The tolerance `worst` was compared with.
+    pub tol: f64,
+    /// What was measured, where the worst case was, and figures outside the verdict.
+    pub note: String,
+}
+
+/// One measured component of a check: a residual against its tolerance, where larger is worse
+/// (`residual > tol` is a violation) unless the component is a lower bound.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Short name of the component ("convexity", "round trip", …).
+    pub name: &'static str,
+    /// The worst residual of this component.
+    pub worst: f64,
+    /// Its tolerance.
+    pub tol: f64,
+    /// True when the component needs `worst ≥ tol` (a lower bound such as a growth ratio).
+    pub lower_bound: bool,
+    /// Cases measured.
+    pub cases: usize,
+    /// Where the worst case was.
+    pub detail: String,
+}
+
+impl Part {
+    /// An upper-bound component: fine while `worst ≤ tol`.
+    pub fn upper(name: &'static str, worst: f64, tol: f64, cases: usize, detail: String) -> Part {
+        Part { name, worst, tol, lower_bound: false, cases, detail }
+    }
+
+    /// A lower-bound component: fine while `worst ≥ tol`.
+    pub fn lower(name: &'static str, worst: f64, tol: f64, cases: usize, detail: String) -> Part {
+        Part { name, worst, tol, lower_bound: true, cases, detail }
+    }
+
+    /// Whether this component is violated (NaN counts as violated: a check never passes on NaN).
+    pub fn violated(&self) -> bool {
+        if self.lower_bound { !(self.worst >= self.tol) } else { !(self.worst <= self.tol) }
+    }
+
+    /// How close to (or beyond) its tolerance the component is: > 1 means violated.
+    fn severity(&self) -> f64 {
+        if self.worst.is_nan() {
+            return f64::INFINITY;
+        }
+        if self.lower_bound {
+            if self.worst <= 0.0 { f64::INFINITY } else { self.tol / self.worst }
+        } else if self.tol > 0.0 {
+            self.worst / self.tol
+        } else if self.worst > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    }
+}
+
+impl Outcome {
+    /// Combines the components of a check: violated if any component is; `worst` and `tol` are
+    /// those of the binding component (the violated one, else the closest to its tolerance), and
+    /// the note lists every component's worst figure.
+    pub fn from_parts(parts: Vec<Part>, extra_note: &str) -> Outcome {
+        let cases = parts.iter().map(|p| p.cases).max().unwrap_or(0);
+        let violated = parts.iter().any(Part::violated);
+        let binding = parts
+            .iter()
+            .filter(|p| !violated || p.violated())
+            .max_by(|a, b| a.severity().total_cmp(&b.severity()));
+        let mut note: Vec<String> = parts
+            .iter()
+            .map(|p| {
+                let rel = if p.lower_bound { "≥" } else { "≤" };
+                let mark = if p.violated() { "VIOLATED " } else { "" };
+                format!("{mark}{}: {:.3e} (needs {rel} {:.1e}){}", p.name, p.worst, p.tol, detail(&p.detail))
+            })
+            .collect();
+        if !extra_note.is_empty() {
+            note.push(extra_note.to_string());
+        }
+        match binding {
+            Some(b) => Outcome {
+                verdict: if violated { Verdict::Violated } else { Verdict::Holds },
+                cases,
+                worst: b.worst,
+                tol: b.tol,
+                note: note.join("; "),
+            },
+            None => Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: note.join("; ") },
+        }
+    }
+
+    /// Merges outcomes of the same check over several dimensions or case sets.
+    pub fn merge(outcomes: Vec<(String, Outcome)>) -> Outcome {
+        let cases = outcomes.iter().map(|(_, o)| o.cases).sum();
+        let any_violated = outcomes.iter().any(|(_, o)| o.verdict == Verdict::Violated);
+        let all_na = outcomes.iter().all(|(_, o)| o.verdict == Verdict::NotApplicable);
+        let pick = outcomes
+            .iter()
+            .filter(|(_, o)| if any_violated { o.verdict == Verdict::Violated } else { o.verdict != Verdict::NotApplicable })
+            .max_by(|a, b| ratio(&a.1).total_cmp(&ratio(&b.1)));
+        match pick {
+            Some((label, o)) => Outcome {
+                verdict: if any_violated {
+                    Verdict::Violated
+                } else if all_na {
+                    Verdict::NotApplicable
+                } else {
+                    Verdict::Holds
+                },
+                cases,
+                worst: o.worst,
+                tol: o.tol,
+                note: format!("worst at {label}: {}", o.note),
+            },
+            None => Outcome {
+                verdict: Verdict::NotApplicable,
+                cases,
+                worst: 0.0,
+                tol: 0.0,
+                note: outcomes.first().map(|(_, o)| o.note.clone()).unwrap_or_default(),
+            },
+        }
+    }
+}
+
+fn ratio(o: &Outcome) -> f64 {
+    if o.tol > 0.0 { o.worst / o.tol } else { o.worst }
+}
+
+fn detail(d: &str) -> String {
+    if d.is_empty() { String::new() } else { format!(" at {d}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_violated_part_makes_the_outcome_violated_and_binding() {
+        let o = Outcome::from_parts(
+            vec![Part::upper("a", 1e-12, 1e-10, 5, String::new()), Part::upper("b", 2e-3, 1e-6, 5, "w = 0".into())],
+            "",
+        );
+        assert_eq!(o.verdict, Verdict::Violated);
+        assert_eq!(o.worst, 2e-3);
+        assert_eq!(o.tol, 1e-6);
+        assert!(o.note.contains("VIOLATED b"), "{}", o.note);
+    }
+
+    #[test]
+    fn nan_never_passes() {
+        let o = Outcome::from_parts(vec![Part::upper("a", f64::NAN, 1.0, 1, String::new())], "");
+        assert_eq!(o.verdict, Verdict::Violated);
+        let o = Outcome::from_parts(vec![Part::lower("g", f64::NAN, 0.5, 1, String::new())], "");
+        assert_eq!(o.verdict, Verdict::Violated);
+    }
+
+    #[test]
+    fn lower_bounds_fail_below_their_tolerance() {
+        let o = Outcome::from_parts(vec![Part::lower("growth", 0.1, 0.5, 3, String::new())], "");
+        assert_eq!(o.verdict, Verdict::Violated);
+        let o = Outcome::from_parts(vec![Part::lower("growth", 0.9, 0.5, 3, String::new())], "");
+        assert_eq!(o.verdict, Verdict::Holds);
+    }
+}

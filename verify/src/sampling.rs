@@ -1,0 +1,1 @@
+//! Points sampled for the checks.
