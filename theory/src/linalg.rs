@@ -11,6 +11,22 @@ pub fn symmetric_eigen_range(h: &Matrix) -> (f64, f64) {
     (min, max)
 }
 
+/// The smallest eigenvalue of the Jacobi-scaled matrix D^{−1/2} H D^{−1/2} (D the diagonal of
+/// the symmetric part of H): a scale-free measure of positive definiteness. Where some diagonal
+/// entry is ≤ 0 (H cannot be positive definite), the figure is min Dᵢᵢ / max |Dᵢᵢ| (0 for H = 0).
+pub fn jacobi_scaled_min_eigen(h: &Matrix) -> f64 {
+    let sym = (h + h.transpose()) * 0.5;
+    let d = sym.diagonal();
+    let dmin = d.iter().cloned().fold(f64::INFINITY, f64::min);
+    if !(dmin > 0.0) {
+        let dmax = d.amax();
+        return if dmax > 0.0 { dmin / dmax } else { dmin.min(0.0) };
+    }
+    let s = d.map(|x| 1.0 / x.sqrt());
+    let scaled = Matrix::from_fn(sym.nrows(), sym.ncols(), |i, j| s[i] * sym[(i, j)] * s[j]);
+    symmetric_eigen_range(&scaled).0
+}
+
 /// Relative distance ‖a − b‖ / ‖b‖, and the absolute ‖a‖ when b = 0.
 pub fn rel_dist(a: &Vector, b: &Vector) -> f64 {
     let nb = b.norm();

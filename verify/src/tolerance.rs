@@ -19,31 +19,28 @@ pub const IDENTITY_REL: f64 = 1e-10;
 /// Points at distance ≥ this fraction of the inradius from the boundary form the trusted zone.
 pub const TRUSTED_BOUNDARY_FRACTION: f64 = 1e-3;
 
-/// Central differences, relative. With step hᵢ = ε^{1/3}·|scale of wᵢ| the truncation error
-/// h²|φ‴|/6 and the rounding error ε|φ|/h balance near ε^{2/3} ≈ 4e-11 relative for a
-/// well-scaled φ; the third derivatives grow like (R/dist)³ towards the boundary, so central
-/// differences are only compared at dist ≥ [`CENTRAL_DIFF_BOUNDARY_FRACTION`]·R, where they stay
-/// below 1e-8. 1e-6 leaves two orders of margin and still catches any wrong closed form (a
-/// planted error of 1e-4 relative is flagged by a factor 100).
+/// Central differences, relative. The step is chosen per coordinate on a geometric ladder where
+/// consecutive estimates agree best ([`crate::checks`]), i.e. near the balance of the truncation
+/// error h²|φ‴|/6 and the rounding error ε|φ|/h, which is ~ε^{2/3} ≈ 4e-11 relative for a
+/// well-scaled φ. The third derivatives grow like (R/dist)³ towards the boundary, so central
+/// differences are only compared at dist ≥ [`CENTRAL_DIFF_BOUNDARY_FRACTION`]·R, where the error
+/// stays near 1e-8. 1e-6 leaves two orders of margin and still flags any wrong closed form (a
+/// planted relative error of 1e-4 by a factor 100).
 pub const CENTRAL_DIFF_REL: f64 = 1e-6;
 
 /// Central differences are compared at points this far (fraction of the inradius) from the boundary.
 pub const CENTRAL_DIFF_BOUNDARY_FRACTION: f64 = 0.1;
 
-/// Step of the central differences, relative to the scale of the coordinate: ε^{1/3}.
-pub fn central_diff_step() -> f64 {
-    EPS.cbrt()
-}
-
 /// Convexity inequality φ(w₁) ≥ φ(w₂) + ⟨∇φ(w₂), w₁ − w₂⟩: the gap may be negative by rounding
 /// only, at most a few ε of the scale |φ(w₁)| + |φ(w₂)| + |⟨∇φ(w₂), w₁ − w₂⟩|; 64ε bounds it.
 pub const CONVEXITY_ROUNDING: f64 = 64.0 * EPS;
 
-/// Strict convexity: on pairs of the trusted zone at least [`STRICT_MIN_SEPARATION`] apart
-/// (relative), the gap of a strictly convex φ is ≥ μ‖w₁ − w₂‖²/2 and relative to the scale at
-/// least ~1e-5 for every potential here; a function that is affine along the segment (huber
-/// along rays beyond 1) has a gap at rounding level (~1e-15). 1e-8 separates the two cleanly.
-pub const STRICT_GAP_REL: f64 = 1e-8;
+/// Strict convexity, measured as strict monotonicity of ∇φ on separated pairs of the trusted zone:
+/// ⟨∇φ(w₁) − ∇φ(w₂), w₁ − w₂⟩ / Σᵢ (|∂ᵢφ(w₁)| + |∂ᵢφ(w₂)|)|w₁ᵢ − w₂ᵢ| ∈ [−1, 1]. Rounding moves
+/// it by at most mε ≈ 2e-15; a strictly convex φ gives at least μ‖Δ‖²/(2 max|∂φ|·‖Δ‖₁), ~1e-5
+/// for every potential here on the trusted zone at [`STRICT_MIN_SEPARATION`]; a φ affine along the
+/// segment (huber along a ray beyond 1) gives rounding level. 1e-8 separates the two cleanly.
+pub const STRICT_MONOTONE_REL: f64 = 1e-8;
 
 /// Pairs closer than this (relative to the larger norm) are not used for strictness.
 pub const STRICT_MIN_SEPARATION: f64 = 0.05;
@@ -55,9 +52,12 @@ pub const STRICT_MIN_SEPARATION: f64 = 0.05;
 /// shrinking increments (ratio ≪ 0.1 after ten decades). See [`crate::divergence`].
 pub const GROWTH_RATIO_MIN: f64 = 0.5;
 
-/// Positive definiteness (A3): λ_min(∇²φ) > this × λ_max(∇²φ) on the trusted zone and at 0. The
-/// ratio is ≥ 1e-3 for every potential of the paper on the trusted zone (log: (1 − s)/(1 + s)
-/// ~ dist/R); a Hessian that is singular in some direction gives ≤ ~1e-16.
+/// Positive definiteness (A3): the smallest eigenvalue of the Jacobi-scaled Hessian
+/// D^{−1/2} ∇²φ D^{−1/2} (D its diagonal; unit diagonal, so the figure is scale-free, and a
+/// nonpositive diagonal entry is itself the offending figure) must exceed this, on the trusted zone
+/// and at 0. It is ≥ ~1e-3 for every potential of the paper there (radial: ~(1 − s)/(1 + s) ~
+/// dist/R; separable: 1); a Hessian singular in some direction gives ~1e-16 (the eigensolver's
+/// rounding), a zero Hessian 0.
 pub const HESSIAN_PD_REL: f64 = 1e-10;
 
 /// (A5): φ(0) and ∇φ(0) are exact zeros for every potential that satisfies it (no rounding enters

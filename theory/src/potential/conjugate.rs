@@ -11,6 +11,10 @@ use crate::{TheoryError, Vector};
 pub const MAX_NEWTON_ITERATIONS: usize = 200;
 /// Fraction of the distance to the boundary that one step may cover.
 pub const BOUNDARY_FRACTION: f64 = 0.99;
+/// Where no step makes progress any more, a relative residual ‖∇φ(w) − y‖/(‖y‖ + ‖∇φ(w)‖) up to
+/// this is accepted: near the boundary the condition of ∇φ (up to ~1e6 on the trusted zone of the
+/// checks) times a few ε.
+pub const STALL_REL: f64 = 1e-11;
 
 /// The w with ∇φ(w) = y, from w = 0 (which (A5) puts in the domain), and the value
 /// sup_w ⟨w, y⟩ − φ(w) = φ*(y) reached there.
@@ -31,7 +35,8 @@ where
         let gphi = phi.gradient(&w)?;
         let g = &gphi - y;
         let res = g.norm();
-        if res <= 8.0 * f64::EPSILON * (y.norm() + gphi.norm()) {
+        let scale = y.norm() + gphi.norm();
+        if res <= 8.0 * f64::EPSILON * scale {
             return Ok((w, -f));
         }
         last_res = res;
@@ -40,29 +45,38 @@ where
         if p.dot(&g) >= 0.0 {
             p = -&g; // not a descent direction (indefinite Hessian): steepest descent
         }
-        let mut t = (BOUNDARY_FRACTION * phi.max_step(&w, &p)?).min(1.0);
+        // Fraction to the boundary, and at most 1 + ‖w‖ long: from far away (exponential-type
+        // potentials with ‖y‖ ~ 1e40) the iterate may at most double per step.
+        let cap = (1.0 + w.norm()) / p.norm();
+        let mut t = (BOUNDARY_FRACTION * phi.max_step(&w, &p)?).min(1.0).min(cap);
         let slope = g.dot(&p);
-        let mut accepted = false;
+        // ψ is known to the rounding of its two terms; below that, steps are judged by ‖∇ψ‖.
+        let noise = 64.0 * f64::EPSILON * (phi.value(&w)?.abs() + y.dot(&w).abs());
+        let mut next = None;
         for _ in 0..80 {
             let cand = &w + &p * t;
             let fc = psi(&cand)?;
-            // Armijo on ψ, or (where ψ differences drown in rounding) a smaller gradient.
             let smaller_gradient = || phi.gradient(&cand).map(|gc| (gc - y).norm() < res).unwrap_or(false);
-            if fc.is_finite() && (fc <= f + 1e-4 * t * slope || (fc <= f + 1e-12 * f.abs() && smaller_gradient())) {
-                w = cand;
-                f = fc;
-                accepted = true;
+            if fc.is_finite() && (fc <= f + 1e-4 * t * slope || (fc <= f + noise && smaller_gradient())) {
+                next = Some((cand, fc));
                 break;
             }
             t *= 0.5;
         }
-        if !accepted {
-            // No step improves ψ: at the rounding floor, accept a residual ≤ 1e-11 relative.
-            if res <= 1e-11 * (y.norm() + gphi.norm()) {
+        let stalled = match &next {
+            None => true,
+            Some((cand, _)) => (cand - &w).norm() <= 4.0 * f64::EPSILON * w.norm(),
+        };
+        if stalled {
+            // No step makes progress: at the rounding floor, accept a residual ≤ STALL_REL.
+            if res <= STALL_REL * scale {
                 return Ok((w, -f));
             }
             break;
         }
+        let (cand, fc) = next.expect("not stalled, so a step was accepted");
+        w = cand;
+        f = fc;
     }
     Err(TheoryError::NotConverged { solver: "newton_conjugate", iterations: MAX_NEWTON_ITERATIONS, residual: last_res })
 }

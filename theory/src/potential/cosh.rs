@@ -14,7 +14,8 @@ impl DualPotential for CoshValue {
         "cosh".into()
     }
     fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
-        w.iter().map(|t| t.cosh() - 1.0).sum()
+        // cosh t − 1 = 2 sinh²(t/2), without the cancellation of cosh t − 1 near 0.
+        w.iter().map(|t| (t.clone() * 0.5).sinh().powi(2) * 2.0).sum()
     }
     fn contains(&self, w: &[f64]) -> bool {
         w.iter().all(|t| t.is_finite())

@@ -10,16 +10,16 @@ use num_dual::DualNum;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EntropyScalar;
 
-fn xlogx(x: f64) -> f64 {
-    if x == 0.0 { 0.0 } else { x * x.ln() }
-}
-
 impl Scalar for EntropyScalar {
     fn name(&self) -> String {
         "entropy-box".into()
     }
     fn psi(&self, t: f64) -> f64 {
-        xlogx(1.0 + t) + xlogx(1.0 - t)
+        if t.abs() == 1.0 {
+            return 2.0 * std::f64::consts::LN_2; // 2 ln 2 + 0·ln 0
+        }
+        // = 2t·atanh t + ln(1 − t²): terms of size t² instead of t, no cancellation near 0.
+        2.0 * t * t.atanh() + (-t * t).ln_1p()
     }
     fn dpsi(&self, t: f64) -> f64 {
         2.0 * t.atanh()
@@ -33,8 +33,10 @@ impl Scalar for EntropyScalar {
     fn closed(&self) -> bool {
         true
     }
+    /// The same stable form as [`psi`](Self::psi): the textbook (1+t)ln(1+t) + (1−t)ln(1−t)
+    /// would lose the derivative to cancellation near 0 (terms ±1 around a result of size t).
     fn psi_dual<D: DualNum<Primitive = f64>>(&self, t: D) -> D {
-        (t.clone() + 1.0) * t.ln_1p() + (-t.clone() + 1.0) * (-t).ln_1p()
+        t.clone() * t.atanh() * 2.0 + (-(t.clone() * t)).ln_1p()
     }
     fn dpsi_inverse(&self, y: f64) -> Result<f64, TheoryError> {
         Ok((0.5 * y).tanh())

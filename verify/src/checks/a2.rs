@@ -1,0 +1,49 @@
+//! `A2`: dom φ is open, measured as the paper reads it: φ(wₖ) → ∞ whenever wₖ → bdry dom φ.
+//! Along random rays from 0 the boundary is approached one decade at a time (relative distance
+//! 1e-1 … 1e-10) and the values must diverge (growth ratio ≥ [`GROWTH_RATIO_MIN`]). A potential
+//! that stays bounded at its boundary (a closed domain, like entropy-box) fails. For dom φ = ℝᵐ
+//! every ray is checked to stay in the domain and the statement holds.
+
+use super::Worst;
+use crate::divergence::growth_ratio;
+use crate::outcome::{Outcome, Verdict};
+use crate::rng::unit_direction;
+use crate::sampling::ray_boundary;
+use crate::tolerance::GROWTH_RATIO_MIN;
+use infconv_theory::Legendre;
+use rand_chacha::ChaCha8Rng;
+
+/// Random rays per dimension.
+const RAYS: usize = 8;
+
+/// Runs `A2` on φ in dimension m.
+pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
+    let mut growth = Worst::smallest();
+    let mut unbounded = 0;
+    for _ in 0..RAYS {
+        let d = unit_direction(rng, m);
+        let tb = ray_boundary(phi, &d);
+        if !tb.is_finite() {
+            unbounded += 1;
+            continue;
+        }
+        let seq: Vec<f64> = (1..=10)
+            .map(|k| phi.value(&(&d * ((1.0 - 10f64.powi(-k)) * tb))).unwrap_or(f64::NAN))
+            .collect();
+        growth.add(growth_ratio(&seq), || {
+            format!("ray with boundary at t = {tb:.3e}: φ = {:.6e} at 1e-10 from it (φ = {:.6e} at 1e-9)", seq[9], seq[8])
+        });
+    }
+    if growth.cases() == 0 {
+        return Outcome {
+            verdict: Verdict::Holds,
+            cases: unbounded,
+            worst: 0.0,
+            tol: 0.0,
+            note: format!("dom φ = ℝᵐ along all {unbounded} sampled rays: open"),
+        };
+    }
+    let note = if unbounded > 0 { format!("{unbounded} rays never left dom φ") } else { String::new() };
+    Outcome::from_parts(vec![growth.part("φ growth ratio towards the boundary", GROWTH_RATIO_MIN)], &note)
+}
+

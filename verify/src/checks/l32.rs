@@ -1,0 +1,77 @@
+//! `L3.2`: Lemma 3.2 (ii), ∇φ: int dom φ → int dom φ* is bijective with inverse ∇φ*.
+//!
+//! Measured (relative, [`IDENTITY_REL`] on the trusted zone; closer in, reported):
+//! - ∇φ*(∇φ(w)) = w at sample points w, relative to the natural scale ‖w‖ + ‖y‖/λ_min(∇²φ(w))
+//!   of the round trip (y = ∇φ(w) is known to ε‖y‖, which ∇φ* = (∇φ)⁻¹ maps to ε‖y‖/λ_min: where
+//!   ∇φ(0) ≠ 0 and w → 0, ‖w‖ alone would call that rounding a failure);
+//! - ∇φ(∇φ*(y)) = y at y = ρ d, d a random unit vector and ρ log-uniform in [1e-4, 1e4]: a y
+//!   outside the range of ∇φ (no preimage) is a violation with residual 1;
+//! - Fenchel–Young: φ*(y) computed by an independent maximizer of ⟨w, y⟩ − φ(w) (damped Newton on
+//!   ∇φ and ∇²φ, never calling ∇φ*) equals ⟨∇φ*(y), y⟩ − φ(∇φ*(y)).
+
+use super::Worst;
+use crate::outcome::Outcome;
+use crate::rng::{log_uniform, unit_direction};
+use crate::sampling::{classify, points, Regime};
+use crate::tolerance::IDENTITY_REL;
+use infconv_theory::linalg::{rel_dist, symmetric_eigen_range};
+use infconv_theory::potential::conjugate::newton_conjugate;
+use infconv_theory::Legendre;
+use rand_chacha::ChaCha8Rng;
+
+/// Random dual points y per dimension.
+const DUAL_POINTS: usize = 24;
+
+/// Runs `L3.2` on φ in dimension m.
+pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
+    let (mut primal, mut primal_far) = (Worst::largest(), Worst::largest());
+    for s in points(phi, m, rng) {
+        let r = phi.gradient(&s.w).and_then(|y| {
+            let back = phi.conjugate_gradient(&y)?;
+            let lmin = symmetric_eigen_range(&phi.hessian(&s.w)?).0;
+            let scale = s.w.norm() + if lmin > 0.0 { y.norm() / lmin } else { 0.0 };
+            Ok(if scale > 0.0 { (back - &s.w).norm() / scale } else { back.norm() })
+        });
+        let r = r.unwrap_or(1.0);
+        let target = if s.trusted { &mut primal } else { &mut primal_far };
+        target.add(r, || s.describe(phi));
+    }
+    let (mut dual, mut dual_far, mut fy) = (Worst::largest(), Worst::largest(), Worst::largest());
+    for _ in 0..DUAL_POINTS {
+        let y = unit_direction(rng, m) * log_uniform(rng, 1e-4, 1e4);
+        let rho = y.norm();
+        let w = match phi.conjugate_gradient(&y) {
+            Ok(w) => w,
+            Err(e) => {
+                dual.add(1.0, || format!("‖y‖ = {rho:.3e}: {e}"));
+                continue;
+            }
+        };
+        let s = classify(phi, w.clone(), Regime::Bulk);
+        let r = phi.gradient(&w).map(|back| rel_dist(&back, &y)).unwrap_or(1.0);
+        let at = || format!("‖y‖ = {rho:.3e}, ∇φ*(y) at {}", s.describe(phi));
+        if !s.trusted {
+            dual_far.add(r, at);
+            continue;
+        }
+        dual.add(r, at);
+        let fy_closed = phi.value(&w).map(|v| (w.dot(&y) - v, w.dot(&y).abs() + v.abs()));
+        let r = match (fy_closed, newton_conjugate(phi, &y)) {
+            (Ok((value, scale)), Ok((_, sup))) => (sup - value).abs() / scale.max(f64::MIN_POSITIVE),
+            _ => 1.0,
+        };
+        fy.add(r, || format!("‖y‖ = {rho:.3e}"));
+    }
+    let mut parts = vec![primal.part("∇φ*∘∇φ − id", IDENTITY_REL), dual.part("∇φ∘∇φ* − id", IDENTITY_REL)];
+    if fy.cases() > 0 {
+        parts.push(fy.part("Fenchel–Young φ*(y): sup vs ⟨∇φ*(y), y⟩ − φ(∇φ*(y))", IDENTITY_REL));
+    }
+    let notes: Vec<String> = [
+        primal_far.report("∇φ*∘∇φ − id closer to the boundary (not judged)"),
+        dual_far.report("∇φ∘∇φ* − id closer to the boundary (not judged)"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Outcome::from_parts(parts, &notes.join("; "))
+}
