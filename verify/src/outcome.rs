@@ -42,6 +42,8 @@ pub struct Outcome {
     pub tol: f64,
     /// What was measured, where the worst case was, and figures outside the verdict.
     pub note: String,
+    /// True when `worst` is a lower bound held to `worst ≥ tol` (a growth ratio, an eigenvalue).
+    pub lower_bound: bool,
 }
 
 /// One measured component of a check: a residual against its tolerance, where larger is worse
@@ -124,8 +126,16 @@ impl Outcome {
                 worst: b.worst,
                 tol: b.tol,
                 note: note.join("; "),
+                lower_bound: b.lower_bound,
             },
-            None => Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: note.join("; ") },
+            None => Outcome {
+                verdict: Verdict::NotApplicable,
+                cases: 0,
+                worst: 0.0,
+                tol: 0.0,
+                note: note.join("; "),
+                lower_bound: false,
+            },
         }
     }
 
@@ -151,6 +161,7 @@ impl Outcome {
                 worst: o.worst,
                 tol: o.tol,
                 note: format!("worst at {label}: {}", o.note),
+                lower_bound: o.lower_bound,
             },
             None => Outcome {
                 verdict: Verdict::NotApplicable,
@@ -158,13 +169,20 @@ impl Outcome {
                 worst: 0.0,
                 tol: 0.0,
                 note: outcomes.first().map(|(_, o)| o.note.clone()).unwrap_or_default(),
+                lower_bound: false,
             },
         }
     }
 }
 
 fn ratio(o: &Outcome) -> f64 {
-    if o.tol > 0.0 { o.worst / o.tol } else { o.worst }
+    if o.lower_bound {
+        if o.worst > 0.0 { o.tol / o.worst } else { f64::INFINITY }
+    } else if o.tol > 0.0 {
+        o.worst / o.tol
+    } else {
+        o.worst
+    }
 }
 
 fn detail(d: &str) -> String {

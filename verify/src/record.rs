@@ -29,6 +29,9 @@ pub struct Record {
     pub seed: u64,
     /// What was measured and where.
     pub note: String,
+    /// `worst` is a lower bound (`worst ≥ tol` holds); shown as ≥ in the table.
+    #[serde(skip)]
+    pub lower_bound: bool,
 }
 
 impl Record {
@@ -45,6 +48,7 @@ impl Record {
             tol: o.tol,
             seed,
             note: o.note,
+            lower_bound: o.lower_bound,
         }
     }
 
@@ -73,13 +77,13 @@ pub fn to_table(records: &[Record]) -> String {
     let w_fam = records.iter().map(|r| r.family.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(6).max(6);
     let _ = writeln!(
         out,
-        "{:<w_check$}  {:<w_pot$}  {:<w_fam$}  {:>5}  {:<8}  {:<8}  {:>10}  {:>8}  {}",
+        "{:<w_check$}  {:<w_pot$}  {:<w_fam$}  {:>5}  {:<8}  {:<8}  {:>10}  {:>9}  {}",
         "check", "potential", "family", "cases", "verdict", "expected", "worst", "tol", "ok"
     );
     for r in records {
         let _ = writeln!(
             out,
-            "{:<w_check$}  {:<w_pot$}  {:<w_fam$}  {:>5}  {:<8}  {:<8}  {:>10.3e}  {:>8.1e}  {}",
+            "{:<w_check$}  {:<w_pot$}  {:<w_fam$}  {:>5}  {:<8}  {:<8}  {:>10.3e}  {:>9}  {}",
             r.check,
             r.potential,
             r.family.as_deref().unwrap_or("-"),
@@ -87,7 +91,7 @@ pub fn to_table(records: &[Record]) -> String {
             r.verdict.to_string(),
             r.expected.to_string(),
             r.worst,
-            r.tol,
+            format!("{}{:.1e}", if r.lower_bound { "≥" } else { "≤" }, r.tol),
             if r.as_expected() { "yes" } else { "NO" }
         );
     }

@@ -11,10 +11,24 @@ use crate::{TheoryError, Vector};
 pub const MAX_NEWTON_ITERATIONS: usize = 200;
 /// Fraction of the distance to the boundary that one step may cover.
 pub const BOUNDARY_FRACTION: f64 = 0.99;
-/// Where no step makes progress any more, a relative residual ‖∇φ(w) − y‖/(‖y‖ + ‖∇φ(w)‖) up to
-/// this is accepted: near the boundary the condition of ∇φ (up to ~1e6 on the trusted zone of the
-/// checks) times a few ε.
+/// Where no step makes progress any more, a component-wise relative residual (see
+/// [`relative_residual`]) up to this is accepted: near the boundary the condition of ∇φ (up to ~1e6
+/// on the trusted zone of the checks) times a few ε.
 pub const STALL_REL: f64 = 1e-11;
+
+/// maxᵢ |∂ᵢφ(w) − yᵢ| / (|yᵢ| + |∂ᵢφ(w)| + ∂²ᵢᵢφ(w)|wᵢ|) (0 where the difference vanishes):
+/// component-wise, so that a small coordinate is solved to its own precision even when another
+/// dominates ‖y‖ (separable potentials with exponential growth: y = sinh w has components from 1
+/// to 1e40). The last term is the change of ∂ᵢφ when wᵢ moves by its own rounding, the floor of
+/// what any w can achieve (it matters where ∂ᵢφ cancels, as 2wᵢ + 1 at wᵢ = −½).
+pub fn relative_residual(gphi: &Vector, y: &Vector, w: &Vector, hess_diag: &Vector) -> f64 {
+    (0..y.len())
+        .map(|i| {
+            let d = (gphi[i] - y[i]).abs();
+            if d == 0.0 { 0.0 } else { d / (gphi[i].abs() + y[i].abs() + hess_diag[i].abs() * w[i].abs()) }
+        })
+        .fold(0.0, f64::max)
+}
 
 /// The w with ∇φ(w) = y, from w = 0 (which (A5) puts in the domain), and the value
 /// sup_w ⟨w, y⟩ − φ(w) = φ*(y) reached there.
@@ -34,13 +48,13 @@ where
     for _ in 0..MAX_NEWTON_ITERATIONS {
         let gphi = phi.gradient(&w)?;
         let g = &gphi - y;
-        let res = g.norm();
-        let scale = y.norm() + gphi.norm();
-        if res <= 8.0 * f64::EPSILON * scale {
+        let h = phi.hessian(&w)?;
+        let diag = h.diagonal();
+        let res = relative_residual(&gphi, y, &w, &diag);
+        if res <= 8.0 * f64::EPSILON {
             return Ok((w, -f));
         }
         last_res = res;
-        let h = phi.hessian(&w)?;
         let mut p = solve_spd_shifted(&h, &(-&g)).unwrap_or_else(|| -&g);
         if p.dot(&g) >= 0.0 {
             p = -&g; // not a descent direction (indefinite Hessian): steepest descent
@@ -56,7 +70,8 @@ where
         for _ in 0..80 {
             let cand = &w + &p * t;
             let fc = psi(&cand)?;
-            let smaller_gradient = || phi.gradient(&cand).map(|gc| (gc - y).norm() < res).unwrap_or(false);
+            let smaller_gradient =
+                || phi.gradient(&cand).map(|gc| relative_residual(&gc, y, &cand, &diag) < res).unwrap_or(false);
             if fc.is_finite() && (fc <= f + 1e-4 * t * slope || (fc <= f + noise && smaller_gradient())) {
                 next = Some((cand, fc));
                 break;
@@ -69,7 +84,7 @@ where
         };
         if stalled {
             // No step makes progress: at the rounding floor, accept a residual ≤ STALL_REL.
-            if res <= STALL_REL * scale {
+            if res <= STALL_REL {
                 return Ok((w, -f));
             }
             break;

@@ -103,8 +103,11 @@ pub trait Legendre: Value + Gradient + Hessian + ConjugateGradient + Domain + Se
     }
 }
 
-/// Fraction-to-boundary step: `min(1, fraction · max_step(w, d))`, the step length a line search
-/// starts from so that `w + t d` stays strictly inside `dom φ` (`fraction ∈ (0, 1)`).
+/// Fraction-to-boundary step: `t = min(1, fraction · max_step(w, d))`, the step length a line
+/// search starts from, so that `w + t d` stays strictly inside `dom φ` (`fraction ∈ (0, 1)`).
+/// Close to the boundary the computed point can round onto or past it; the step is then halved
+/// until `w + t d ∈ dom φ` holds for the point as computed (0 in the worst case), so iterates never
+/// leave the domain.
 pub fn fraction_to_boundary<D: Domain + ?Sized>(
     dom: &D,
     w: &Vector,
@@ -118,7 +121,11 @@ pub fn fraction_to_boundary<D: Domain + ?Sized>(
             expected: "a number in (0, 1)",
         });
     }
-    Ok((fraction * dom.max_step(w, d)?).min(1.0))
+    let mut t = (fraction * dom.max_step(w, d)?).min(1.0);
+    while t > 0.0 && !dom.contains(&(w + d * t)) {
+        t *= 0.5;
+    }
+    Ok(t)
 }
 
 /// The checks shared by every implementation: finite coordinates and, if bound, the dimension.

@@ -41,6 +41,7 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
             worst: 0.0,
             tol: 0.0,
             note: format!("dom φ = ℝᵐ along all {unbounded} sampled rays: open"),
+            lower_bound: false,
         };
     }
     let note = if unbounded > 0 { format!("{unbounded} rays never left dom φ") } else { String::new() };

@@ -1,0 +1,75 @@
+//! The `infconv verify` contract of notes/checks.md: JSON records, exit status, filters and
+//! clear errors for bad input.
+
+use std::process::Command;
+
+fn infconv(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_infconv")).args(args).output().expect("the infconv binary runs")
+}
+
+#[test]
+fn verify_json_carries_every_potential_check_and_exits_zero() {
+    let out = infconv(&["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON array");
+    let records = records.as_array().expect("an array");
+    for name in ["quad", "quad-Q", "cubic", "cubic-reg", "tan", "tan-sep", "log", "log-sep", "eta-log", "layered-tan"] {
+        for check in ["A1", "A2", "A3", "A4", "A5", "L3.2"] {
+            let r = records
+                .iter()
+                .find(|r| r["check"] == check && r["potential"] == name)
+                .unwrap_or_else(|| panic!("no record for {check} {name}"));
+            for field in ["check", "potential", "family", "cases", "verdict", "expected", "worst", "tol", "seed", "note"] {
+                assert!(r.get(field).is_some(), "{check} {name} lacks {field}");
+            }
+            assert_eq!(r["verdict"], r["expected"], "{r}");
+        }
+    }
+    let cubic_a3 = records.iter().find(|r| r["check"] == "A3" && r["potential"] == "cubic").unwrap();
+    assert_eq!(cubic_a3["verdict"], "violated");
+    assert_eq!(cubic_a3["family"], serde_json::Value::Null);
+}
+
+#[test]
+fn filters_select_records() {
+    let out = infconv(&["verify", "--json", "--check", "A2", "--potential", "entropy-box"]);
+    assert_eq!(out.status.code(), Some(0));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["verdict"], "violated");
+    assert_eq!(records[0]["expected"], "violated");
+}
+
+#[test]
+fn the_table_is_the_default() {
+    let out = infconv(&["verify", "--potential", "cubic"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("check") && text.contains("expected"), "{text}");
+    assert!(text.contains("6 records: 6 as expected, 0 unexpected (seed 42)"), "{text}");
+}
+
+#[test]
+fn unknown_names_are_errors_that_list_the_known_ones() {
+    for (flag, value, listed) in [
+        ("--potential", "logg", "log-sep"),
+        ("--check", "A9", "L3.2"),
+        ("--family", "nope", "known families"),
+    ] {
+        let out = infconv(&["verify", flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(value) && err.contains(listed), "{flag} {value}: {err}");
+        assert!(out.stdout.is_empty(), "nothing half-written on stdout");
+    }
+}
+
+#[test]
+fn bad_flags_and_values_exit_nonzero() {
+    assert_ne!(infconv(&["verify", "--bogus"]).status.code(), Some(0));
+    assert_ne!(infconv(&["verify", "--seed", "minus-one"]).status.code(), Some(0));
+    let out = infconv(&["verify", "--dims", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dims"));
+}
