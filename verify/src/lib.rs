@@ -23,4 +23,7 @@ pub mod selection;
 pub mod tolerance;
 
 pub use outcome::{Outcome, Verdict};
+
+#[doc = include_str!("../../docs/adding-a-potential.md")]
+pub mod adding_a_potential {}
 pub use record::Record;
