@@ -10,6 +10,7 @@
 //! Every function that takes user input returns a [`TheoryError`] rather than panicking, and no NaN
 //! leaves the API: outside its domain a potential's value is `+∞`.
 
+pub mod distributed;
 pub mod error;
 pub mod linalg;
 pub mod potential;

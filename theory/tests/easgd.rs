@@ -1,0 +1,165 @@
+//! Algorithm 1 with quad is synchronous EASGD (Zhang, Choromanska, LeCun 2015): the consensus step
+//! with τ = 1/(2M) is the arithmetic mean, and the iterates equal those of a direct implementation
+//! of EASGD's equations written here independently.
+
+use infconv_theory::distributed::algorithm1::worker_rng;
+use infconv_theory::distributed::least_squares::LeastSquares;
+use infconv_theory::distributed::risk::minibatch;
+use infconv_theory::distributed::{Algorithm1, Config, EmpiricalRisk, Order};
+use infconv_theory::potential::layerwise::Layerwise;
+use infconv_theory::potential::log::Log;
+use infconv_theory::potential::quad::Quad;
+use infconv_theory::potential::scaled::Scaled;
+use infconv_theory::{Domain, Vector};
+use std::sync::Arc;
+
+const SEED: u64 = 2015;
+
+fn problem() -> Arc<dyn EmpiricalRisk> {
+    Arc::new(LeastSquares::generated(60, 5, SEED).unwrap())
+}
+
+fn config(m: usize, kappa: f64, batch: Option<usize>) -> Config {
+    Config { workers: m, lambda: 0.5, tau: 0.0, sigma: 0.05, kappa, nu: 1e-3, batch, seed: SEED, order: Order::Jacobi, fraction: 0.99 }
+}
+
+/// Synchronous EASGD, equations (5)–(6) of Zhang et al. (2015), with elastic coefficient ρ and
+/// learning rate η, every worker running Nesterov momentum δ (look-ahead form v ← δv − η g(x + δv),
+/// x ← x + v) on its elastic objective f(x) + (ν/2)‖x‖² + (ρ/2)‖x − x̃‖²; the center moves by
+/// ηρ Σᵢ (yⁱ − x̃) at the workers' look-ahead points yⁱ = xⁱ + δvⁱ (δ = 0: plain EASGD).
+/// Returns the center and the look-ahead points after each iteration.
+fn easgd_reference(f: &dyn EmpiricalRisk, m: usize, eta: f64, rho: f64, delta: f64, nu: f64, batch: Option<usize>, iters: usize) -> Vec<(Vector, Vec<Vector>)> {
+    let d = f.dim();
+    let mut center = Vector::zeros(d);
+    let mut x = vec![Vector::zeros(d); m];
+    let mut v = vec![Vector::zeros(d); m];
+    let mut rngs: Vec<_> = (0..m).map(|j| worker_rng(SEED, j)).collect();
+    let mut out = Vec::new();
+    for _ in 0..iters {
+        let look: Vec<Vector> = (0..m).map(|i| &x[i] + &v[i] * delta).collect();
+        let new_center = &center + look.iter().map(|y| (y - &center) * (eta * rho)).sum::<Vector>();
+        for i in 0..m {
+            let b = match batch {
+                Some(b) => minibatch(&mut rngs[i], f.samples(), b),
+                None => (0..f.samples()).collect(),
+            };
+            let g = f.loss_and_gradient(&look[i], &b).unwrap().1 + &look[i] * nu + (&look[i] - &center) * rho;
+            v[i] = &v[i] * delta - g * eta;
+            x[i] += &v[i];
+        }
+        center = new_center;
+        out.push((center.clone(), (0..m).map(|i| &x[i] + &v[i] * delta).collect()));
+    }
+    out
+}
+
+fn rel(a: &Vector, b: &Vector) -> f64 {
+    (a - b).norm() / b.norm().max(1e-300)
+}
+
+#[test]
+fn quad_with_tau_one_over_2m_averages_the_copies() {
+    for m in [2, 4, 8] {
+        let mut c = config(m, 0.9, Some(5));
+        c.tau = 1.0 / (2.0 * m as f64);
+        let mut alg = Algorithm1::new(c, vec![problem(); m], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
+        alg.run(3).unwrap(); // copies now differ (different minibatches)
+        for _ in 0..5 {
+            let before = alg.z.clone();
+            let mean = before.iter().sum::<Vector>() / m as f64;
+            alg.step().unwrap();
+            assert!(rel(&alg.u, &mean) <= 1e-14, "M = {m}: u − mean = {:e}", rel(&alg.u, &mean));
+        }
+        let spread = alg.z.iter().map(|z| (z - &alg.u).norm()).fold(0.0, f64::max);
+        assert!(spread > 1e-6, "the test must see different copies (spread {spread:e})");
+    }
+}
+
+#[test]
+fn iterates_equal_synchronous_easgd() {
+    let f = problem();
+    for (kappa, batch) in [(0.0, Some(5)), (0.9, Some(5)), (0.9, None)] {
+        let m = 4;
+        let mut c = config(m, kappa, batch);
+        // quad: ∇φ̂ = 2w, so (1/λ)∇φ̂ = ρ w with ρ = 2/λ; η = σ; center step ηρ = 2τ.
+        let rho = 2.0 / c.lambda;
+        c.tau = c.sigma * rho / 2.0;
+        let reference = easgd_reference(f.as_ref(), m, c.sigma, rho, kappa, c.nu, batch, 40);
+        let mut alg = Algorithm1::new(c, vec![f.clone(); m], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
+        let mut worst: f64 = 0.0;
+        for (center, looks) in &reference {
+            alg.step().unwrap();
+            worst = worst.max(rel(&alg.u, center));
+            for j in 0..m {
+                worst = worst.max(rel(&alg.z[j], &looks[j]));
+            }
+        }
+        println!("κ = {kappa}, batch {batch:?}: worst relative difference {worst:.3e} over 40 iterations");
+        assert!(worst <= 1e-12, "κ = {kappa}: Algorithm 1 and EASGD differ by {worst:e}");
+    }
+}
+
+#[test]
+fn bounded_potentials_cut_steps_and_stay_in_the_domain() {
+    let f = problem();
+    let m = 4;
+    // Large steps and a small domain: log per layer with η = 0.05 (radius 0.05).
+    let phi = Arc::new(Layerwise::new(Scaled::new(Log::new(), 0.05).unwrap(), vec![3, 2]).unwrap());
+    let mut c = config(m, 0.9, Some(5));
+    c.sigma = 0.5;
+    c.tau = 0.5;
+    let mut alg = Algorithm1::new(c, vec![f; m], phi.clone(), Vector::zeros(5)).unwrap();
+    for _ in 0..200 {
+        alg.step().unwrap();
+        for z in &alg.z {
+            assert!(phi.contains(&(&alg.u - z)), "u − zⱼ left dom φ̂ at iteration {}", alg.iterations);
+        }
+    }
+    assert!(alg.cuts > 0, "these steps must be cut");
+    println!("{} cuts in {} iterations", alg.cuts, alg.iterations);
+}
+
+#[test]
+fn bad_configurations_are_rejected() {
+    let f = problem();
+    let phi = Arc::new(Quad::new());
+    let base = Config { tau: 0.1, ..config(2, 0.9, Some(5)) };
+    let cases: Vec<(&str, Config)> = vec![
+        ("workers", Config { workers: 0, ..base.clone() }),
+        ("λ", Config { lambda: 0.0, ..base.clone() }),
+        ("τ", Config { tau: -1.0, ..base.clone() }),
+        ("κ", Config { kappa: 1.0, ..base.clone() }),
+        ("batch", Config { batch: Some(0), ..base.clone() }),
+    ];
+    for (name, c) in cases {
+        let err = Algorithm1::new(c, vec![f.clone(); 2], phi.clone(), Vector::zeros(5)).err().expect("rejected");
+        assert!(err.to_string().contains(name), "{name}: {err}");
+    }
+    let mut ok = base.clone();
+    ok.tau = 0.1;
+    assert!(Algorithm1::new(ok.clone(), vec![f.clone(); 3], phi.clone(), Vector::zeros(5)).is_err(), "3 risks for 2 workers");
+    assert!(Algorithm1::new(ok, vec![f.clone(); 2], phi, Vector::zeros(4)).is_err(), "wrong dimension");
+}
+
+/// The comparison above can fail: Algorithm 1 in Gauss–Seidel order (line 5 linearizes at u^{t+1})
+/// is not synchronous EASGD, and the same comparison flags it.
+#[test]
+fn gauss_seidel_order_is_not_easgd() {
+    let f = problem();
+    let m = 4;
+    let mut c = config(m, 0.9, Some(5));
+    let rho = 2.0 / c.lambda;
+    c.tau = c.sigma * rho / 2.0;
+    c.order = Order::GaussSeidel;
+    let reference = easgd_reference(f.as_ref(), m, c.sigma, rho, 0.9, c.nu, Some(5), 40);
+    let mut alg = Algorithm1::new(c, vec![f.clone(); m], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
+    let mut worst: f64 = 0.0;
+    for (center, looks) in &reference {
+        alg.step().unwrap();
+        worst = worst.max(rel(&alg.u, center));
+        for j in 0..m {
+            worst = worst.max(rel(&alg.z[j], &looks[j]));
+        }
+    }
+    assert!(worst > 1e-6, "Gauss–Seidel must differ from EASGD, differs by {worst:e}");
+}
