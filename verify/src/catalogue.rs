@@ -56,7 +56,36 @@ pub fn expected_for_potential(check: &str, potential: &str) -> Verdict {
     }
 }
 
+/// `C5.1`, Corollary 5.1 on the EASGD model (15); its "family" is the empirical risk.
+pub const C51: CheckInfo = CheckInfo {
+    id: "C5.1",
+    statement: "Corollary 5.1: at a stationary point of (15), Σⱼ ∇e fⱼ(ū) = 0; with fⱼ = f̂ also ū = z̄ⱼ, ∇f̂(ū) = 0",
+    subject: Subject::PotentialAndFamily,
+};
+
+/// The verdict the catalogue expects of `C5.1` for a potential and a problem:
+/// - identical risks (`least-squares`, `logistic`): holds for every potential with (A3);
+/// - cubic: `n/a`: ∇²φ̂ = 0 at consensus ((A3) fails exactly where the copies meet), Algorithm 1's
+///   consensus step slows to a sublinear rate, the point reached is not stationary to the
+///   threshold, so the corollary's hypothesis is not met;
+/// - `least-squares-split` (the control, fⱼ differ): violated, since consensus is not implied —
+///   while its first conclusion, Σⱼ ∇e fⱼ(ū) = 0, is measured to hold (see the note).
+pub fn expected_for_c51(potential: &str, problem: &str) -> Verdict {
+    if problem.ends_with("-split") {
+        Verdict::Violated
+    } else if potential == "cubic" {
+        Verdict::NotApplicable
+    } else {
+        Verdict::Holds
+    }
+}
+
 /// The ids of every catalogued check that `infconv verify` runs.
 pub fn known_check_ids() -> Vec<&'static str> {
-    POTENTIAL_CHECKS.iter().map(|c| c.id).collect()
+    POTENTIAL_CHECKS.iter().map(|c| c.id).chain(std::iter::once(C51.id)).collect()
+}
+
+/// The function families and problems that `--family` accepts.
+pub fn known_families() -> Vec<&'static str> {
+    crate::checks::c51::PROBLEMS.to_vec()
 }

@@ -13,8 +13,8 @@
 //! # let _ = DEFAULT_DIMS;
 //! ```
 
-use crate::catalogue::{POTENTIAL_CHECKS, expected_for_potential};
-use crate::checks::{failed, potential_check};
+use crate::catalogue::{C51, POTENTIAL_CHECKS, expected_for_c51, expected_for_potential};
+use crate::checks::{c51, failed, potential_check};
 use crate::outcome::Outcome;
 use crate::record::Record;
 use crate::rng::stream;
@@ -48,18 +48,58 @@ pub fn conform(build: &Builder<'_>, check: &str, name: &str, dims: &[usize], see
     Outcome::merge(outcomes)
 }
 
-/// The records of the potential checks selected by `sel`, for every registry potential.
-pub fn records(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Record> {
+/// One record to compute: a closure, so that callers can show progress between records.
+pub struct Task {
+    /// `check potential [family]`, for progress displays.
+    pub label: String,
+    run: Box<dyn Fn() -> Record + Send>,
+}
+
+impl Task {
+    /// Computes the record.
+    pub fn run(&self) -> Record {
+        (self.run)()
+    }
+}
+
+/// The records selected by `sel`, as tasks: the potential checks for every registry potential,
+/// then `C5.1` for every (potential, problem).
+pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     let mut out = Vec::new();
     for info in registry::all().iter().filter(|p| sel.wants_potential(p.name)) {
         if !sel.wants_family(None) {
             continue;
         }
         for check in POTENTIAL_CHECKS.iter().filter(|c| sel.wants_check(c.id)) {
-            let outcome = conform(&|m| info.build(m), check.id, info.name, dims, seed);
-            let expected = expected_for_potential(check.id, info.name);
-            out.push(Record::new(check.id, info.name, None, expected, seed, outcome));
+            let dims = dims.to_vec();
+            out.push(Task {
+                label: format!("{} {}", check.id, info.name),
+                run: Box::new(move || {
+                    let outcome = conform(&|m| info.build(m), check.id, info.name, &dims, seed);
+                    let expected = expected_for_potential(check.id, info.name);
+                    Record::new(check.id, info.name, None, expected, seed, outcome)
+                }),
+            });
+        }
+    }
+    if sel.wants_check(C51.id) {
+        for &potential in c51::POTENTIALS.iter().filter(|p| sel.wants_potential(p)) {
+            for &problem in c51::PROBLEMS.iter().filter(|f| sel.wants_family(Some(f))) {
+                out.push(Task {
+                    label: format!("C5.1 {potential} × {problem}"),
+                    run: Box::new(move || {
+                        let outcome = c51::check(potential, problem, seed);
+                        let expected = expected_for_c51(potential, problem);
+                        Record::new(C51.id, potential, Some(problem), expected, seed, outcome)
+                    }),
+                });
+            }
         }
     }
     out
+}
+
+/// The records selected by `sel`, computed in order.
+pub fn records(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Record> {
+    tasks(sel, dims, seed).iter().map(Task::run).collect()
 }

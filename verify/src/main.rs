@@ -6,7 +6,8 @@
 
 use clap::{Args, Parser, Subcommand};
 use infconv_theory::potential::registry;
-use infconv_verify::catalogue::known_check_ids;
+use indicatif::{ProgressBar, ProgressStyle};
+use infconv_verify::catalogue::{known_check_ids, known_families};
 use infconv_verify::conformance::{self, DEFAULT_DIMS};
 use infconv_verify::record::{all_as_expected, to_json, to_table};
 use infconv_verify::rng::DEFAULT_SEED;
@@ -65,8 +66,7 @@ fn main() -> ExitCode {
 
 fn verify(args: &VerifyArgs) -> ExitCode {
     let sel = Selection { check: args.check.clone(), potential: args.potential.clone(), family: args.family.clone() };
-    let families: Vec<&str> = Vec::new();
-    if let Err(e) = sel.validate(&known_check_ids(), &families) {
+    if let Err(e) = sel.validate(&known_check_ids(), &known_families()) {
         eprintln!("infconv verify: {e}");
         return ExitCode::from(2);
     }
@@ -74,7 +74,21 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         eprintln!("infconv verify: invalid --dims {:?}: expected a comma-separated list of dimensions ≥ 1", args.dims);
         return ExitCode::from(2);
     }
-    let records = conformance::records(&sel, &args.dims, args.seed);
+    let tasks = conformance::tasks(&sel, &args.dims, args.seed);
+    let bar = ProgressBar::new(tasks.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} records, {elapsed} [{msg}]")
+            .expect("a valid progress template"),
+    );
+    let records: Vec<_> = tasks
+        .iter()
+        .map(|t| {
+            bar.set_message(t.label.clone());
+            let r = t.run();
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
     if args.json {
         println!("{}", to_json(&records));
     } else {

@@ -179,6 +179,26 @@ impl Algorithm1 {
         &self.config
     }
 
+    /// Switches between minibatch and full-data gradients (e.g. a stochastic warm-up that
+    /// separates the copies, then deterministic iterations to a stationary point).
+    pub fn set_batch(&mut self, batch: Option<usize>) -> Result<(), TheoryError> {
+        let mut c = self.config.clone();
+        c.batch = batch;
+        c.validate()?;
+        self.config = c;
+        Ok(())
+    }
+
+    /// The risks fⱼ.
+    pub fn risks(&self) -> &[Arc<dyn EmpiricalRisk>] {
+        &self.risks
+    }
+
+    /// The potential φ̂.
+    pub fn potential(&self) -> &Arc<dyn Legendre> {
+        &self.phi
+    }
+
     /// One iteration: consensus step, then every worker's step.
     pub fn step(&mut self) -> Result<(), TheoryError> {
         let c = self.config.clone();

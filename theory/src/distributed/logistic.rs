@@ -16,6 +16,14 @@ impl Logistic {
     /// n samples in d dimensions: labels from a random separating direction, 10 % flipped (so the
     /// minimizer is finite).
     pub fn generated(n: usize, d: usize, seed: u64) -> Result<Self, TheoryError> {
+        Self::with_label_noise(n, d, 0.1, seed)
+    }
+
+    /// As [`generated`](Self::generated), with a given fraction of flipped labels in [0, 1].
+    pub fn with_label_noise(n: usize, d: usize, flip: f64, seed: u64) -> Result<Self, TheoryError> {
+        if !(0.0..=1.0).contains(&flip) {
+            return Err(TheoryError::InvalidParameter { name: "flip", value: format!("{flip}"), expected: "a fraction in [0, 1]" });
+        }
         if n == 0 || d == 0 {
             return Err(TheoryError::InvalidParameter { name: "n, d", value: format!("{n}, {d}"), expected: "n, d ≥ 1" });
         }
@@ -25,7 +33,7 @@ impl Logistic {
         let h = (0..n)
             .map(|i| {
                 let s = if (a.row(i) * &dir)[0] >= 0.0 { 1.0 } else { -1.0 };
-                if rng.random::<f64>() < 0.1 { -s } else { s }
+                if rng.random::<f64>() < flip { -s } else { s }
             })
             .collect();
         Ok(Logistic { a, h })

@@ -152,3 +152,51 @@ pub(crate) fn dual_hessian(
         Err(TheoryError::NonFinite { what: "num-dual derivatives (not twice differentiable here)" })
     }
 }
+
+/// A boxed potential is a potential: registry entries (`Box<dyn Legendre>`) can be η-scaled and
+/// summed over layers.
+impl<P: Value + ?Sized> Value for Box<P> {
+    fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
+        (**self).value(w)
+    }
+}
+impl<P: Gradient + ?Sized> Gradient for Box<P> {
+    fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
+        (**self).gradient(w)
+    }
+}
+impl<P: Hessian + ?Sized> Hessian for Box<P> {
+    fn hessian(&self, w: &Vector) -> Result<Matrix, TheoryError> {
+        (**self).hessian(w)
+    }
+}
+impl<P: ConjugateGradient + ?Sized> ConjugateGradient for Box<P> {
+    fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
+        (**self).conjugate_gradient(y)
+    }
+}
+impl<P: Domain + ?Sized> Domain for Box<P> {
+    fn contains(&self, w: &Vector) -> bool {
+        (**self).contains(w)
+    }
+    fn max_step(&self, w: &Vector, d: &Vector) -> Result<f64, TheoryError> {
+        (**self).max_step(w, d)
+    }
+    fn inradius(&self) -> f64 {
+        (**self).inradius()
+    }
+    fn boundary_distance(&self, w: &Vector) -> f64 {
+        (**self).boundary_distance(w)
+    }
+}
+impl<P: Legendre + ?Sized> Legendre for Box<P> {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn fixed_dim(&self) -> Option<usize> {
+        (**self).fixed_dim()
+    }
+    fn dual_derivatives(&self, w: &Vector) -> Option<Result<(f64, Vector, Matrix), TheoryError>> {
+        (**self).dual_derivatives(w)
+    }
+}
