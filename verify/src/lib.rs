@@ -17,6 +17,7 @@ pub mod conformance;
 pub mod divergence;
 pub mod outcome;
 pub mod record;
+pub mod report;
 pub mod rng;
 pub mod sampling;
 pub mod selection;

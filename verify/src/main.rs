@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use infconv_verify::catalogue::{known_check_ids, known_families};
 use infconv_verify::conformance::{self, DEFAULT_DIMS};
 use infconv_verify::record::{all_as_expected, to_json, to_table};
+use infconv_verify::report;
 use infconv_verify::rng::DEFAULT_SEED;
 use infconv_verify::selection::Selection;
 use std::process::ExitCode;
@@ -49,6 +50,10 @@ struct VerifyArgs {
     /// Dimensions in which the potential checks run, comma-separated (each ≥ 1).
     #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_DIMS.to_vec())]
     dims: Vec<usize>,
+    /// Also write a report folder: report.md, records.json and figures/ (a new or empty folder, or
+    /// an earlier report, which is replaced).
+    #[arg(long, value_name = "DIR")]
+    out: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -74,6 +79,12 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         eprintln!("infconv verify: invalid --dims {:?}: expected a comma-separated list of dimensions ≥ 1", args.dims);
         return ExitCode::from(2);
     }
+    if let Some(dir) = &args.out
+        && let Err(e) = report::check_target(dir)
+    {
+        eprintln!("infconv verify: {e}");
+        return ExitCode::from(2);
+    }
     let tasks = conformance::tasks(&sel, &args.dims, args.seed);
     let bar = ProgressBar::new(tasks.len() as u64).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} records, {elapsed} [{msg}]")
@@ -93,6 +104,14 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         println!("{}", to_json(&records));
     } else {
         print!("{}", to_table(&records));
+    }
+    if let Some(dir) = &args.out {
+        let command = std::iter::once("infconv".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
+        if let Err(e) = report::write(dir, &records, &command, &[]) {
+            eprintln!("infconv verify: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!("infconv verify: report written to {}", dir.join("report.md").display());
     }
     if all_as_expected(&records) { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

@@ -43,11 +43,11 @@ fn filters_select_records() {
 
 #[test]
 fn the_table_is_the_default() {
-    let out = infconv(&["verify", "--potential", "cubic"]);
+    let out = infconv(&["verify", "--potential", "cubic", "--check", "A3"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("check") && text.contains("expected"), "{text}");
-    assert!(text.contains("6 records: 6 as expected, 0 unexpected (seed 42)"), "{text}");
+    assert!(text.contains("1 records: 1 as expected, 0 unexpected (seed 42)"), "{text}");
 }
 
 #[test]
@@ -72,4 +72,29 @@ fn bad_flags_and_values_exit_nonzero() {
     let out = infconv(&["verify", "--dims", "0"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--dims"));
+}
+
+#[test]
+fn out_writes_a_report_and_refuses_foreign_folders() {
+    let base = std::env::temp_dir().join(format!("infconv-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    let dir = base.join("report");
+    let out = infconv(&["verify", "--check", "A5", "--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains("tilted-quad") && md.contains("Replay: `infconv verify --check A5"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("records.json")).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 15);
+    // An earlier report is replaced; a foreign folder is refused before any work, untouched.
+    assert_eq!(infconv(&["verify", "--check", "A5", "--out", dir.to_str().unwrap()]).status.code(), Some(0));
+    let foreign = base.join("foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+    let out = infconv(&["verify", "--check", "A5", "--out", foreign.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "refused before any work");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("foreign"));
+    assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
+    let _ = std::fs::remove_dir_all(&base);
 }
