@@ -53,6 +53,22 @@ fn easgd_reference(f: &dyn EmpiricalRisk, m: usize, eta: f64, rho: f64, delta: f
     out
 }
 
+/// Runs Algorithm 1 with quad alongside a reference trajectory and returns the largest relative
+/// difference of the consensus and the copies over all iterations.
+fn largest_difference(c: Config, f: Arc<dyn EmpiricalRisk>, reference: &[(Vector, Vec<Vector>)]) -> f64 {
+    let m = c.workers;
+    let mut alg = Algorithm1::new(c, vec![f; m], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
+    let mut worst: f64 = 0.0;
+    for (center, looks) in reference {
+        alg.step().unwrap();
+        worst = worst.max(rel(&alg.u, center));
+        for j in 0..m {
+            worst = worst.max(rel(&alg.z[j], &looks[j]));
+        }
+    }
+    worst
+}
+
 fn rel(a: &Vector, b: &Vector) -> f64 {
     (a - b).norm() / b.norm().max(1e-300)
 }
@@ -85,15 +101,7 @@ fn iterates_equal_synchronous_easgd() {
         let rho = 2.0 / c.lambda;
         c.tau = c.sigma * rho / 2.0;
         let reference = easgd_reference(f.as_ref(), m, c.sigma, rho, kappa, c.nu, batch, 40);
-        let mut alg = Algorithm1::new(c, vec![f.clone(); m], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
-        let mut worst: f64 = 0.0;
-        for (center, looks) in &reference {
-            alg.step().unwrap();
-            worst = worst.max(rel(&alg.u, center));
-            for j in 0..m {
-                worst = worst.max(rel(&alg.z[j], &looks[j]));
-            }
-        }
+        let worst = largest_difference(c, f.clone(), &reference);
         println!("κ = {kappa}, batch {batch:?}: worst relative difference {worst:.3e} over 40 iterations");
         assert!(worst <= 1e-12, "κ = {kappa}: Algorithm 1 and EASGD differ by {worst:e}");
     }
@@ -152,14 +160,6 @@ fn gauss_seidel_order_is_not_easgd() {
     c.tau = c.sigma * rho / 2.0;
     c.order = Order::GaussSeidel;
     let reference = easgd_reference(f.as_ref(), m, c.sigma, rho, 0.9, c.nu, Some(5), 40);
-    let mut alg = Algorithm1::new(c, vec![f.clone(); m], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
-    let mut worst: f64 = 0.0;
-    for (center, looks) in &reference {
-        alg.step().unwrap();
-        worst = worst.max(rel(&alg.u, center));
-        for j in 0..m {
-            worst = worst.max(rel(&alg.z[j], &looks[j]));
-        }
-    }
+    let worst = largest_difference(c, f.clone(), &reference);
     assert!(worst > 1e-6, "Gauss–Seidel must differ from EASGD, differs by {worst:e}");
 }
