@@ -7,10 +7,12 @@
 //!   −∇φ(v − z)/λ + 2t Dz = 0, zᵀDz = 1, from the scaled point z₀ = v/√(vᵀDv), with a merit
 //!   backtracking and fraction-to-boundary steps (v − z stays in dom φ), then a projection onto M.
 //!
-//! **Certificate.** At a solution (z, t) the Lagrangian L(z′) = φ(v − z′)/λ + t(z′ᵀDz′ − 1) has
-//! ∇²L ⪰ (μ/λ + 2t d_ext) I with d_ext = min dᵢ for t ≥ 0 and max dᵢ for t < 0; when that is
-//! positive, L is strictly convex on v − dom φ, ∇L(z) = 0 makes z its unique minimizer, and L
-//! equals the objective on M: z is the unique global minimizer. Otherwise the solver refuses.
+//! **Certificate.** At a KKT point (z*, t), w* = v − z*, for every z ∈ M:
+//! φ(w)/λ − φ(w*)/λ = ⟨∇φ(w*), w − w*⟩/λ + D_φ(w, w*)/λ and ∇φ(w*)/λ = 2tDz*, while
+//! zᵀDz = z*ᵀDz* gives −2⟨Dz*, z − z*⟩ = (z − z*)ᵀD(z − z*); so
+//! F(z) − F(z*) = t(z − z*)ᵀD(z − z*) + D_φ(w, w*)/λ ≥ (t d_ext + μ*/(2λ))‖z − z*‖² with
+//! d_ext = min dᵢ for t ≥ 0, max dᵢ for t < 0, and μ* the Bregman modulus at w*. When
+//! μ*/λ + 2t d_ext > 0, z* is the unique global minimizer; otherwise the solver refuses.
 
 use super::certificate::PhiCertificate;
 use super::ProxSolution;
@@ -132,11 +134,12 @@ pub fn kkt_local(phi: &dyn Legendre, d: &[f64], lambda: f64, v: &Vector, z0: &Ve
 }
 
 /// The certificate of the module doc: μ/λ + 2t d_ext > 0.
-pub fn lagrangian_convex(cert: &PhiCertificate, d: &[f64], lambda: f64, t: f64) -> bool {
+pub fn lagrangian_convex(cert: &PhiCertificate, d: &[f64], lambda: f64, t: f64, w_star: &Vector) -> bool {
+    let mu = cert.bregman_modulus(w_star);
     let dmin = d.iter().cloned().fold(f64::INFINITY, f64::min);
     let dmax = d.iter().cloned().fold(0.0, f64::max);
-    let curv = cert.mu / lambda + 2.0 * t * if t >= 0.0 { dmin } else { dmax };
-    curv > super::CERTIFICATE_MARGIN * cert.mu / lambda
+    let curv = mu / lambda + 2.0 * t * if t >= 0.0 { dmin } else { dmax };
+    curv > super::CERTIFICATE_MARGIN * mu / lambda
 }
 
 /// The fast solver for the indicator of M (module doc).
@@ -162,7 +165,7 @@ pub fn fast(phi: &dyn Legendre, cert: &PhiCertificate, f: &dyn Family, d: &[f64]
         TheoryError::OutsideDomain { .. } => TheoryError::NotCertified { reason: "the start v/√(vᵀDv) is outside v − dom φ".into() },
         other => other,
     })?;
-    if !lagrangian_convex(cert, d, lambda, k.t) {
+    if !lagrangian_convex(cert, d, lambda, k.t, &(v - &k.z)) {
         return Err(TheoryError::NotCertified {
             reason: format!("multiplier t = {:.3e}: the Lagrangian is not convex on v − dom φ", k.t),
         });

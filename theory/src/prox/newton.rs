@@ -90,11 +90,15 @@ pub fn newton_local(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector,
     Err(TheoryError::NotConverged { solver: "prox newton", iterations: MAX_ITERATIONS, residual: last_res })
 }
 
-/// The fast solver for C² f: certified when μ/λ > r (the inner objective is then strongly
-/// convex and its stationary point the unique global minimizer), started at z0 = v (w = 0 ∈
-/// dom φ by (A5)).
+/// The fast solver for C² f, started at z0 = v (w = 0 ∈ dom φ by (A5)): certified when
+/// μ*/λ > r at the stationary point found (see `prox::strongly_convex`: it is then the unique
+/// global minimizer).
 pub fn fast(phi: &dyn Legendre, cert: &PhiCertificate, f: &dyn Family, lambda: f64, v: &Vector) -> Result<ProxSolution, TheoryError> {
-    strongly_convex(cert, f.weak_convexity_modulus(), lambda)?;
+    let r = f.weak_convexity_modulus();
+    if cert.cubic_curvature == 0.0 {
+        strongly_convex(cert, r, lambda, None)?; // μ alone decides: refuse before iterating
+    }
     let l = newton_local(phi, f, lambda, v, v)?;
+    strongly_convex(cert, r, lambda, Some(&(v - &l.z)))?;
     Ok(ProxSolution { z: l.z, envelope: l.value, method: "damped Newton (strongly convex by certificate)", iterations: l.iterations })
 }

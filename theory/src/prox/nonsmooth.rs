@@ -30,6 +30,11 @@ use crate::{TheoryError, Vector};
 pub const MAX_SWEEPS: usize = 5000;
 /// Relative value tolerance under which two piece minimizers tie (a two-valued P).
 pub const TIE_REL: f64 = 1e-12;
+/// Piece minimizers closer than this (relative) are one point (a kink shared by two pieces).
+pub const DISTINCT_REL: f64 = 1e-9;
+/// A bisection result within this many ulps of a piece end is snapped onto it (so a minimizer at
+/// a kink is exactly 0).
+const SNAP_ULPS: f64 = 8.0;
 
 /// The restriction of the inner objective to coordinate i.
 pub struct Line<'a> {
@@ -131,7 +136,17 @@ impl<'a> Line<'a> {
             if self.dq(mid, Side::Right) < 0.0 { lo = mid } else { hi = mid }
         }
         let (ql, qh) = (if a_open && lo == a { f64::INFINITY } else { self.q(lo) }, if b_open && hi == b { f64::INFINITY } else { self.q(hi) });
-        Ok(if ql <= qh { (lo, ql) } else { (hi, qh) })
+        let (mut t, mut val) = if ql <= qh { (lo, ql) } else { (hi, qh) };
+        for (end, open) in [(a, a_open), (b, b_open)] {
+            if !open && end.is_finite() && (t - end).abs() <= SNAP_ULPS * f64::EPSILON * (1.0 + end.abs()) {
+                let qe = self.q(end);
+                if qe <= val + SNAP_ULPS * f64::EPSILON * (1.0 + val.abs()) {
+                    t = end;
+                    val = qe;
+                }
+            }
+        }
+        Ok((t, val))
     }
 
     /// The minimizer of q on each piece of [lo, hi] ∩ dom (window ends closed, domain ends open),
@@ -218,12 +233,7 @@ pub fn fast(
     lambda: f64,
     v: &Vector,
 ) -> Result<ProxSolution, TheoryError> {
-    if cert.separable {
-        if !pieces_convex(cert, terms, lambda) {
-            return Err(TheoryError::NotCertified {
-                reason: format!("a piece of f has curvature below −μ/λ = {:.3e}", -cert.mu / lambda),
-            });
-        }
+    if cert.separable && pieces_convex(cert, terms, lambda) {
         let mut z = v.clone();
         for (i, term) in terms.iter().enumerate() {
             let base = v.clone();
@@ -232,7 +242,7 @@ pub fn fast(
             let Some(&(t, best)) = mins.first() else {
                 return Err(TheoryError::Unbounded { what: "a coordinate of (3)", reason: "no finite piece minimum".into() });
             };
-            if let Some(&(t2, second)) = mins.iter().find(|(t2, _)| *t2 != t)
+            if let Some(&(t2, second)) = mins.iter().find(|(t2, _)| (t2 - t).abs() > DISTINCT_REL * (1.0 + t.abs()))
                 && second - best <= TIE_REL * (1.0 + best.abs())
             {
                 return Err(TheoryError::MultiValued { count: 2, spread: (t2 - t).abs() });
@@ -242,8 +252,14 @@ pub fn fast(
         let e = super::inner_objective(phi, f, lambda, v, &z)?;
         return Ok(ProxSolution { z, envelope: e, method: "coordinate-wise case analysis (separable φ)", iterations: 1 });
     }
-    strongly_convex(cert, f.weak_convexity_modulus(), lambda)?;
+    let r = f.weak_convexity_modulus();
+    if cert.cubic_curvature == 0.0 {
+        strongly_convex(cert, r, lambda, None)?;
+    } else if r.is_none() {
+        return Err(TheoryError::NotCertified { reason: "f has no weak-convexity modulus".into() });
+    }
     let (z, sweeps) = coordinate_descent(phi, terms, lambda, v, v, None)?;
+    strongly_convex(cert, r, lambda, Some(&(v - &z)))?;
     let e = super::inner_objective(phi, f, lambda, v, &z)?;
     Ok(ProxSolution { z, envelope: e, method: "block coordinate descent with exact coordinate case analysis", iterations: sweeps })
 }
