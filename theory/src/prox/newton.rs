@@ -57,6 +57,10 @@ pub fn newton_local(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector,
         let mut p = solve_spd_shifted(&h, &(-&g)).unwrap_or_else(|| -&g);
         if !(p.dot(&g) < 0.0) || p.iter().any(|x| !x.is_finite()) {
             p = -&g;
+        } else if p.norm() <= 4.0 * f64::EPSILON * (1.0 + z.norm()) {
+            // The Newton correction is below the resolution of z: converged to rounding (the
+            // gradient's own scale can be far below its terms', e.g. Hz + b − Σ a sin(·)ω ≈ 0).
+            return Ok(Local { z, value: fz, iterations: it });
         }
         // z moves along p, so w = v − z moves along −p: stay strictly inside dom φ.
         let mut t = (BOUNDARY_FRACTION * phi.max_step(&w, &(-&p))?).min(1.0);

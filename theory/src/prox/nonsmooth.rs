@@ -209,8 +209,11 @@ pub fn coordinate_descent(
             let cur = line.q(z[i]);
             let win = window.map(|d| (z[i] - d, z[i] + d));
             let mins = line.piece_minima(win)?;
+            // Move to the exact coordinate minimizer even when the value cannot tell (a flat
+            // minimum resolves positions only to √ε by values; the bisection on q′ to ε).
             if let Some(&(t, val)) = mins.first()
-                && val < cur
+                && val <= cur + 8.0 * f64::EPSILON * (1.0 + cur.abs())
+                && t != z[i]
             {
                 moved = moved.max((t - z[i]).abs() / (1.0 + z[i].abs()));
                 z[i] = t;
