@@ -241,14 +241,13 @@ fn on_manifold(phi: &dyn Legendre, f: &dyn Family, d: &[f64], lambda: f64, v: &V
         // Cyclic neighbours along the angles (discrete_minima treats ends as borders; add wrap).
         let mut s = discrete_minima(&values, n, dims);
         s.retain(|&idx| {
-            let wrap_ok = if dims == 1 {
+            if dims == 1 {
                 values[(idx + 1) % n] >= values[idx] && values[(idx + n - 1) % n] >= values[idx]
             } else {
                 let j = idx / n;
                 let i = idx % n;
                 values[i + ((j + 1) % n) * n] >= values[idx] && values[i + ((j + n - 1) % n) * n] >= values[idx]
-            };
-            wrap_ok
+            }
         });
         s
     };
