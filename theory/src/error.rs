@@ -17,6 +17,14 @@ pub enum TheoryError {
     NoPreimage { norm_y: f64, reason: &'static str },
     /// An iterative solver stopped before reaching its tolerance.
     NotConverged { solver: &'static str, iterations: usize, residual: f64 },
+    /// The inner problem of (2) is not bounded below (λ at or above the threshold λ_f of
+    /// Definition 3.3): e(v) = −∞ and P(v) = ∅.
+    Unbounded { what: &'static str, reason: String },
+    /// P(v) has several global minimizers (a two-valued prox, e.g. −|z| at v = 0).
+    MultiValued { count: usize, spread: f64 },
+    /// The fast solver found a stationary point but cannot certify that it is the global
+    /// minimizer of (3); it refuses rather than answer possibly wrong.
+    NotCertified { reason: String },
 }
 
 impl fmt::Display for TheoryError {
@@ -39,6 +47,11 @@ impl fmt::Display for TheoryError {
                 f,
                 "{solver} did not converge in {iterations} iterations (residual {residual:e})"
             ),
+            TheoryError::Unbounded { what, reason } => write!(f, "{what} is unbounded below: {reason}"),
+            TheoryError::MultiValued { count, spread } => {
+                write!(f, "the φ-prox is multivalued here: {count} global minimizers, {spread:e} apart")
+            }
+            TheoryError::NotCertified { reason } => write!(f, "no certificate of global optimality: {reason}"),
         }
     }
 }

@@ -80,12 +80,20 @@ pub fn expected_for_c51(potential: &str, problem: &str) -> Verdict {
     }
 }
 
+/// Every catalogued check that `infconv verify` runs, in report order: the potential checks, the
+/// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, then `C5.1`.
+pub fn all_checks() -> Vec<CheckInfo> {
+    POTENTIAL_CHECKS.iter().chain(crate::prox_checks::catalogue::PROX_CHECKS).chain(std::iter::once(&C51)).copied().collect()
+}
+
 /// The ids of every catalogued check that `infconv verify` runs.
 pub fn known_check_ids() -> Vec<&'static str> {
-    POTENTIAL_CHECKS.iter().map(|c| c.id).chain(std::iter::once(C51.id)).collect()
+    all_checks().iter().map(|c| c.id).collect()
 }
 
 /// The function families and problems that `--family` accepts.
 pub fn known_families() -> Vec<&'static str> {
-    crate::checks::c51::PROBLEMS.to_vec()
+    let mut names = crate::prox_checks::known_families();
+    names.extend_from_slice(crate::checks::c51::PROBLEMS);
+    names
 }

@@ -15,6 +15,7 @@
 
 use crate::catalogue::{C51, POTENTIAL_CHECKS, expected_for_c51, expected_for_potential};
 use crate::checks::{c51, failed, potential_check};
+use crate::prox_checks;
 use crate::outcome::Outcome;
 use crate::record::Record;
 use crate::rng::stream;
@@ -63,7 +64,8 @@ impl Task {
 }
 
 /// The records selected by `sel`, as tasks: the potential checks for every registry potential,
-/// then `C5.1` for every (potential, problem).
+/// the prox checks for every (paper potential, family) pair, then `C5.1` for every (potential,
+/// problem).
 pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     let mut out = Vec::new();
     for info in registry::all().iter().filter(|p| sel.wants_potential(p.name)) {
@@ -78,6 +80,21 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
                     let outcome = conform(&|m| info.build(m), check.id, info.name, &dims, seed);
                     let expected = expected_for_potential(check.id, info.name);
                     Record::new(check.id, info.name, None, expected, seed, outcome)
+                }),
+            });
+        }
+    }
+    for id in prox_checks::check_ids().into_iter().filter(|id| sel.wants_check(id)) {
+        for (potential, family) in prox_checks::default_pairs() {
+            if !sel.wants_potential(potential) || !sel.wants_family(Some(family)) {
+                continue;
+            }
+            out.push(Task {
+                label: format!("{id} {potential} × {family}"),
+                run: Box::new(move || {
+                    let outcome = prox_checks::run_check(id, potential, family, seed);
+                    let expected = prox_checks::expected(id, potential, family);
+                    Record::new(id, potential, Some(family), expected, seed, outcome)
                 }),
             });
         }

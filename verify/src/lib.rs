@@ -13,9 +13,11 @@
 
 pub mod catalogue;
 pub mod checks;
+pub mod cli_prox;
 pub mod conformance;
 pub mod divergence;
 pub mod outcome;
+pub mod prox_checks;
 pub mod record;
 pub mod report;
 pub mod rng;

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use infconv_verify::catalogue::{known_check_ids, known_families};
 use infconv_verify::conformance::{self, DEFAULT_DIMS};
 use infconv_verify::record::{all_as_expected, to_json, to_table};
+use infconv_verify::cli_prox::{self, ProxArgs};
 use infconv_verify::report;
 use infconv_verify::rng::DEFAULT_SEED;
 use infconv_verify::selection::Selection;
@@ -26,6 +27,9 @@ struct Cli {
 enum Command {
     /// Run the check catalogue and print one verdict per (check, potential, family).
     Verify(VerifyArgs),
+    /// Evaluate the φ-prox P, the φ-envelope e and ∇e for a potential and a family at v, λ;
+    /// sweep λ for the largest one where formula (13) holds; plot f, e and P in 1-D.
+    Prox(ProxArgs),
     /// List the named potentials with their formulas and groups.
     Potentials,
 }
@@ -60,6 +64,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Verify(args) => verify(&args),
+        Command::Prox(args) => match cli_prox::run(&args) {
+            Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            Err(e) => {
+                eprintln!("infconv prox: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Potentials => {
             for p in registry::all() {
                 println!("{:<12} {:<10} {}", p.name, p.group.to_string(), p.summary);

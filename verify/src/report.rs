@@ -3,7 +3,7 @@
 //! `--json`) and figures — written to a fresh folder beside DIR and moved into place only when
 //! complete, so that nothing half-written is ever left at DIR.
 
-use crate::catalogue::{C51, POTENTIAL_CHECKS};
+use crate::catalogue::all_checks;
 use crate::outcome::Verdict;
 use crate::record::{Record, all_as_expected, to_json};
 use std::fmt::Write as _;
@@ -75,12 +75,7 @@ fn staging_path(dir: &Path) -> Result<PathBuf, String> {
 }
 
 fn statement(check: &str) -> &'static str {
-    POTENTIAL_CHECKS
-        .iter()
-        .chain(std::iter::once(&C51))
-        .find(|c| c.id == check)
-        .map(|c| c.statement)
-        .unwrap_or("(see docs/theory-map.md)")
+    all_checks().into_iter().find(|c| c.id == check).map(|c| c.statement).unwrap_or("(see docs/theory-map.md)")
 }
 
 /// The Markdown text of the report.

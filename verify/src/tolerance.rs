@@ -31,6 +31,13 @@ pub const CENTRAL_DIFF_REL: f64 = 1e-6;
 /// Central differences are compared at points this far (fraction of the inradius) from the boundary.
 pub const CENTRAL_DIFF_BOUNDARY_FRACTION: f64 = 0.1;
 
+/// A fixed central-difference step relative to the scale of the point: ε^{1/3}, where truncation
+/// (h²) and rounding (ε/h) errors balance for a well-scaled function (used by the prox checks on
+/// the oracle's envelope; the potential checks choose their step on a ladder instead).
+pub fn central_diff_step() -> f64 {
+    EPS.cbrt()
+}
+
 /// Convexity inequality φ(w₁) ≥ φ(w₂) + ⟨∇φ(w₂), w₁ − w₂⟩: the gap may be negative by rounding
 /// only, at most a few ε of the scale |φ(w₁)| + |φ(w₂)| + |⟨∇φ(w₂), w₁ − w₂⟩|; 64ε bounds it.
 pub const CONVEXITY_ROUNDING: f64 = 64.0 * EPS;
@@ -76,3 +83,49 @@ pub const C51_STATIONARY: f64 = 1e-8;
 /// consensus in the dual space obeys the same bound. 1e4 leaves a margin of 15 and is still five
 /// orders of magnitude below what a non-stationary point or differing fⱼ produce (O(1)).
 pub const C51_FACTOR: f64 = 1e4;
+// ---- The prox checks (D3.3, L3.4, T4.3-*) and the fast solver's agreement with the oracle ----
+
+/// Fast solver vs oracle, relative to the problem's scale 1 + ‖v‖ + ‖z‖: both end with a Newton
+/// (or exact coordinate) refinement whose residual is at the rounding floor, 16ε·‖∇F terms‖;
+/// with the inner Hessian's condition at most ~1e4 on the sampled cases the two points agree to
+/// ~1e4·16ε ≈ 4e-11. 1e-8 is the bar and leaves two orders of margin; a solver that stops
+/// in the wrong basin is off by O(1).
+pub const PROX_AGREEMENT: f64 = 1e-8;
+
+/// D3.3: how far (relative to 1 + |e(v)|) a probe value F(z) may fall below the oracle's e(v)
+/// before the bound (10) counts as broken. e(v) is a minimum computed to the rounding floor (its
+/// error is second order in the point's error, ~ε|F|); probes evaluate F with ~8 operations:
+/// 1e-9 is ~4·10⁶ ε. Above the threshold the probes reach −10⁶ and below within 40 doublings.
+pub const D33_BELOW_REL: f64 = 1e-9;
+
+/// T4.3 uniqueness: the spread of the oracle's global minimizers, relative to 1 + ‖z‖. The oracle
+/// merges points closer than `oracle::DEDUP_REL` = 1e-6, so any second minimizer is at least
+/// that far: a single-valued P has spread 0, a two-valued one ≥ 1e-6.
+pub const PROX_UNIQUE_REL: f64 = 1e-6;
+
+/// L3.4 (ii) continuity: |e(v + δd) − e(v)| / (1 + |e(v)|) at δ = 1e-6(1 + ‖v‖). e is locally
+/// Lipschitz with constant ‖∇φ(v − z)/λ‖ = ‖y‖, y ∈ ∂f(z), at most ~10 for the generated families
+/// on the sampled region, so the change is ≤ 1e-5 relative; 1e-4 gives 10× margin, while a jump
+/// of e (P(v) = ∅ on one side, or a discontinuity) is O(1).
+pub const L34_CONTINUITY_REL: f64 = 1e-4;
+
+/// L3.4 (iii) cluster points: dist(z(v + δd), P(v)) / (1 + ‖z‖) at δ = 1e-6(1 + ‖v‖). Where P is
+/// locally Lipschitz (constant ≤ ~10² on the sampled cases) the distance is ≤ 1e-4·(…); where it
+/// is multivalued the nearby minimizer is still within that of one element of P(v). A cluster
+/// point outside P(v) is O(1) away.
+pub const L34_CLUSTER_REL: f64 = 1e-3;
+
+/// Step of the Lipschitz quotient of T4.3 (i), relative to 1 + ‖v̄‖.
+pub const LIPSCHITZ_STEP: f64 = 1e-3;
+
+/// T4.3 (i) Lipschitz: ‖P(v₁) − P(v₂)‖/‖v₁ − v₂‖ divided by the implicit-function bound
+/// max ‖DP‖ over v̄, v₁, v₂ (the quotient is an average of DP along the segment). DP varies by
+/// O(LIPSCHITZ_STEP) relative over the segment, so the ratio is ≤ 1 + O(1e-3); 1.1 is the bar. A
+/// two-valued P at v̄ gives a quotient ~‖z₁ − z₂‖/step ≫ 1.
+pub const LIPSCHITZ_RATIO_MAX: f64 = 1.1;
+
+/// Formula (12): dist(∇φ(v − z)/λ, ∂f(z)) and ‖(v − z) − ∇φ*(λ∇f(z))‖, relative to
+/// max(‖y‖, 1) resp. 1 + ‖v − z‖. The oracle's refinements end at a residual ≤ 16ε·scale
+/// (Newton, coordinate case analysis) or ≤ 1e-10·scale (Lagrange–Newton on a manifold); 1e-8
+/// leaves 100× over the latter, while a point that does not solve (12) is off by O(1).
+pub const FORMULA12_REL: f64 = 1e-8;

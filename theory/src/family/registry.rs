@@ -1,0 +1,134 @@
+//! The named families and their seeded generators: `build(name, m, seed)` is deterministic, so a
+//! proptest strategy over seeds is one over families.
+//!
+//! ```
+//! use infconv_theory::family::registry;
+//! let err = registry::build("lasso", 2, 0).unwrap_err();
+//! assert!(err.to_string().contains("l1-smooth")); // the error lists the known names
+//! ```
+
+use super::ellipse::EllipsoidSurface;
+use super::indefinite_quadratic::IndefiniteQuadratic;
+use super::smooth_nonconvex::SmoothNonconvex;
+use super::{Family, separable_sum::SeparableFamily};
+use crate::{TheoryError, Vector};
+
+/// SplitMix64: a small deterministic generator (the theory crate has no `rand`).
+#[derive(Debug, Clone)]
+pub struct SeedGen(u64);
+
+impl SeedGen {
+    /// A generator from a seed and a label (so that families of one seed differ).
+    pub fn new(seed: u64, label: &str) -> Self {
+        let mut h = seed ^ 0x9E37_79B9_7F4A_7C15;
+        for b in label.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        SeedGen(h)
+    }
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Uniform in [lo, hi).
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+    /// Standard normal (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.unit();
+        let u2 = self.unit();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+    /// ±1.
+    pub fn sign(&mut self) -> f64 {
+        if self.next_u64() & 1 == 0 { 1.0 } else { -1.0 }
+    }
+    /// A uniform unit vector of ℝᵐ.
+    pub fn direction(&mut self, m: usize) -> Vector {
+        loop {
+            let d = Vector::from_fn(m, |_, _| self.normal());
+            let n = d.norm();
+            if n > 1e-9 {
+                return d / n;
+            }
+        }
+    }
+}
+
+/// A named family: summary and whether it is a negative control.
+#[derive(Debug, Clone, Copy)]
+pub struct FamilyInfo {
+    /// Command-line name.
+    pub name: &'static str,
+    /// One line: formula.
+    pub summary: &'static str,
+    /// A negative control (name starts with `neg-`).
+    pub control: bool,
+}
+
+const ALL: &[FamilyInfo] = &[
+    FamilyInfo { name: "smooth-nonconvex", summary: "½zᵀHz + bᵀz + Σₖ aₖcos(⟨ωₖ,z⟩ + cₖ), H ≻ 0", control: false },
+    FamilyInfo { name: "indefinite-quadratic", summary: "½zᵀHz + bᵀz, λ_min(H) = −ρ < 0 (λ_f = 2/ρ for quad)", control: false },
+    FamilyInfo { name: "l1-smooth", summary: "μ‖z‖₁ + Σᵢ hᵢzᵢ²/2 + bᵢzᵢ + aᵢcos(ωᵢzᵢ + cᵢ)", control: false },
+    FamilyInfo { name: "mcp", summary: "Σᵢ MCP_{μ,γ}(zᵢ) + hᵢzᵢ²/2 + bᵢzᵢ", control: false },
+    FamilyInfo { name: "sphere", summary: "indicator of {‖z‖ = R}", control: false },
+    FamilyInfo { name: "ellipse", summary: "indicator of {Σᵢ zᵢ²/aᵢ² = 1}", control: false },
+    FamilyInfo { name: "separable-sum", summary: "Σᵢ fᵢ(zᵢ), coordinates cycling smooth / ℓ1+smooth / MCP", control: false },
+    FamilyInfo { name: "neg-abs", summary: "−|z| on ℝ (not prox-regular at 0)", control: true },
+    FamilyInfo { name: "neg-l1", summary: "−‖z‖₁ (not prox-regular at 0)", control: true },
+    FamilyInfo {
+        name: "neg-indef-quad-above",
+        summary: "indefinite-quadratic, checked with λ above its threshold λ_f",
+        control: true,
+    },
+];
+
+/// Every named family.
+pub fn all() -> &'static [FamilyInfo] {
+    ALL
+}
+
+/// The names, in a fixed order.
+pub fn known_names() -> Vec<&'static str> {
+    ALL.iter().map(|f| f.name).collect()
+}
+
+/// The entry of a name, or an error listing the known names.
+pub fn info(name: &str) -> Result<&'static FamilyInfo, TheoryError> {
+    ALL.iter().find(|f| f.name == name).ok_or_else(|| TheoryError::InvalidParameter {
+        name: "family",
+        value: format!("{name:?} (known: {})", known_names().join(", ")),
+        expected: "one of the known families",
+    })
+}
+
+/// The family `name` in dimension m ≥ 1, generated from `seed`.
+pub fn build(name: &str, m: usize, seed: u64) -> Result<Box<dyn Family>, TheoryError> {
+    let info = info(name)?;
+    if m == 0 {
+        return Err(TheoryError::InvalidParameter { name: "dimension", value: "0".into(), expected: "m ≥ 1" });
+    }
+    let mut g = SeedGen::new(seed, info.name);
+    Ok(match info.name {
+        "smooth-nonconvex" => Box::new(SmoothNonconvex::generate(m, &mut g)),
+        "indefinite-quadratic" => Box::new(IndefiniteQuadratic::generate("indefinite-quadratic", m, &mut g)),
+        "neg-indef-quad-above" => Box::new(IndefiniteQuadratic::generate("neg-indef-quad-above", m, &mut g)),
+        "l1-smooth" => Box::new(super::l1_smooth::generate(m, &mut g)),
+        "mcp" => Box::new(super::mcp::generate(m, &mut g)),
+        "sphere" => Box::new(super::sphere::generate(m, &mut g)),
+        "ellipse" => Box::new(EllipsoidSurface::generate(m, &mut g)),
+        "separable-sum" => Box::new(SeparableFamily::generate(m, &mut g)),
+        "neg-abs" => Box::new(super::neg_abs::neg_abs(m)?),
+        "neg-l1" => Box::new(super::neg_abs::neg_l1(m)?),
+        _ => unreachable!("every entry of ALL is built above"),
+    })
+}

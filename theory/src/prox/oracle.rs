@@ -1,0 +1,340 @@
+//! The global oracle: the slow, certain reference for the φ-prox (3) and the φ-envelope (2)
+//! (notes/checks.md, "Ground truth for the prox").
+//!
+//! 1. **Region.** Every minimizer z satisfies F(z) ≤ F(v) = f(v) (z = v is feasible: φ(0) = 0 by
+//!    (A5)). With the family's minorant f(z) ≥ −a‖z‖² − b‖z‖ − c and the potential's radial
+//!    lower bound φ(w) ≥ q‖w‖² + c₃‖w‖³, every z with w = v − z of norm s beyond the last root R
+//!    of ψ(s) = (qs² + c₃s³)/λ − a(‖v‖ + s)² − b(‖v‖ + s) − c − f(v) has F(z) > F(v). For a bounded
+//!    dom φ, R is its outer radius. When ψ never becomes positive (q/λ ≤ a, no cubic term: λ at or
+//!    above the threshold of Definition 3.3) the oracle reports [`TheoryError::Unbounded`].
+//! 2. **Dense sampling** of v − dom φ within that region: a grid of 4001 points in 1-D, 241² in
+//!    2-D, 49³ in 3-D (720 angles on an ellipse, 60 × 120 on an ellipsoid surface in 3-D).
+//! 3. **Local refinement** from every discrete local minimum of the grid (the best
+//!    [`MAX_STARTS`]): damped Newton for C² f, coordinate descent with exact coordinate case
+//!    analysis (within two grid spacings) for separable f, Lagrange–Newton for manifolds.
+//! 4. **Every near-optimal minimizer** is kept: e(v) is the best refined value, and P(v) every
+//!    refined point within [`TIE_REL`]·(1 + |e(v)|) of it, deduplicated at [`DEDUP_REL`], so a
+//!    two-valued P is seen.
+//!
+//! Separable problems (separable φ and separable f) split by coordinate: each coordinate gets the
+//! 1-D oracle, P(v) is the product of the coordinate sets and e(v) the sum, in any dimension.
+//! Otherwise the oracle works for m ≤ 3.
+
+use super::certificate::{PhiCertificate, certificate};
+use super::nonsmooth::{Line, coordinate_descent};
+use super::{inner_objective, manifold, newton, validate};
+use crate::family::scalar::ScalarTerm;
+use crate::family::{Family, Minorant, Structure};
+use crate::potential::Legendre;
+use crate::{TheoryError, Vector};
+
+/// Refined points whose value is within TIE_REL·(1 + |e|) of e(v) are global minimizers.
+pub const TIE_REL: f64 = 1e-9;
+/// Refined points closer than DEDUP_REL·(1 + ‖z‖) are one minimizer.
+pub const DEDUP_REL: f64 = 1e-6;
+/// Local refinements per oracle call.
+pub const MAX_STARTS: usize = 12;
+/// Largest product of coordinate sets listed for a separable problem.
+pub const MAX_LISTED: usize = 64;
+
+/// What the oracle found.
+#[derive(Debug, Clone)]
+pub struct OracleResult {
+    /// Every global minimizer within the tolerance (P(v)).
+    pub minimizers: Vec<Vector>,
+    /// e(v).
+    pub envelope: f64,
+    /// Every refined local minimizer with its value (starting points for [`continuation`]).
+    pub local_minima: Vec<(Vector, f64)>,
+    /// Grid spacing used (for the refinement windows of a continuation).
+    pub spacing: f64,
+}
+
+/// The oracle (module doc).
+pub fn global(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector) -> Result<OracleResult, TheoryError> {
+    validate(phi, f, lambda, v)?;
+    let m = v.len();
+    let cert = certificate(phi, m)?;
+    match f.structure() {
+        Structure::Separable(terms) if cert.separable => separable(phi, &cert, f, terms, lambda, v),
+        _ if m > 3 => Err(TheoryError::InvalidParameter {
+            name: "dimension",
+            value: format!("{m}"),
+            expected: "m ≤ 3 for the global oracle (or a separable φ with a separable f)",
+        }),
+        Structure::Ellipsoid(d) => on_manifold(phi, f, d, lambda, v),
+        _ => on_grid(phi, &cert, f, lambda, v),
+    }
+}
+
+/// Refinement of the local minima of a nearby oracle call at a new v (a continuation: for v
+/// close to the earlier point the global minimizers are continuations of its local minima).
+/// Separable problems are re-solved by the exact coordinate oracle.
+pub fn continuation(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector, near: &OracleResult) -> Result<OracleResult, TheoryError> {
+    validate(phi, f, lambda, v)?;
+    let cert = certificate(phi, v.len())?;
+    if let Structure::Separable(terms) = f.structure()
+        && cert.separable
+    {
+        return separable(phi, &cert, f, terms, lambda, v);
+    }
+    let mut cands = Vec::new();
+    for (z0, _) in &near.local_minima {
+        // Keep the start feasible for the new v: move it along with v if needed.
+        let start = if inner_objective(phi, f, lambda, v, z0).map(|x| x.is_finite()).unwrap_or(false) { z0.clone() } else { continue };
+        if let Some(c) = refine(phi, f, lambda, v, &start, near.spacing) {
+            cands.push(c);
+        }
+    }
+    aggregate(cands, near.spacing)
+}
+
+fn refine(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector, z0: &Vector, spacing: f64) -> Option<(Vector, f64)> {
+    match f.structure() {
+        Structure::Smooth => newton::newton_local(phi, f, lambda, v, z0).ok().map(|l| (l.z, l.value)),
+        Structure::Separable(terms) => {
+            let (z, _) = coordinate_descent(phi, terms, lambda, v, z0, Some(2.0 * spacing)).ok()?;
+            let val = inner_objective(phi, f, lambda, v, &z).ok()?;
+            val.is_finite().then_some((z, val))
+        }
+        Structure::Ellipsoid(d) => manifold::kkt_local(phi, d, lambda, v, z0).ok().map(|k| (k.z, k.value)),
+    }
+}
+
+fn aggregate(mut cands: Vec<(Vector, f64)>, spacing: f64) -> Result<OracleResult, TheoryError> {
+    cands.retain(|(_, x)| x.is_finite());
+    cands.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut uniq: Vec<(Vector, f64)> = Vec::new();
+    for (z, x) in cands {
+        if !uniq.iter().any(|(u, _)| (u - &z).norm() <= DEDUP_REL * (1.0 + z.norm())) {
+            uniq.push((z, x));
+        }
+    }
+    let Some(&(_, e)) = uniq.first().map(|(z, x)| (z, *x)).as_ref() else {
+        return Err(TheoryError::Unbounded {
+            what: "v",
+            reason: "no point of dom f lies in v − dom φ: e(v) = +∞, P(v) = ∅ (Lemma 3.4 (i))".into(),
+        });
+    };
+    let minimizers = uniq.iter().filter(|(_, x)| *x <= e + TIE_REL * (1.0 + e.abs())).map(|(z, _)| z.clone()).collect();
+    Ok(OracleResult { minimizers, envelope: e, local_minima: uniq, spacing })
+}
+
+/// The last root R of the region bound ψ of the module doc.
+fn search_radius(cert: &PhiCertificate, mn: Minorant, lambda: f64, vnorm: f64, fv: f64) -> Result<f64, TheoryError> {
+    if cert.outer_radius.is_finite() {
+        return Ok(cert.outer_radius);
+    }
+    let (q, c3) = cert.radial_lower;
+    if c3 <= 0.0 && q / lambda <= mn.a {
+        return Err(TheoryError::Unbounded {
+            what: "the inner objective of (3)",
+            reason: format!("the potential's growth q/λ = {:.3e} does not dominate the family's −a‖z‖², a = {:.3e}", q / lambda, mn.a),
+        });
+    }
+    let psi = |s: f64| cert.lower_at(s) / lambda - mn.a * (vnorm + s).powi(2) - mn.b * (vnorm + s) - mn.c - fv;
+    let mut s = 0.25;
+    for _ in 0..400 {
+        // ψ is a polynomial with positive leading coefficient: convex beyond its inflection, so
+        // once positive and increasing there it stays positive.
+        let inflect = if c3 > 0.0 { ((mn.a - q / lambda) / (3.0 * c3 / lambda)).max(0.0) } else { 0.0 };
+        if s > inflect && psi(s) > 0.0 && psi(1.01 * s) > psi(s) {
+            return Ok(s);
+        }
+        s *= 1.25;
+    }
+    Err(TheoryError::Unbounded { what: "the inner objective of (3)", reason: "no finite search radius".into() })
+}
+
+fn grid_size(m: usize) -> usize {
+    match m {
+        1 => 4001,
+        2 => 241,
+        _ => 49,
+    }
+}
+
+/// Indices of the discrete local minima of values on an n^m grid (axis neighbours), best first.
+fn discrete_minima(values: &[f64], n: usize, m: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let stride: Vec<usize> = (0..m).map(|k| n.pow(k as u32)).collect();
+    for (idx, &x) in values.iter().enumerate() {
+        if !x.is_finite() {
+            continue;
+        }
+        let mut is_min = true;
+        for k in 0..m {
+            let coord = (idx / stride[k]) % n;
+            if coord > 0 && values[idx - stride[k]] < x {
+                is_min = false;
+            }
+            if coord + 1 < n && values[idx + stride[k]] < x {
+                is_min = false;
+            }
+        }
+        if is_min {
+            out.push(idx);
+        }
+    }
+    out.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    out
+}
+
+fn on_grid(phi: &dyn Legendre, cert: &PhiCertificate, f: &dyn Family, lambda: f64, v: &Vector) -> Result<OracleResult, TheoryError> {
+    let m = v.len();
+    let fv = f.value(v)?;
+    let mn = f.minorant().ok_or(TheoryError::InvalidParameter { name: "family", value: f.name(), expected: "a family finite on ℝᵐ" })?;
+    let r = search_radius(cert, mn, lambda, v.norm(), fv)?;
+    let n = grid_size(m);
+    let spacing = 2.0 * r / (n - 1) as f64;
+    let total = n.pow(m as u32);
+    let point = |idx: usize| -> Vector {
+        Vector::from_fn(m, |k, _| {
+            let c = (idx / n.pow(k as u32)) % n;
+            v[k] - r + spacing * c as f64
+        })
+    };
+    let values: Vec<f64> = (0..total).map(|idx| inner_objective(phi, f, lambda, v, &point(idx)).unwrap_or(f64::INFINITY)).collect();
+    let starts = discrete_minima(&values, n, m);
+    let mut cands = Vec::new();
+    for &idx in starts.iter().take(MAX_STARTS) {
+        if let Some(c) = refine(phi, f, lambda, v, &point(idx), spacing) {
+            cands.push(c);
+        }
+    }
+    aggregate(cands, spacing)
+}
+
+fn on_manifold(phi: &dyn Legendre, f: &dyn Family, d: &[f64], lambda: f64, v: &Vector) -> Result<OracleResult, TheoryError> {
+    let m = v.len();
+    let ax: Vec<f64> = d.iter().map(|x| 1.0 / x.sqrt()).collect();
+    let (points, n, dims): (Vec<Vector>, usize, usize) = match m {
+        1 => (vec![Vector::from_vec(vec![-ax[0]]), Vector::from_vec(vec![ax[0]])], 2, 1),
+        2 => {
+            let n = 720;
+            let pts = (0..n)
+                .map(|k| {
+                    let th = std::f64::consts::TAU * k as f64 / n as f64;
+                    Vector::from_vec(vec![ax[0] * th.cos(), ax[1] * th.sin()])
+                })
+                .collect();
+            (pts, n, 1)
+        }
+        _ => {
+            // θ ∈ (0, π) on 120 rings, ϕ on 120 meridians (index = ring + 120·meridian).
+            let n = 120;
+            let mut pts = Vec::with_capacity(n * n);
+            for j in 0..n {
+                for i in 0..n {
+                    let th = std::f64::consts::PI * (i as f64 + 0.5) / n as f64;
+                    let ph = std::f64::consts::TAU * j as f64 / n as f64;
+                    pts.push(Vector::from_vec(vec![ax[0] * th.sin() * ph.cos(), ax[1] * th.sin() * ph.sin(), ax[2] * th.cos()]));
+                }
+            }
+            (pts, n, 2)
+        }
+    };
+    let values: Vec<f64> = points.iter().map(|z| phi.value(&(v - z)).map(|p| p / lambda).unwrap_or(f64::INFINITY)).collect();
+    let mut starts: Vec<usize> = if m == 1 {
+        (0..2).filter(|k| values[*k].is_finite()).collect()
+    } else {
+        // Cyclic neighbours along the angles (discrete_minima treats ends as borders; add wrap).
+        let mut s = discrete_minima(&values, n, dims);
+        s.retain(|&idx| {
+            if dims == 1 {
+                values[(idx + 1) % n] >= values[idx] && values[(idx + n - 1) % n] >= values[idx]
+            } else {
+                let j = idx / n;
+                let i = idx % n;
+                values[i + ((j + 1) % n) * n] >= values[idx] && values[i + ((j + n - 1) % n) * n] >= values[idx]
+            }
+        });
+        s
+    };
+    if m > 1 && starts.is_empty() {
+        // All minima sit on the wrap-around seam of a discrete grid: fall back to the best sample.
+        if let Some((idx, _)) = values.iter().enumerate().filter(|(_, x)| x.is_finite()).min_by(|a, b| a.1.total_cmp(b.1)) {
+            starts.push(idx);
+        }
+    }
+    let spacing = std::f64::consts::TAU * ax.iter().cloned().fold(0.0, f64::max) / n as f64;
+    let mut cands = Vec::new();
+    for &idx in starts.iter().take(MAX_STARTS) {
+        if m == 1 {
+            let z = points[idx].clone();
+            if let Ok(val) = inner_objective(phi, f, lambda, v, &z) {
+                cands.push((z, val));
+            }
+        } else if let Some(c) = refine(phi, f, lambda, v, &points[idx], spacing) {
+            cands.push(c);
+        }
+    }
+    aggregate(cands, spacing)
+}
+
+/// The 1-D oracle of coordinate i of a separable problem: every global minimizer of
+/// qᵢ(t) = fᵢ(t) + φ₁(vᵢ − t)/λ and the minimum.
+fn coordinate(phi: &dyn Legendre, cert: &PhiCertificate, term: &ScalarTerm, lambda: f64, v: &Vector, i: usize) -> Result<(Vec<f64>, f64), TheoryError> {
+    let base = v.clone(); // other coordinates at wⱼ = 0, where φ₁(0) = 0 (A5)
+    let line = Line::new(phi, term, lambda, v, &base, i);
+    let (dlo, dhi) = line.feasible()?;
+    let (a, b, c) = term.minorant();
+    let r = search_radius(cert, Minorant { a, b, c }, lambda, v[i].abs(), term.value(v[i]))?;
+    let lo = dlo.max(v[i] - r);
+    let hi = dhi.min(v[i] + r);
+    let n = grid_size(1);
+    let h = (hi - lo) / (n - 1) as f64;
+    let ts: Vec<f64> = (0..n).map(|k| lo + h * k as f64).collect();
+    let values: Vec<f64> = ts.iter().map(|&t| line.q(t)).collect();
+    let mut cands: Vec<(f64, f64)> = Vec::new();
+    let mut starts: Vec<f64> = discrete_minima(&values, n, 1).into_iter().take(MAX_STARTS).map(|k| ts[k]).collect();
+    starts.extend(term.breakpoints().into_iter().filter(|p| *p > lo && *p < hi));
+    for t0 in starts {
+        for (t, val) in line.piece_minima(Some((t0 - 2.0 * h, t0 + 2.0 * h)))? {
+            cands.push((t, val));
+        }
+    }
+    cands.retain(|(_, x)| x.is_finite());
+    cands.sort_by(|x, y| x.1.total_cmp(&y.1));
+    let Some(&(_, e)) = cands.first() else {
+        return Err(TheoryError::Unbounded { what: "a coordinate of (3)", reason: "no finite value".into() });
+    };
+    let mut set: Vec<f64> = Vec::new();
+    for (t, x) in cands {
+        if x <= e + TIE_REL * (1.0 + e.abs()) && !set.iter().any(|s| (s - t).abs() <= DEDUP_REL * (1.0 + t.abs())) {
+            set.push(t);
+        }
+    }
+    Ok((set, e))
+}
+
+fn separable(phi: &dyn Legendre, cert: &PhiCertificate, f: &dyn Family, terms: &[ScalarTerm], lambda: f64, v: &Vector) -> Result<OracleResult, TheoryError> {
+    let mut sets = Vec::with_capacity(terms.len());
+    for (i, term) in terms.iter().enumerate() {
+        sets.push(coordinate(phi, cert, term, lambda, v, i)?.0);
+    }
+    // The product of the coordinate sets (first MAX_LISTED).
+    let mut points: Vec<Vector> = vec![v.clone()];
+    for (i, set) in sets.iter().enumerate() {
+        let mut next = Vec::new();
+        for p in &points {
+            for &t in set {
+                if next.len() < MAX_LISTED {
+                    let mut q = p.clone();
+                    q[i] = t;
+                    next.push(q);
+                }
+            }
+        }
+        points = next;
+    }
+    let mut cands = Vec::new();
+    for z in points {
+        let val = inner_objective(phi, f, lambda, v, &z)?;
+        cands.push((z, val));
+    }
+    let mut out = aggregate(cands, 0.0)?;
+    // Every listed point is a global minimizer by construction (ties were decided per coordinate).
+    out.minimizers = out.local_minima.iter().map(|(z, _)| z.clone()).collect();
+    Ok(out)
+}

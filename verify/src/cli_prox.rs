@@ -1,0 +1,180 @@
+//! `infconv prox`: P, e and ∇e of a named potential and family at a point; `--sweep-lambda`
+//! for the largest λ at which formula (13) holds there; `--plot FILE` for f, e and P of a 1-D
+//! family under every paper potential.
+
+use crate::prox_checks::{PAPER_POTENTIALS, Setup, sweep};
+use infconv_theory::family::{self, Family};
+use infconv_theory::potential::{Legendre, registry};
+use infconv_theory::prox::{self, envelope_gradient, oracle};
+use infconv_theory::{TheoryError, Vector};
+use serde_json::json;
+
+/// Arguments of `infconv prox`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProxArgs {
+    /// Potential name (e.g. quad, log, tan-sep).
+    #[arg(long, short = 'p')]
+    pub potential: String,
+    /// Function family name (e.g. smooth-nonconvex, l1-smooth, neg-abs).
+    #[arg(long, short = 'f')]
+    pub family: String,
+    /// The point v, comma-separated (its length is the dimension).
+    #[arg(long, default_value = "0.5", allow_hyphen_values = true)]
+    pub v: String,
+    /// λ > 0.
+    #[arg(long, default_value_t = 0.1)]
+    pub lambda: f64,
+    /// Seed of the generated family.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Find the largest λ at which formula (13) holds at v (on [--lambda-min, --lambda-max]).
+    #[arg(long)]
+    pub sweep_lambda: bool,
+    /// Lower end of the sweep.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lambda_min: f64,
+    /// Upper end of the sweep.
+    #[arg(long, default_value_t = 1e2)]
+    pub lambda_max: f64,
+    /// Draw f, e and P in 1-D for every paper potential to this SVG file.
+    #[arg(long)]
+    pub plot: Option<String>,
+}
+
+fn parse_v(s: &str) -> Result<Vector, String> {
+    let xs: Result<Vec<f64>, _> = s.split(',').map(|t| t.trim().parse::<f64>()).collect();
+    match xs {
+        Ok(xs) if !xs.is_empty() && xs.iter().all(|x| x.is_finite()) => Ok(Vector::from_vec(xs)),
+        _ => Err(format!("invalid --v {s:?}: expected comma-separated finite numbers, e.g. --v 0.3,-1")),
+    }
+}
+
+fn check_names(potential: &str, family_name: &str) -> Result<(), String> {
+    registry::info(potential).map_err(|_| format!("unknown potential {potential:?}; known potentials: {}", registry::known_names()))?;
+    family::registry::info(family_name)
+        .map_err(|_| format!("unknown family {family_name:?}; known families: {}", family::registry::known_names().join(", ")))?;
+    Ok(())
+}
+
+/// Runs `infconv prox`; returns the exit code (0 on success) or a message naming the bad value.
+pub fn run(args: &ProxArgs) -> Result<i32, String> {
+    check_names(&args.potential, &args.family)?;
+    if !(args.lambda > 0.0 && args.lambda.is_finite()) {
+        return Err(format!("invalid --lambda {}: expected a finite λ > 0", args.lambda));
+    }
+    let v = parse_v(&args.v)?;
+    if let Some(file) = &args.plot {
+        plot(&args.family, args.lambda, args.seed, file)?;
+        if !args.json {
+            println!("wrote {file}");
+        }
+    }
+    let setup = Setup::new(&args.potential, &args.family, v.len(), args.seed).map_err(|e| e.to_string())?;
+    if args.sweep_lambda {
+        let s = sweep::sweep_lambda(&setup, &v, args.lambda_min, args.lambda_max)?;
+        if args.json {
+            let (lo, hi) = s.threshold.map_or((None, None), |(a, b)| (Some(a), Some(b)));
+            println!(
+                "{}",
+                json!({"potential": args.potential, "family": args.family, "v": v.as_slice(), "seed": args.seed,
+                       "lambda_range": [args.lambda_min, args.lambda_max], "largest_lambda_holding": lo,
+                       "smallest_lambda_failing": hi, "failure": s.failure, "certified_lambda_f": finite(s.certified),
+                       "evaluations": s.evaluations})
+            );
+        } else {
+            match s.threshold {
+                Some((lo, hi)) => println!(
+                    "formula (13) holds at v up to λ = {lo:.10e} and fails from λ = {hi:.10e} ({})\ncertified threshold λ_f = {:.10e}",
+                    s.failure.unwrap_or_default(),
+                    s.certified
+                ),
+                None => println!(
+                    "no threshold found: formula (13) holds at v on the whole range [{:e}, {:e}] (certified λ_f = {})",
+                    args.lambda_min, args.lambda_max, s.certified
+                ),
+            }
+        }
+        return Ok(0);
+    }
+    let (phi, f) = (setup.phi.as_ref(), setup.f.as_ref());
+    let (z, e, method, others) = match prox::phi_prox(phi, f, args.lambda, &v) {
+        Ok(p) => (p.z, p.envelope, p.method.to_string(), Vec::new()),
+        Err(err @ (TheoryError::InvalidParameter { .. } | TheoryError::DimensionMismatch { .. } | TheoryError::NonFinite { .. })) => {
+            return Err(err.to_string());
+        }
+        Err(fast_err) => match oracle::global(phi, f, args.lambda, &v) {
+            Ok(o) => (o.minimizers[0].clone(), o.envelope, format!("global oracle (fast solver: {fast_err})"), o.minimizers[1..].to_vec()),
+            Err(e) => return Err(format!("no φ-prox at v: {e} (fast solver: {fast_err})")),
+        },
+    };
+    let g = envelope_gradient(phi, args.lambda, &v, &z).map_err(|e| e.to_string())?;
+    if args.json {
+        let others: Vec<Vec<f64>> = others.iter().map(|x| x.as_slice().to_vec()).collect();
+        println!(
+            "{}",
+            json!({"potential": args.potential, "family": args.family, "seed": args.seed, "lambda": args.lambda,
+                   "v": v.as_slice(), "prox": z.as_slice(), "envelope": e, "envelope_gradient": g.as_slice(),
+                   "other_minimizers": others, "method": method})
+        );
+    } else {
+        println!("potential {} · family {} (seed {}) · λ = {} · v = {:?}", args.potential, args.family, args.seed, args.lambda, v.as_slice());
+        println!("P(v)  = {:?}", z.as_slice());
+        for o in &others {
+            println!("      also a global minimizer: {:?} (P is multivalued here)", o.as_slice());
+        }
+        println!("e(v)  = {e:.15e}");
+        println!("∇e(v) = {:?}   (formula (13): ∇φ(v − P(v))/λ)", g.as_slice());
+        println!("method: {method}");
+    }
+    Ok(0)
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// f, e and P on a grid of v ∈ [−2.5, 2.5] for one potential (1-D, by the oracle).
+fn curves(phi: &dyn Legendre, f: &dyn Family, lambda: f64) -> Vec<(f64, f64, f64, f64)> {
+    let n = 201;
+    (0..n)
+        .filter_map(|k| {
+            let x = -2.5 + 5.0 * k as f64 / (n - 1) as f64;
+            let v = Vector::from_vec(vec![x]);
+            let o = oracle::global(phi, f, lambda, &v).ok()?;
+            Some((x, f.value(&v).unwrap_or(f64::INFINITY), o.envelope, o.minimizers[0][0]))
+        })
+        .collect()
+}
+
+/// Draws f (black), e (blue) and P (red) of the 1-D family for every paper potential side by side.
+pub fn plot(family_name: &str, lambda: f64, seed: u64, file: &str) -> Result<(), String> {
+    use plotters::prelude::*;
+    if !file.ends_with(".svg") {
+        return Err(format!("invalid --plot {file:?}: only SVG output is built in (use a name ending in .svg)"));
+    }
+    let f = family::registry::build(family_name, 1, seed).map_err(|e| e.to_string())?;
+    let root = SVGBackend::new(file, (1600, 800)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let panels = root.split_evenly((2, 4));
+    for (panel, name) in panels.iter().zip(PAPER_POTENTIALS) {
+        let phi = registry::build(name, 1).map_err(|e| e.to_string())?;
+        let pts = curves(phi.as_ref(), f.as_ref(), lambda);
+        let ys: Vec<f64> = pts.iter().flat_map(|p| [p.1, p.2, p.3]).filter(|y| y.is_finite()).collect();
+        let (lo, hi) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(*y), b.max(*y)));
+        let (lo, hi) = if lo < hi { (lo, hi) } else { (-1.0, 1.0) };
+        let mut chart = ChartBuilder::on(panel)
+            .margin(12)
+            .build_cartesian_2d(-2.5f64..2.5f64, lo..hi)
+            .map_err(|e| e.to_string())?;
+        chart.configure_mesh().disable_x_mesh().disable_y_mesh().draw().map_err(|e| e.to_string())?;
+        let fseries: Vec<(f64, f64)> = pts.iter().filter(|p| p.1.is_finite()).map(|p| (p.0, p.1)).collect();
+        chart.draw_series(LineSeries::new(fseries, &BLACK)).map_err(|e| e.to_string())?;
+        chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.2)), &BLUE)).map_err(|e| e.to_string())?;
+        chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.3)), &RED)).map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())?;
+    Ok(())
+}

@@ -1,0 +1,263 @@
+//! The prox checks of the catalogue: `D3.3`, `L3.4`, `T4.3-lipschitz`, `T4.3-formula12`,
+//! `T4.3-gradient13` (notes/checks.md), applied to (potential × family) with cases (λ, v) drawn
+//! from a seeded stream, each measured against the global oracle of `infconv_theory::prox`.
+//!
+//! Case plan ([`cases`]): λ is drawn log-uniformly in [0.1, 1]·λ_max with
+//! λ_max = ½ min(λ_f, μ/r, 1) — the "λ sufficiently small" of Theorem 4.3 made concrete: below
+//! μ/r the inner objective is strongly convex (`prox::strongly_convex`). For cubic (μ = 0) and the
+//! indicators (no r) λ_max = ½ min(λ_f, 1)·0.1 resp. ½. v is drawn N(0, 0.5²) per coordinate, near
+//! the manifold for the indicators; the `neg-` controls are taken at v = 0, and
+//! `neg-indef-quad-above` with λ ∈ [1.5, 3]·λ_f.
+
+pub mod catalogue;
+pub mod d33;
+pub mod l34;
+pub mod sweep;
+pub mod t43_formula12;
+pub mod t43_gradient13;
+pub mod t43_lipschitz;
+
+pub use sweep::sweep_lambda;
+
+use crate::outcome::{Outcome, Verdict};
+use crate::record::Record;
+use crate::rng;
+use crate::selection::Selection;
+use infconv_theory::family::{self, Family, Structure};
+use infconv_theory::potential::{Legendre, registry};
+use infconv_theory::prox::certificate::{PhiCertificate, certificate};
+use infconv_theory::{TheoryError, Vector};
+
+/// One case: λ and v.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// λ > 0.
+    pub lambda: f64,
+    /// The point v.
+    pub v: Vector,
+}
+
+/// A potential and a family in one dimension, with the potential's certificate.
+pub struct Setup {
+    /// φ.
+    pub phi: Box<dyn Legendre>,
+    /// f.
+    pub f: Box<dyn Family>,
+    /// φ's certificate.
+    pub cert: PhiCertificate,
+}
+
+impl Setup {
+    /// Builds φ (registry name) and f (family name, seed) in dimension m.
+    pub fn new(potential: &str, family_name: &str, m: usize, seed: u64) -> Result<Setup, TheoryError> {
+        let phi = registry::build(potential, m)?;
+        let f = family::registry::build(family_name, m, seed)?;
+        let cert = certificate(phi.as_ref(), m)?;
+        Ok(Setup { phi, f, cert })
+    }
+
+    /// λ_f(φ) of the family.
+    pub fn threshold(&self) -> f64 {
+        self.f.threshold(&self.cert)
+    }
+}
+
+/// The ids of the prox checks.
+pub fn check_ids() -> Vec<&'static str> {
+    catalogue::PROX_CHECKS.iter().map(|c| c.id).collect()
+}
+
+/// The families the prox checks know.
+pub fn known_families() -> Vec<&'static str> {
+    family::registry::known_names()
+}
+
+/// The paper's potentials (Table 2 and quad-Q), every one of which the records cover.
+pub const PAPER_POTENTIALS: &[&str] = &["quad", "quad-Q", "cubic", "cubic-reg", "tan", "tan-sep", "log", "log-sep"];
+
+/// The prox-regular families, every one of which the records cover.
+pub const PROX_REGULAR_FAMILIES: &[&str] =
+    &["smooth-nonconvex", "indefinite-quadratic", "l1-smooth", "mcp", "sphere", "ellipse", "separable-sum"];
+
+/// The controls.
+pub const CONTROL_FAMILIES: &[&str] = &["neg-abs", "neg-l1", "neg-indef-quad-above"];
+
+/// Whether λ_f(φ) of the family is finite for this potential (quadratic φ with an indefinite
+/// quadratic f; see `family::indefinite_quadratic`).
+pub fn finite_threshold(potential: &str, family_name: &str) -> bool {
+    matches!(potential, "quad" | "quad-Q") && matches!(family_name, "indefinite-quadratic" | "neg-indef-quad-above")
+}
+
+/// The verdict the catalogue expects, derived from the paper:
+///
+/// - prox-regular families (`smooth-nonconvex`, `indefinite-quadratic`, `l1-smooth`, `mcp`,
+///   `sphere`, `ellipse`, `separable-sum`) with λ in the sampled range below λ_f: Definition 3.3
+///   holds by the threshold certificate, Lemma 3.4 by φ-prox-boundedness, and Theorem 4.3 (i),
+///   (12), (13) because f is prox-regular at P(v) and λ is "sufficiently small" (μ/λ > r makes
+///   the inner problem strongly convex): all `holds`. Cubic violates (A3) only at w = 0; the cases
+///   have v − P(v) ≠ 0, where the Bregman modulus (k/2)‖w‖ > 0 plays μ's role, so it holds too.
+/// - `neg-abs`, `neg-l1` at v = 0: f is proper lsc and φ-prox-bounded (λ_f = ∞, linear decrease),
+///   so D3.3 and L3.4 hold; but f is not prox-regular at 0 and P(0) = {±z*} is two-valued, e has a
+///   kink at 0, (I + ∇φ*∘λ∂f)⁻¹(0) is two points: `T4.3-lipschitz`, `T4.3-formula12`,
+///   `T4.3-gradient13` are `violated`.
+/// - `neg-indef-quad-above` (λ ∈ [1.5, 3]·λ_f): for quad and quad-Q λ_f = 2/ρ_Q is finite and λ
+///   exceeds it, so (10) fails (`D3.3` violated) and P(v) = ∅ (`L3.4` (i) violated); Theorem 4.3
+///   needs λ < λ_f (`n/a`). For every other potential λ_f = ∞ and "above the threshold" does not
+///   exist: every check is `n/a`.
+pub fn expected(check: &str, potential: &str, family_name: &str) -> Verdict {
+    use Verdict::{Holds, NotApplicable, Violated};
+    match family_name {
+        "neg-abs" | "neg-l1" => match check {
+            "D3.3" | "L3.4" => Holds,
+            _ => Violated,
+        },
+        "neg-indef-quad-above" => {
+            if !finite_threshold(potential, family_name) {
+                NotApplicable
+            } else {
+                match check {
+                    "D3.3" | "L3.4" => Violated,
+                    _ => NotApplicable,
+                }
+            }
+        }
+        _ => {
+            let _ = potential;
+            Holds
+        }
+    }
+}
+
+/// The cases of one record in dimension m (see the module doc).
+pub fn cases(setup: &Setup, family_name: &str, n: usize, rng: &mut rand_chacha::ChaCha8Rng) -> Vec<Case> {
+    let m = setup.f.dim();
+    let lf = setup.threshold();
+    let indicator = matches!(setup.f.structure(), Structure::Ellipsoid(_));
+    let r = setup.f.weak_convexity_modulus().unwrap_or(0.0);
+    let lambda_max = if family_name == "neg-indef-quad-above" {
+        f64::NAN
+    } else if indicator {
+        0.5 * lf.min(1.0)
+    } else if setup.cert.mu > 0.0 {
+        0.5 * lf.min(if r > 0.0 { setup.cert.mu / r } else { f64::INFINITY }).min(1.0)
+    } else {
+        0.05 * lf.min(1.0)
+    };
+    (0..n)
+        .map(|_| {
+            let lambda = if family_name == "neg-indef-quad-above" {
+                lf * rng::uniform(rng, 1.5, 3.0)
+            } else {
+                rng::log_uniform(rng, 0.1 * lambda_max, lambda_max)
+            };
+            let v = match family_name {
+                "neg-abs" | "neg-l1" => Vector::zeros(m),
+                _ if indicator => {
+                    if let Structure::Ellipsoid(d) = setup.f.structure() {
+                        let u = rng::unit_direction(rng, m);
+                        let on = infconv_theory::prox::manifold::normalize(d, &u);
+                        let reach = 0.25 * setup.cert.outer_radius.min(1.0) / (m as f64).sqrt().max(1.0);
+                        let nrm = Vector::from_iterator(m, on.iter().zip(d).map(|(x, di)| di * x)).normalize();
+                        &on + nrm * rng::uniform(rng, -reach, reach)
+                    } else {
+                        unreachable!()
+                    }
+                }
+                _ => Vector::from_fn(m, |_, _| 0.5 * rng::normal(rng)),
+            };
+            Case { lambda, v }
+        })
+        .collect()
+}
+
+/// Dimensions of the records: 1 and 2 (the oracle is exact and fast there); `neg-abs` is 1-D.
+fn dims(family_name: &str) -> &'static [usize] {
+    if family_name == "neg-abs" { &[1] } else { &[1, 2] }
+}
+
+/// Cases per dimension of a record.
+pub const CASES_PER_DIM: usize = 3;
+
+/// The default (potential × family) pairs: every paper potential × every family.
+pub fn default_pairs() -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    for p in PAPER_POTENTIALS {
+        for f in PROX_REGULAR_FAMILIES.iter().chain(CONTROL_FAMILIES) {
+            out.push((*p, *f));
+        }
+    }
+    out
+}
+
+/// Runs one check on one (potential, family) pair over the dimensions of the plan.
+pub fn run_check(check: &str, potential: &str, family_name: &str, seed: u64) -> Outcome {
+    let mut per_dim = Vec::new();
+    for &m in dims(family_name) {
+        let mut rng = rng::stream(seed, &[check, potential, family_name, &m.to_string()]);
+        let fam_seed = seed ^ (m as u64).wrapping_mul(0x9E37_79B9);
+        let setup = match Setup::new(potential, family_name, m, fam_seed) {
+            Ok(s) => s,
+            Err(e) => {
+                per_dim.push((format!("m = {m}"), Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: e.to_string(), lower_bound: false }));
+                continue;
+            }
+        };
+        if family_name == "neg-indef-quad-above" && !setup.threshold().is_finite() {
+            per_dim.push((
+                format!("m = {m}"),
+                Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: "λ_f = ∞ for this potential: no λ above it".into(), lower_bound: false },
+            ));
+            continue;
+        }
+        let cs = cases(&setup, family_name, CASES_PER_DIM, &mut rng);
+        let o = measure(check, &setup, &cs, &mut rng);
+        per_dim.push((format!("m = {m}"), o));
+    }
+    Outcome::merge(per_dim)
+}
+
+/// Dispatches to the check's file.
+pub fn measure(check: &str, setup: &Setup, cases: &[Case], rng: &mut rand_chacha::ChaCha8Rng) -> Outcome {
+    match check {
+        "D3.3" => d33::measure(setup, cases, rng),
+        "L3.4" => l34::measure(setup, cases, rng),
+        "T4.3-lipschitz" => t43_lipschitz::measure(setup, cases, rng),
+        "T4.3-formula12" => t43_formula12::measure(setup, cases),
+        "T4.3-gradient13" => t43_gradient13::measure(setup, cases),
+        other => Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: format!("unknown check {other}"), lower_bound: false },
+    }
+}
+
+/// The records of the prox checks for `infconv verify` (filtered by `sel`).
+pub fn records(sel: &Selection, seed: u64) -> Vec<Record> {
+    let mut out = Vec::new();
+    for id in check_ids() {
+        if !sel.wants_check(id) {
+            continue;
+        }
+        for (p, f) in default_pairs() {
+            if !sel.wants_potential(p) || !sel.wants_family(Some(f)) {
+                continue;
+            }
+            let o = run_check(id, p, f, seed);
+            out.push(Record::new(id, p, Some(f), expected(id, p, f), seed, o));
+        }
+    }
+    out
+}
+
+/// T4.3 presupposes λ < λ_f: a case above it is outside the hypothesis.
+pub(crate) fn below_threshold(setup: &Setup, c: &Case) -> bool {
+    c.lambda < setup.threshold()
+}
+
+/// The outcome of a check whose every case was outside its hypothesis.
+pub(crate) fn not_applicable(why: &str) -> Outcome {
+    Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: why.into(), lower_bound: false }
+}
+
+/// Formats a case for the notes.
+pub(crate) fn at(c: &Case) -> String {
+    let v: Vec<String> = c.v.iter().map(|x| format!("{x:.3}")).collect();
+    format!("λ = {:.3e}, v = [{}]", c.lambda, v.join(", "))
+}

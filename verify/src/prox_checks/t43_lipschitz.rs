@@ -1,0 +1,153 @@
+//! `T4.3-lipschitz`: Theorem 4.3 (i), P single-valued and Lipschitz near v̄, with the Jacobian of
+//! P by implicit differentiation (`prox::jacobian`).
+//!
+//! Per case, with the oracle: (a) uniqueness: the spread of the global minimizers at v̄,
+//! relative to 1 + ‖z̄‖, ≤ [`PROX_UNIQUE_REL`]; (b) Lipschitz: with v₁,₂ = v̄ ± δd
+//! (δ = [`LIPSCHITZ_STEP`](1 + ‖v̄‖)), ‖P(v₁) − P(v₂)‖/‖v₁ − v₂‖ divided by the implicit-function
+//! bound max ‖DP‖ over v̄, v₁, v₂ is ≤ [`LIPSCHITZ_RATIO_MAX`]; (c) DP(v̄) against central
+//! differences of P (step ε^{1/3}(1 + ‖v̄‖), P at v̄ ± heⱼ continued from the oracle's local minima
+//! at v̄), ‖DP − Δ‖_F / max(‖DP‖_F, 1) ≤ [`CENTRAL_DIFF_REL`].
+
+use super::{Case, Setup, at, below_threshold, not_applicable};
+use crate::outcome::{Outcome, Part};
+use crate::rng;
+use crate::tolerance::{CENTRAL_DIFF_REL, LIPSCHITZ_RATIO_MAX, LIPSCHITZ_STEP, PROX_UNIQUE_REL, central_diff_step};
+use infconv_theory::prox::jacobian::{lipschitz_bound, prox_jacobian};
+use infconv_theory::prox::oracle::{self, OracleResult};
+use infconv_theory::family::Structure;
+use infconv_theory::{Matrix, Vector};
+use rand_chacha::ChaCha8Rng;
+
+/// The spread of a set of minimizers relative to 1 + ‖z‖ (0 for a single point).
+pub fn spread(o: &OracleResult) -> f64 {
+    let mut s = 0.0f64;
+    for a in &o.minimizers {
+        for b in &o.minimizers {
+            s = s.max((a - b).norm() / (1.0 + a.norm()));
+        }
+    }
+    s
+}
+
+/// Whether the stencil from za to zb crosses (or touches) a breakpoint of a separable family's
+/// coordinate: there P is only piecewise smooth, so a central difference is no derivative.
+fn crosses_breakpoint(setup: &Setup, za: &Vector, zb: &Vector) -> bool {
+    match setup.f.structure() {
+        Structure::Separable(terms) => terms.iter().enumerate().any(|(i, t)| {
+            let (lo, hi) = (za[i].min(zb[i]), za[i].max(zb[i]));
+            t.breakpoints().iter().any(|p| *p >= lo && *p <= hi) && za[i] != zb[i]
+        }),
+        _ => false,
+    }
+}
+
+/// Central differences of P at v from the oracle's local minima there; `Some(None)` when the
+/// stencil crosses a breakpoint of a separable f (P is piecewise smooth; Theorem 4.3 (i) claims
+/// Lipschitz continuity, not differentiability), `None` when the continuation fails.
+pub fn prox_differences(setup: &Setup, lambda: f64, v: &Vector, o: &OracleResult) -> Option<Option<Matrix>> {
+    let m = v.len();
+    let h = central_diff_step() * (1.0 + v.norm());
+    let mut fd = Matrix::zeros(m, m);
+    for j in 0..m {
+        let mut vp = v.clone();
+        let mut vm = v.clone();
+        vp[j] += h;
+        vm[j] -= h;
+        let zp = oracle::continuation(setup.phi.as_ref(), setup.f.as_ref(), lambda, &vp, o).ok()?.minimizers[0].clone();
+        let zm = oracle::continuation(setup.phi.as_ref(), setup.f.as_ref(), lambda, &vm, o).ok()?.minimizers[0].clone();
+        if crosses_breakpoint(setup, &zp, &zm) {
+            return Some(None);
+        }
+        fd.set_column(j, &((zp - zm) / (vp[j] - vm[j])));
+    }
+    Some(Some(fd))
+}
+
+/// The measurement of T4.3 (i) on the cases.
+pub fn measure(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng) -> Outcome {
+    let (phi, f) = (setup.phi.as_ref(), setup.f.as_ref());
+    let cases: Vec<&Case> = cases.iter().filter(|c| below_threshold(setup, c)).collect();
+    if cases.is_empty() {
+        return not_applicable("λ ≥ λ_f on every case: Theorem 4.3 needs λ < λ_f");
+    }
+    let (mut uniq, mut ratio, mut jac, mut failures, mut skipped) = (0.0f64, 0.0f64, 0.0f64, 0usize, 0usize);
+    let (mut d_u, mut d_r, mut d_j, mut d_f) = (String::new(), String::new(), String::new(), String::new());
+    for c in &cases {
+        let o = match oracle::global(phi, f, c.lambda, &c.v) {
+            Ok(o) => o,
+            Err(e) => {
+                failures += 1;
+                d_f = format!("{}: {e}", at(c));
+                continue;
+            }
+        };
+        let s = spread(&o);
+        if s >= uniq {
+            uniq = s;
+            d_u = format!("{} ({} minimizers)", at(c), o.minimizers.len());
+        }
+        let d = rng::unit_direction(rng, c.v.len());
+        let delta = LIPSCHITZ_STEP * (1.0 + c.v.norm());
+        let (v1, v2) = (&c.v + &d * delta, &c.v - &d * delta);
+        let (o1, o2) = match (oracle::global(phi, f, c.lambda, &v1), oracle::global(phi, f, c.lambda, &v2)) {
+            (Ok(a), Ok(b)) => (a, b),
+            _ => {
+                failures += 1;
+                d_f = format!("{}: oracle failed at v̄ ± δd", at(c));
+                continue;
+            }
+        };
+        let (z1, z2) = (&o1.minimizers[0], &o2.minimizers[0]);
+        let q = (z1 - z2).norm() / (&v1 - &v2).norm();
+        let bound = [(&c.v, &o.minimizers[0]), (&v1, z1), (&v2, z2)]
+            .iter()
+            .map(|(v, z)| lipschitz_bound(phi, f, c.lambda, v, z))
+            .collect::<Result<Vec<f64>, _>>();
+        match bound {
+            Ok(b) => {
+                let l = b.iter().cloned().fold(0.0, f64::max);
+                let r = if l > 0.0 { q / l } else if q == 0.0 { 0.0 } else { f64::INFINITY };
+                if r >= ratio {
+                    ratio = r;
+                    d_r = format!("{} (quotient {q:.3e}, bound {l:.3e})", at(c));
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                d_f = format!("{}: implicit differentiation: {e}", at(c));
+                continue;
+            }
+        }
+        let dp = match prox_jacobian(phi, f, c.lambda, &c.v, &o.minimizers[0]) {
+            Ok(dp) => dp,
+            Err(e) => {
+                failures += 1;
+                d_f = format!("{}: {e}", at(c));
+                continue;
+            }
+        };
+        match prox_differences(setup, c.lambda, &c.v, &o) {
+            Some(None) => skipped += 1,
+            Some(Some(fd)) => {
+                let r = (&dp - &fd).norm() / dp.norm().max(1.0);
+                if r >= jac {
+                    jac = r;
+                    d_j = at(c);
+                }
+            }
+            None => {
+                failures += 1;
+                d_f = format!("{}: continuation failed", at(c));
+            }
+        }
+    }
+    Outcome::from_parts(
+        vec![
+            Part::upper("uniqueness (spread of P(v̄))", uniq, PROX_UNIQUE_REL, cases.len(), d_u),
+            Part::upper("Lipschitz quotient / implicit bound", ratio, LIPSCHITZ_RATIO_MAX, cases.len(), d_r),
+            Part::upper("DP vs central differences", jac, CENTRAL_DIFF_REL, cases.len(), d_j),
+            Part::upper("solver failures (count)", failures as f64, 0.0, cases.len(), d_f),
+        ],
+        &format!("{skipped} cases' difference stencils cross a kink of f (Jacobian comparison skipped there)"),
+    )
+}
