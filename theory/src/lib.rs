@@ -21,6 +21,7 @@ pub mod linalg;
 pub mod potential;
 pub mod prox;
 pub mod roots;
+pub mod splitting;
 
 pub use error::TheoryError;
 pub use potential::{

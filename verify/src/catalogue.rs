@@ -56,6 +56,22 @@ pub fn expected_for_potential(check: &str, potential: &str) -> Verdict {
     }
 }
 
+/// `C4.4`, Corollary 4.4 (translation of stationarity) on model (4); its family is f's.
+pub const C44: CheckInfo = CheckInfo {
+    id: "C4.4",
+    statement: "Corollary 4.4: a stationary point of (4) (alternating minimization) satisfies (7), with z̄ = P(Aū), for λ small",
+    subject: Subject::PotentialAndFamily,
+};
+
+/// The verdict the catalogue expects of `C4.4`: holds for the prox-regular families at λ
+/// "sufficiently small" (below λ_f and μ_φ/r, where the inner problem is strongly convex and its
+/// stationary point the global one); violated for the control `wavy-large-lambda` (λ far above
+/// μ_φ/r with local inner solves: z̄ is only a local minimizer of the inner problem on some
+/// instances, and (7) fails there).
+pub fn expected_for_c44(family: &str) -> Verdict {
+    if family == crate::checks::c44::CONTROL { Verdict::Violated } else { Verdict::Holds }
+}
+
 /// `C5.1`, Corollary 5.1 on the EASGD model (15); its "family" is the empirical risk.
 pub const C51: CheckInfo = CheckInfo {
     id: "C5.1",
@@ -81,9 +97,9 @@ pub fn expected_for_c51(potential: &str, problem: &str) -> Verdict {
 }
 
 /// Every catalogued check that `infconv verify` runs, in report order: the potential checks, the
-/// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, then `C5.1`.
+/// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, then `C4.4` and `C5.1`.
 pub fn all_checks() -> Vec<CheckInfo> {
-    POTENTIAL_CHECKS.iter().chain(crate::prox_checks::catalogue::PROX_CHECKS).chain(std::iter::once(&C51)).copied().collect()
+    POTENTIAL_CHECKS.iter().chain(crate::prox_checks::catalogue::PROX_CHECKS).chain([&C44, &C51]).copied().collect()
 }
 
 /// The ids of every catalogued check that `infconv verify` runs.
@@ -94,6 +110,10 @@ pub fn known_check_ids() -> Vec<&'static str> {
 /// The function families and problems that `--family` accepts.
 pub fn known_families() -> Vec<&'static str> {
     let mut names = crate::prox_checks::known_families();
-    names.extend_from_slice(crate::checks::c51::PROBLEMS);
+    for extra in crate::checks::c44::FAMILIES.iter().chain(crate::checks::c51::PROBLEMS) {
+        if !names.contains(extra) {
+            names.push(extra);
+        }
+    }
     names
 }

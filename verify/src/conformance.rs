@@ -13,8 +13,8 @@
 //! # let _ = DEFAULT_DIMS;
 //! ```
 
-use crate::catalogue::{C51, POTENTIAL_CHECKS, expected_for_c51, expected_for_potential};
-use crate::checks::{c51, failed, potential_check};
+use crate::catalogue::{C44, C51, POTENTIAL_CHECKS, expected_for_c44, expected_for_c51, expected_for_potential};
+use crate::checks::{c44, c51, failed, potential_check};
 use crate::prox_checks;
 use crate::outcome::Outcome;
 use crate::record::Record;
@@ -64,8 +64,8 @@ impl Task {
 }
 
 /// The records selected by `sel`, as tasks: the potential checks for every registry potential,
-/// the prox checks for every (paper potential, family) pair, then `C5.1` for every (potential,
-/// problem).
+/// the prox checks for every (paper potential, family) pair, `C4.4` for every (paper potential,
+/// family), then `C5.1` for every (potential, problem).
 pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     let mut out = Vec::new();
     for info in registry::all().iter().filter(|p| sel.wants_potential(p.name)) {
@@ -97,6 +97,19 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
                     Record::new(id, potential, Some(family), expected, seed, outcome)
                 }),
             });
+        }
+    }
+    if sel.wants_check(C44.id) {
+        for &potential in prox_checks::PAPER_POTENTIALS.iter().filter(|p| sel.wants_potential(p)) {
+            for &family in c44::FAMILIES.iter().filter(|f| sel.wants_family(Some(f))) {
+                out.push(Task {
+                    label: format!("C4.4 {potential} × {family}"),
+                    run: Box::new(move || {
+                        let outcome = c44::check(potential, family, seed);
+                        Record::new(C44.id, potential, Some(family), expected_for_c44(family), seed, outcome)
+                    }),
+                });
+            }
         }
     }
     if sel.wants_check(C51.id) {

@@ -129,3 +129,8 @@ pub const LIPSCHITZ_RATIO_MAX: f64 = 1.1;
 /// (Newton, coordinate case analysis) or ≤ 1e-10·scale (Lagrange–Newton on a manifold); 1e-8
 /// leaves 100× over the latter, while a point that does not solve (12) is off by O(1).
 pub const FORMULA12_REL: f64 = 1e-8;
+
+/// `C4.4`: alternating minimization must bring the residuals of (5a)–(5b) below this (the notes'
+/// bar); (14a) and (14b) are solved to the rounding floor, so it is reached in a few dozen outer
+/// iterations where the scheme converges.
+pub const C44_STATIONARY: f64 = 1e-9;

@@ -9,6 +9,7 @@ pub mod a2;
 pub mod a3;
 pub mod a4;
 pub mod a5;
+pub mod c44;
 pub mod c51;
 pub mod l32;
 

@@ -1,0 +1,148 @@
+//! `C4.4`: Corollary 4.4, the translation of stationarity.
+//!
+//! Per instance: a generated model (4) — f from a prox-regular family in m = 2, A = I + 0.3·N,
+//! g(u) = (γ/2)‖u − c‖² with γ = 1 + 2r‖A‖² (r the weak-convexity modulus of f, so that
+//! g + f∘A is strongly convex and model (4) bounded below: an indefinite f would otherwise let
+//! Au = z run off to −∞), a paper potential φ, and λ "sufficiently small" (half the largest λ of
+//! the prox checks' sampling: below λ_f and below μ_φ/r, where the inner problem is strongly
+//! convex).
+//! Alternating minimization (14a)–(14b) with exact inner solves runs to (5a)–(5b) residuals
+//! ≤ [`C44_STATIONARY`]. Then, independently of the run, the global oracle at v = Aū gives P(v)
+//! and central differences of e give ∇e(v):
+//! - z̄ ∈ P(Aū): dist(z̄, P(v)) / (1 + ‖z̄‖) ≤ [`PROX_AGREEMENT`];
+//! - condition (7): ‖∇g(ū) + Aᵀ∇e(Aū)‖ / (‖A‖ max(‖∇e‖, 1)) ≤ [`CENTRAL_DIFF_REL`].
+//!
+//! The negative control (`wavy-large-lambda`): a strongly multimodal f (½·0.1‖z‖² + bᵀz plus two
+//! cosines of amplitude 1.5 and frequency 4, modulus r ≈ 48), λ = 1 (at least 24 times μ_φ/r), so that the inner problem f(z) + φ(v − z)/λ keeps several local
+//! minima, and inner solves that are only local (damped Newton from the previous z, started from a
+//! random z₀): alternating minimization still reaches (5a)–(5b), but z̄ is often only a local
+//! minimizer of the inner problem, and then (7) fails. The note reports the fraction of instances
+//! where the translation failed.
+
+use super::Worst;
+use crate::outcome::{Outcome, Part, Verdict};
+use crate::prox_checks::Setup;
+use crate::prox_checks::t43_gradient13::envelope_differences;
+use crate::rng::{normal, stream, uniform, unit_direction};
+use crate::tolerance::{C44_STATIONARY, CENTRAL_DIFF_REL, PROX_AGREEMENT};
+use infconv_theory::family::{self, Family};
+use infconv_theory::family::smooth_nonconvex::{Cosine, SmoothNonconvex};
+use infconv_theory::prox::certificate::certificate;
+use infconv_theory::potential::registry;
+use infconv_theory::prox::oracle;
+use infconv_theory::splitting::{InnerSolve, Quadratic, SplittingModel, alternating_minimization};
+use infconv_theory::{Matrix, TheoryError, Vector};
+
+/// The families of `C4.4` (C² and prox-regular), and the control.
+pub const FAMILIES: &[&str] = &["smooth-nonconvex", "indefinite-quadratic", CONTROL];
+
+/// The large-λ control.
+pub const CONTROL: &str = "wavy-large-lambda";
+
+/// Instances per record (the control gets [`CONTROL_INSTANCES`]).
+pub const INSTANCES: usize = 3;
+/// Instances of the large-λ control.
+pub const CONTROL_INSTANCES: usize = 24;
+/// λ of the large-λ control: at least 24 times μ_φ/r (r ≈ 48 for the control's f; μ_φ ≤ 2 for
+/// every paper potential), so the inner problem is far from strongly convex.
+pub const LARGE_LAMBDA: f64 = 1.0;
+const M: usize = 2;
+const MAX_OUTER: usize = 500;
+
+/// The control's f: ½·0.1‖z‖² + bᵀz + 1.5 cos(4⟨d₁, z⟩ + c₁) + 1.5 cos(4⟨d₂, z⟩ + c₂).
+fn wavy(rng: &mut rand_chacha::ChaCha8Rng) -> Result<SmoothNonconvex, TheoryError> {
+    let cosines = (0..2)
+        .map(|_| Cosine { a: 1.5, omega: unit_direction(rng, M) * 4.0, c: uniform(rng, 0.0, std::f64::consts::TAU) })
+        .collect();
+    SmoothNonconvex::new(Matrix::identity(M, M) * 0.1, Vector::from_fn(M, |_, _| 0.5 * normal(rng)), cosines)
+}
+
+struct Instance {
+    model: SplittingModel,
+    setup: Setup,
+    u0: Vector,
+    z0: Vector,
+}
+
+fn instance(potential: &str, family_name: &str, seed: u64, k: usize) -> Result<Instance, TheoryError> {
+    let large = family_name == CONTROL;
+    let fseed = seed.wrapping_add(1000 * k as u64 + 17);
+    let mut rng = stream(seed, &["C4.4", potential, family_name, &k.to_string()]);
+    let (f_model, f_oracle): (Box<dyn Family>, Box<dyn Family>) = if large {
+        let f = wavy(&mut rng)?;
+        (Box::new(f.clone()), Box::new(f))
+    } else {
+        (family::registry::build(family_name, M, fseed)?, family::registry::build(family_name, M, fseed)?)
+    };
+    let phi = registry::build(potential, M)?;
+    let cert = certificate(phi.as_ref(), M)?;
+    let setup = Setup { phi, f: f_oracle, cert };
+    let r = setup.f.weak_convexity_modulus().unwrap_or(0.0);
+    let small = 0.5 * setup.threshold().min(if r > 0.0 && setup.cert.mu > 0.0 { setup.cert.mu / r } else { 1.0 }).min(1.0);
+    let lambda = if large { LARGE_LAMBDA } else { 0.5 * small };
+    let a = Matrix::identity(M, M) + Matrix::from_fn(M, M, |_, _| 0.3 * normal(&mut rng));
+    let gamma = 1.0 + 2.0 * r * a.norm_squared();
+    let g = Quadratic { gamma, center: Vector::from_fn(M, |_, _| 0.5 * normal(&mut rng)) };
+    let (u0, z0) = if large {
+        // A random start in another basin, with Au₀ − z₀ = 0 ∈ dom φ.
+        let z0 = Vector::from_fn(M, |_, _| 1.5 * normal(&mut rng));
+        let u0 = a.clone().lu().solve(&z0).ok_or(TheoryError::NonFinite { what: "A is singular" })?;
+        (u0, z0)
+    } else {
+        (Vector::zeros(M), Vector::zeros(M))
+    };
+    let model = SplittingModel::new(f_model, g, a, registry::build(potential, M)?, lambda)?;
+    Ok(Instance { model, setup, u0, z0 })
+}
+
+/// Runs `C4.4` for one potential and family (or the control).
+pub fn check(potential: &str, family_name: &str, seed: u64) -> Outcome {
+    let large = family_name == CONTROL;
+    let n = if large { CONTROL_INSTANCES } else { INSTANCES };
+    let inner = if large { InnerSolve::Local } else { InnerSolve::Exact };
+    let (mut stationary, mut prox, mut seven) = (Worst::largest(), Worst::largest(), Worst::largest());
+    let mut failed_translation = 0;
+    for k in 0..n {
+        let measured = (|| -> Result<(f64, f64, f64, usize), String> {
+            let inst = instance(potential, family_name, seed, k).map_err(|e| e.to_string())?;
+            let m = &inst.model;
+            let run = alternating_minimization(m, &inst.u0, &inst.z0, inner, C44_STATIONARY, MAX_OUTER).map_err(|e| e.to_string())?;
+            let v = &m.a * &run.u;
+            let o = oracle::global(inst.setup.phi.as_ref(), inst.setup.f.as_ref(), m.lambda, &v).map_err(|e| format!("oracle: {e}"))?;
+            let dist = o.minimizers.iter().map(|p| (p - &run.z).norm()).fold(f64::INFINITY, f64::min) / (1.0 + run.z.norm());
+            let de = envelope_differences(&inst.setup, m.lambda, &v, &o).ok_or("central differences of e failed")?;
+            let r7 = m.residual_7(&run.u, &de) / (m.a.norm() * de.norm().max(1.0));
+            Ok((run.r5a.max(run.r5b), dist, r7, run.iterations))
+        })();
+        match measured {
+            Ok((r, dist, r7, iterations)) => {
+                let at = || format!("instance {k}: r = {r:.2e} after {iterations} outer iterations");
+                stationary.add(r, at);
+                prox.add(dist, at);
+                seven.add(r7, at);
+                if dist > PROX_AGREEMENT || r7 > CENTRAL_DIFF_REL {
+                    failed_translation += 1;
+                }
+            }
+            Err(e) => stationary.add(f64::INFINITY, || format!("instance {k}: {e}")),
+        }
+    }
+    let note = format!("translation failed on {failed_translation} of {n} instances");
+    let stationary = stationary.part("(5a)–(5b) residual reached", C44_STATIONARY);
+    if stationary.violated() {
+        return Outcome {
+            verdict: Verdict::NotApplicable,
+            cases: stationary.cases,
+            worst: stationary.worst,
+            tol: stationary.tol,
+            note: format!("not a stationary point of (4): the hypothesis of Corollary 4.4 is not met ({}); {note}", stationary.detail),
+            lower_bound: false,
+        };
+    }
+    let parts: Vec<Part> = vec![
+        stationary,
+        prox.part("dist(z̄, P(Aū)) by the oracle (relative)", PROX_AGREEMENT),
+        seven.part("condition (7) with ∇e by central differences of the oracle's e", CENTRAL_DIFF_REL),
+    ];
+    Outcome::from_parts(parts, &note)
+}

@@ -1,0 +1,26 @@
+//! `C4.4` (Corollary 4.4): the translation of stationarity holds at small λ, and the large-λ
+//! control with local inner solves is flagged on some instances.
+
+use infconv_verify::Verdict;
+use infconv_verify::checks::c44::{CONTROL, check};
+use infconv_verify::rng::DEFAULT_SEED;
+
+#[test]
+fn translation_holds_for_small_lambda() {
+    for (potential, family) in [("quad", "smooth-nonconvex"), ("log", "indefinite-quadratic"), ("tan-sep", "smooth-nonconvex")] {
+        let o = check(potential, family, DEFAULT_SEED);
+        println!("{potential} × {family}: {} worst {:.2e} — {}", o.verdict, o.worst, o.note);
+        assert_eq!(o.verdict, Verdict::Holds, "{potential} × {family}: {}", o.note);
+    }
+}
+
+#[test]
+fn large_lambda_with_local_inner_solves_is_flagged() {
+    for potential in ["quad", "log"] {
+        let o = check(potential, CONTROL, DEFAULT_SEED);
+        println!("{potential} × {CONTROL}: {}", o.note);
+        assert_eq!(o.verdict, Verdict::Violated, "{}", o.note);
+        assert!(!o.note.contains("VIOLATED (5a)"), "the control reaches (5a)–(5b): {}", o.note);
+        assert!(o.note.contains("VIOLATED condition (7)"), "{}", o.note);
+    }
+}
