@@ -16,6 +16,7 @@ pub mod checks;
 pub mod cli_prox;
 pub mod conformance;
 pub mod divergence;
+pub mod figures;
 pub mod outcome;
 pub mod prox_checks;
 pub mod record;

@@ -11,7 +11,7 @@ use infconv_verify::catalogue::{known_check_ids, known_families};
 use infconv_verify::conformance::{self, DEFAULT_DIMS};
 use infconv_verify::record::{all_as_expected, to_json, to_table};
 use infconv_verify::cli_prox::{self, ProxArgs};
-use infconv_verify::report;
+use infconv_verify::{figures, report};
 use infconv_verify::rng::DEFAULT_SEED;
 use infconv_verify::selection::Selection;
 use std::process::ExitCode;
@@ -118,7 +118,9 @@ fn verify(args: &VerifyArgs) -> ExitCode {
     }
     if let Some(dir) = &args.out {
         let command = std::iter::once("infconv".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
-        if let Err(e) = report::write(dir, &records, &command, &[]) {
+        let figures = [figures::residual_histograms(&records), figures::lambda_sweep(args.seed)];
+        let figures: Result<Vec<_>, String> = figures.into_iter().collect();
+        if let Err(e) = figures.and_then(|f| report::write(dir, &records, &command, &f)) {
             eprintln!("infconv verify: {e}");
             return ExitCode::from(2);
         }
