@@ -13,10 +13,10 @@ use serde_json::json;
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProxArgs {
     /// Potential name (e.g. quad, log, tan-sep).
-    #[arg(long, short = 'p')]
+    #[arg(long)]
     pub potential: String,
     /// Function family name (e.g. smooth-nonconvex, l1-smooth, neg-abs).
-    #[arg(long, short = 'f')]
+    #[arg(long)]
     pub family: String,
     /// The point v, comma-separated (its length is the dimension).
     #[arg(long, default_value = "0.5", allow_hyphen_values = true)]

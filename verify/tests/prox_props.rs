@@ -261,6 +261,12 @@ fn bad_input_gives_typed_errors() {
     assert!(e.contains("0.1,x"), "{e}");
     assert_eq!(cli_prox::run(&args("log", "mcp", "0.1,-0.2", 0.1)), Ok(0));
     assert_eq!(cli_prox::run(&args("quad", "neg-abs", "0", 0.1)), Ok(0)); // two-valued: the oracle lists both
+    let mut sweep = args("quad", "indefinite-quadratic", "0.3", 0.1);
+    sweep.sweep_lambda = true;
+    assert_eq!(cli_prox::run(&sweep), Ok(0));
+    sweep.lambda_min = 2.0;
+    sweep.lambda_max = 1.0;
+    assert!(cli_prox::run(&sweep).unwrap_err().contains("invalid λ range"));
 }
 
 /// The fast solver refuses the two-valued prox of −|z| at 0, and the oracle sees both points.
