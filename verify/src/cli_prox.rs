@@ -13,10 +13,10 @@ use serde_json::json;
 #[derive(clap::Args, Debug, Clone)]
 pub struct ProxArgs {
     /// Potential name (e.g. quad, log, tan-sep).
-    #[arg(long, short = 'p')]
+    #[arg(long)]
     pub potential: String,
     /// Function family name (e.g. smooth-nonconvex, l1-smooth, neg-abs).
-    #[arg(long, short = 'f')]
+    #[arg(long)]
     pub family: String,
     /// The point v, comma-separated (its length is the dimension).
     #[arg(long, default_value = "0.5", allow_hyphen_values = true)]
@@ -167,9 +167,12 @@ pub fn plot(family_name: &str, lambda: f64, seed: u64, file: &str) -> Result<(),
         let (lo, hi) = if lo < hi { (lo, hi) } else { (-1.0, 1.0) };
         let mut chart = ChartBuilder::on(panel)
             .margin(12)
+            .caption(format!("{name}: f black, e blue, P red"), ("sans-serif", 16))
+            .x_label_area_size(24)
+            .y_label_area_size(40)
             .build_cartesian_2d(-2.5f64..2.5f64, lo..hi)
             .map_err(|e| e.to_string())?;
-        chart.configure_mesh().disable_x_mesh().disable_y_mesh().draw().map_err(|e| e.to_string())?;
+        chart.configure_mesh().disable_x_mesh().disable_y_mesh().x_labels(5).y_labels(5).x_desc("v").draw().map_err(|e| e.to_string())?;
         let fseries: Vec<(f64, f64)> = pts.iter().filter(|p| p.1.is_finite()).map(|p| (p.0, p.1)).collect();
         chart.draw_series(LineSeries::new(fseries, &BLACK)).map_err(|e| e.to_string())?;
         chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.2)), &BLUE)).map_err(|e| e.to_string())?;

@@ -202,6 +202,13 @@ fn sweep_finds_two_over_rho_for_quad_and_nothing_else() {
         println!("quad m = {m}: measured λ ∈ [{lo:.12e}, {hi:.12e}], 2/ρ = {:.12e}, relative gap {rel:.2e} ({:?})", 2.0 / rho, s.failure);
         assert!(rel < 1e-5, "measured {lo} vs 2/ρ = {}", 2.0 / rho);
     }
+    // quad-Q: the threshold is λ_f = 2/ρ_Q (generalized eigenvalue), measured the same way.
+    let setup = Setup::new("quad-Q", "indefinite-quadratic", 2, SEED).unwrap();
+    let lf = setup.threshold();
+    let s = prox_checks::sweep_lambda(&setup, &Vector::from_element(2, 0.3), 1e-3, 1e2).unwrap();
+    let (lo, _) = s.threshold.expect("a threshold for quad-Q");
+    println!("quad-Q m = 2: measured λ = {lo:.12e}, λ_f = 2/ρ_Q = {lf:.12e}, relative gap {:.2e}", (lo - lf).abs() / lf);
+    assert!((lo - lf).abs() < 1e-5 * lf, "quad-Q: measured {lo} vs λ_f = {lf}");
     for p in ["cubic", "cubic-reg", "tan", "tan-sep", "log", "log-sep"] {
         let setup = Setup::new(p, "indefinite-quadratic", 1, SEED).unwrap();
         let s = prox_checks::sweep_lambda(&setup, &Vector::from_element(1, 0.3), 1e-3, 1e2).unwrap();
@@ -254,6 +261,12 @@ fn bad_input_gives_typed_errors() {
     assert!(e.contains("0.1,x"), "{e}");
     assert_eq!(cli_prox::run(&args("log", "mcp", "0.1,-0.2", 0.1)), Ok(0));
     assert_eq!(cli_prox::run(&args("quad", "neg-abs", "0", 0.1)), Ok(0)); // two-valued: the oracle lists both
+    let mut sweep = args("quad", "indefinite-quadratic", "0.3", 0.1);
+    sweep.sweep_lambda = true;
+    assert_eq!(cli_prox::run(&sweep), Ok(0));
+    sweep.lambda_min = 2.0;
+    sweep.lambda_max = 1.0;
+    assert!(cli_prox::run(&sweep).unwrap_err().contains("invalid λ range"));
 }
 
 /// The fast solver refuses the two-valued prox of −|z| at 0, and the oracle sees both points.

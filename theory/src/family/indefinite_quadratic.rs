@@ -94,7 +94,7 @@ impl Family for IndefiniteQuadratic {
         Some(self.rho)
     }
     fn minorant(&self) -> Option<Minorant> {
-        Some(Minorant { a: 0.5 * self.rho, b: self.b.norm(), c: 0.0 })
+        Some(Minorant { a: 0.5 * self.rho, b: self.b.norm(), c: 0.0, quadratic: Some((self.h.clone(), self.b.clone())) })
     }
     fn lower_bound(&self) -> Option<f64> {
         None

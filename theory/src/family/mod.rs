@@ -48,8 +48,10 @@ pub enum Structure<'a> {
     Ellipsoid(&'a [f64]),
 }
 
-/// f(z) ≥ −a‖z‖² − b‖z‖ − c on ℝᵐ.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// f(z) ≥ −a‖z‖² − b‖z‖ − c on ℝᵐ, and optionally the sharper quadratic minorant
+/// f(z) ≥ ½zᵀAz + gᵀz (exact for a quadratic f), which keeps its directions: with a quadratic φ
+/// the oracle's region then ends exactly at the threshold λ_f (see `prox::oracle`).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Minorant {
     /// Quadratic coefficient a ≥ 0.
     pub a: f64,
@@ -57,6 +59,8 @@ pub struct Minorant {
     pub b: f64,
     /// Constant c.
     pub c: f64,
+    /// (A, g) with f(z) ≥ ½zᵀAz + gᵀz.
+    pub quadratic: Option<(Matrix, Vector)>,
 }
 
 /// A function family f: ℝᵐ → ℝ ∪ {+∞} of the prox checks.
@@ -125,7 +129,7 @@ pub(crate) mod separable_impl {
 
     /// Σ over coordinates: a = max aᵢ (Σ aᵢ zᵢ² ≤ max aᵢ ‖z‖²), b = ‖(bᵢ)‖ (Cauchy–Schwarz), c = Σ cᵢ.
     pub fn minorant(terms: &[ScalarTerm]) -> Minorant {
-        let mut m = Minorant { a: 0.0, b: 0.0, c: 0.0 };
+        let mut m = Minorant::default();
         for s in terms {
             let (a, b, c) = s.minorant();
             m.a = m.a.max(a);

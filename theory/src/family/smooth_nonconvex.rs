@@ -103,7 +103,7 @@ impl Family for SmoothNonconvex {
         Some((s - self.lambda_min_h).max(0.0))
     }
     fn minorant(&self) -> Option<Minorant> {
-        Some(Minorant { a: 0.0, b: self.b.norm(), c: self.cosines.iter().map(|c| c.a.abs()).sum() })
+        Some(Minorant { a: 0.0, b: self.b.norm(), c: self.cosines.iter().map(|c| c.a.abs()).sum(), quadratic: None })
     }
     fn lower_bound(&self) -> Option<f64> {
         let amp: f64 = self.cosines.iter().map(|c| c.a.abs()).sum();

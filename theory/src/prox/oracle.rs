@@ -6,7 +6,10 @@
 //!    lower bound φ(w) ≥ q‖w‖² + c₃‖w‖³, every z with w = v − z of norm s beyond the last root R
 //!    of ψ(s) = (qs² + c₃s³)/λ − a(‖v‖ + s)² − b(‖v‖ + s) − c − f(v) has F(z) > F(v). For a bounded
 //!    dom φ, R is its outer radius. When ψ never becomes positive (q/λ ≤ a, no cubic term: λ at or
-//!    above the threshold of Definition 3.3) the oracle reports [`TheoryError::Unbounded`].
+//!    above the threshold of Definition 3.3) the oracle reports [`TheoryError::Unbounded`]. For a
+//!    quadratic φ and a family with a quadratic minorant (the indefinite quadratic) the region is
+//!    the exact sublevel ellipsoid instead (`quadratic_radius`), so the oracle refuses exactly
+//!    from λ_f = 2/ρ_Q on, not from the cruder 2λ_min(Q)/ρ of the isotropic bound.
 //! 2. **Dense sampling** of v − dom φ within that region: a grid of 4001 points in 1-D, 241² in
 //!    2-D, 49³ in 3-D (720 angles on an ellipse, 60 × 120 on an ellipsoid surface in 3-D).
 //! 3. **Local refinement** from every discrete local minimum of the grid (the best
@@ -20,7 +23,7 @@
 //! 1-D oracle, P(v) is the product of the coordinate sets and e(v) the sum, in any dimension.
 //! Otherwise the oracle works for m ≤ 3.
 
-use super::certificate::{PhiCertificate, certificate};
+use super::certificate::{Growth, PhiCertificate, certificate};
 use super::nonsmooth::{Line, coordinate_descent};
 use super::{inner_objective, manifold, newton, validate};
 use crate::family::scalar::ScalarTerm;
@@ -121,9 +124,13 @@ fn aggregate(mut cands: Vec<(Vector, f64)>, spacing: f64) -> Result<OracleResult
 }
 
 /// The last root R of the region bound ψ of the module doc.
-fn search_radius(cert: &PhiCertificate, mn: Minorant, lambda: f64, vnorm: f64, fv: f64) -> Result<f64, TheoryError> {
+fn search_radius(cert: &PhiCertificate, mn: &Minorant, lambda: f64, v: &Vector, fv: f64) -> Result<f64, TheoryError> {
+    let vnorm = v.norm();
     if cert.outer_radius.is_finite() {
         return Ok(cert.outer_radius);
+    }
+    if let (Growth::Quadratic(q), Some((a, g))) = (&cert.growth, &mn.quadratic) {
+        return quadratic_radius(q, a, g, lambda, v, fv);
     }
     let (q, c3) = cert.radial_lower;
     if c3 <= 0.0 && q / lambda <= mn.a {
@@ -144,6 +151,34 @@ fn search_radius(cert: &PhiCertificate, mn: Minorant, lambda: f64, vnorm: f64, f
         s *= 1.25;
     }
     Err(TheoryError::Unbounded { what: "the inner objective of (3)", reason: "no finite search radius".into() })
+}
+
+/// The region of (1.) for φ(w) = wᵀQw and f(z) ≥ ½zᵀAz + gᵀz: in w = v − z the bound
+/// ψ(w) = ½(v − w)ᵀA(v − w) + gᵀ(v − w) + wᵀQw/λ is a quadratic with Hessian B = A + 2Q/λ; if
+/// B ≻ 0 its sublevel set {ψ ≤ f(v)} is an ellipsoid around w* = argmin ψ of radius
+/// √(2(f(v) − ψ(w*))/λ_min(B)), so every minimizer has ‖w‖ ≤ ‖w*‖ + that radius. If B is not
+/// positive definite, λ ≥ λ_f and the inner problem is unbounded below along an eigenvector.
+fn quadratic_radius(q: &crate::Matrix, a: &crate::Matrix, g: &Vector, lambda: f64, v: &Vector, fv: f64) -> Result<f64, TheoryError> {
+    let b = a + q * (2.0 / lambda);
+    let (bmin, _) = crate::linalg::symmetric_eigen_range(&b);
+    if !(bmin > 0.0) {
+        return Err(TheoryError::Unbounded {
+            what: "the inner objective of (3)",
+            reason: format!("A + 2Q/λ has eigenvalue {bmin:.3e} ≤ 0: λ is at or above the threshold λ_f of Definition 3.3"),
+        });
+    }
+    let psi = |w: &Vector| -> f64 {
+        let z = v - w;
+        0.5 * z.dot(&(a * &z)) + g.dot(&z) + w.dot(&(q * w)) / lambda
+    };
+    let rhs = a * v + g;
+    let w_star = b.clone().cholesky().map(|ch| ch.solve(&rhs)).ok_or(TheoryError::Unbounded {
+        what: "the inner objective of (3)",
+        reason: "A + 2Q/λ is not numerically positive definite".into(),
+    })?;
+    let gap = (fv - psi(&w_star)).max(0.0);
+    // 5 % and a relative rounding allowance on top of the exact ellipsoid bound.
+    Ok(1.05 * (w_star.norm() + (2.0 * gap / bmin).sqrt()) + 1e-12 * (1.0 + v.norm()))
 }
 
 fn grid_size(m: usize) -> usize {
@@ -184,7 +219,7 @@ fn on_grid(phi: &dyn Legendre, cert: &PhiCertificate, f: &dyn Family, lambda: f6
     let m = v.len();
     let fv = f.value(v)?;
     let mn = f.minorant().ok_or(TheoryError::InvalidParameter { name: "family", value: f.name(), expected: "a family finite on ℝᵐ" })?;
-    let r = search_radius(cert, mn, lambda, v.norm(), fv)?;
+    let r = search_radius(cert, &mn, lambda, v, fv)?;
     let n = grid_size(m);
     let spacing = 2.0 * r / (n - 1) as f64;
     let total = n.pow(m as u32);
@@ -279,7 +314,7 @@ fn coordinate(phi: &dyn Legendre, cert: &PhiCertificate, term: &ScalarTerm, lamb
     let line = Line::new(phi, term, lambda, v, &base, i);
     let (dlo, dhi) = line.feasible()?;
     let (a, b, c) = term.minorant();
-    let r = search_radius(cert, Minorant { a, b, c }, lambda, v[i].abs(), term.value(v[i]))?;
+    let r = search_radius(cert, &Minorant { a, b, c, quadratic: None }, lambda, &Vector::from_element(1, v[i]), term.value(v[i]))?;
     let lo = dlo.max(v[i] - r);
     let hi = dhi.min(v[i] + r);
     let n = grid_size(1);
