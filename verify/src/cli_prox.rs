@@ -21,8 +21,8 @@ pub struct ProxArgs {
     /// The point v, comma-separated (its length is the dimension).
     #[arg(long, default_value = "0.5", allow_hyphen_values = true)]
     pub v: String,
-    /// λ > 0.
-    #[arg(long, default_value_t = 0.1)]
+    /// λ > 0 (a negative value is accepted by the parser and rejected with a clear error).
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
     pub lambda: f64,
     /// Seed of the generated family.
     #[arg(long, default_value_t = 42)]
@@ -34,10 +34,10 @@ pub struct ProxArgs {
     #[arg(long)]
     pub sweep_lambda: bool,
     /// Lower end of the sweep.
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
     pub lambda_min: f64,
     /// Upper end of the sweep.
-    #[arg(long, default_value_t = 1e2)]
+    #[arg(long, default_value_t = 1e2, allow_negative_numbers = true)]
     pub lambda_max: f64,
     /// Draw f, e and P in 1-D for every paper potential to this SVG file.
     #[arg(long)]

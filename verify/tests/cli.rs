@@ -98,3 +98,16 @@ fn out_writes_a_report_and_refuses_foreign_folders() {
     assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn prox_accepts_negative_coordinates_and_rejects_a_negative_lambda() {
+    let out = infconv(&["prox", "--potential", "log", "--family", "smooth-nonconvex", "--v", "-0.3,0.2", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v.to_string().contains("-0.3"), "{v}");
+    let out = infconv(&["prox", "--potential", "log", "--family", "smooth-nonconvex", "--lambda", "-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--lambda -1") && err.contains("λ > 0"), "{err}");
+    assert!(out.stdout.is_empty());
+}
