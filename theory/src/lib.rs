@@ -20,6 +20,7 @@ pub mod family;
 pub mod linalg;
 pub mod potential;
 pub mod prox;
+pub mod random;
 pub mod roots;
 pub mod splitting;
 

@@ -21,12 +21,7 @@ pub fn stream(seed: u64, labels: &[&str]) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed ^ h)
 }
 
-/// A standard normal draw (Box–Muller).
-pub fn normal(rng: &mut impl Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-}
+pub use infconv_theory::random::normal;
 
 /// A uniform draw in [lo, hi).
 pub fn uniform(rng: &mut impl Rng, lo: f64, hi: f64) -> f64 {

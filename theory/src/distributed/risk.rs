@@ -52,9 +52,4 @@ pub fn minibatch(rng: &mut impl Rng, n: usize, size: usize) -> Vec<usize> {
     (0..size).map(|_| rng.random_range(0..n)).collect()
 }
 
-/// A standard normal draw (Box–Muller) for generating data.
-pub(crate) fn normal(rng: &mut impl Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-}
+pub(crate) use crate::random::normal;

@@ -46,7 +46,7 @@ impl SeedGen {
     pub fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.unit();
         let u2 = self.unit();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        crate::random::box_muller(u1, u2)
     }
     /// ±1.
     pub fn sign(&mut self) -> f64 {
