@@ -1,0 +1,431 @@
+//! The tile kernels of the CPU backend: each pass visits every tile once (in parallel), streams
+//! u and the M copies of that tile, and returns one [`Red`] per worker; `fold` combines them per
+//! layer in tile order.
+
+use super::state::CpuState;
+use super::{CpuBackend, SharedMut};
+use crate::feasibility::coordinate_max_step;
+use crate::layers::Tile;
+use crate::potential::PotentialKind;
+use crate::real::{Real, two_dh};
+
+/// Per-(tile or layer, worker) reductions: s = ‖d‖², b = ⟨d, e⟩, a = ‖e‖² (d = u − zⱼ, e the
+/// direction of d), the smallest per-coordinate step to the boundary, and maxᵢ dᵢ².
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Red {
+    pub s: f64,
+    pub b: f64,
+    pub a: f64,
+    pub tmin: f64,
+    pub max_sq: f64,
+}
+
+impl Default for Red {
+    fn default() -> Self {
+        Red { s: 0.0, b: 0.0, a: 0.0, tmin: f64::INFINITY, max_sq: 0.0 }
+    }
+}
+
+/// Sums, per layer and worker (worker-major M·L), the per-tile reductions in tile order.
+pub(crate) fn fold<T: Real>(st: &CpuState<T>, per_tile: &[Vec<Red>]) -> Vec<Red> {
+    let l_count = st.layers.num_layers();
+    let mut out = vec![Red::default(); st.m * l_count];
+    for (tile, reds) in st.tiles.iter().zip(per_tile) {
+        for (j, r) in reds.iter().enumerate() {
+            let o = &mut out[j * l_count + tile.layer];
+            o.s += r.s;
+            o.b += r.b;
+            o.a += r.a;
+            o.tmin = o.tmin.min(r.tmin);
+            o.max_sq = o.max_sq.max(r.max_sq);
+        }
+    }
+    out
+}
+
+/// How a pass gets ∇φ̂ from d = u − zⱼ: a factor per (worker, layer) for radial potentials
+/// (from the cached norms), or per coordinate for separable ones.
+#[derive(Debug, Clone)]
+pub(crate) enum Factors<T> {
+    PerLayer { f: Vec<T>, layers: usize },
+    PerCoord { kind: PotentialKind, inv_eta2: T },
+}
+
+impl<T: Real> Factors<T> {
+    /// Factors 2h′(s/η²)/η², computed in f64 from the f64 norms for radial potentials.
+    pub(crate) fn new(kind: PotentialKind, eta: f64, norms: &[f64], layers: usize) -> Self {
+        let ie2 = 1.0 / (eta * eta);
+        if kind.is_separable() {
+            Factors::PerCoord { kind, inv_eta2: T::from_f64(ie2) }
+        } else {
+            Factors::PerLayer { f: norms.iter().map(|&s| T::from_f64(two_dh::<f64>(kind, s * ie2) * ie2)).collect(), layers }
+        }
+    }
+}
+
+/// Calls `body` with the gradient map d ↦ ∇φ̂ component of worker j in `tile`, monomorphized so
+/// that the radial case is a constant multiply the compiler vectorizes.
+macro_rules! with_grad {
+    ($fac:expr, $j:expr, $tile:expr, |$g:ident| $body:expr) => {
+        match $fac {
+            Factors::PerLayer { f, layers } => {
+                let c = f[$j * layers + $tile.layer];
+                let $g = |d: T| c * d;
+                $body
+            }
+            Factors::PerCoord { kind, inv_eta2 } => {
+                let (k, ie2) = (*kind, *inv_eta2);
+                let $g = |d: T| two_dh::<T>(k, d * d * ie2) * ie2 * d;
+                $body
+            }
+        }
+    };
+}
+
+#[inline(always)]
+fn range<'a, T>(x: &'a [T], j: usize, n: usize, t: &Tile) -> &'a [T] {
+    &x[j * n + t.start..j * n + t.end]
+}
+
+/// ‖d‖² and max dᵢ² of d = u − z over a tile, 8 lanes in f64.
+#[inline(always)]
+fn sq_and_max<T: Real>(u: &[T], z: &[T]) -> (f64, f64) {
+    let len = u.len().min(z.len());
+    let mut acc = [0.0f64; 8];
+    let mut mx = [0.0f64; 8];
+    let chunks = len / 8;
+    for c in 0..chunks {
+        for k in 0..8 {
+            let d = (u[c * 8 + k] - z[c * 8 + k]).to_f64();
+            acc[k] += d * d;
+            mx[k] = if d * d > mx[k] { d * d } else { mx[k] };
+        }
+    }
+    let mut s: f64 = acc.iter().sum();
+    let mut m = mx.iter().fold(0.0f64, |a, &b| a.max(b));
+    for i in chunks * 8..len {
+        let d = (u[i] - z[i]).to_f64();
+        s += d * d;
+        m = m.max(d * d);
+    }
+    (s, m)
+}
+
+/// Σ x·y and Σ y·y over equal-length slices, 8 lanes in f64.
+#[inline(always)]
+fn dot_sq<T: Real>(x: &[T], y: &[T]) -> (f64, f64) {
+    let len = x.len().min(y.len());
+    let (mut b, mut a) = ([0.0f64; 8], [0.0f64; 8]);
+    let chunks = len / 8;
+    for c in 0..chunks {
+        for k in 0..8 {
+            let (p, q) = (x[c * 8 + k].to_f64(), y[c * 8 + k].to_f64());
+            b[k] += p * q;
+            a[k] += q * q;
+        }
+    }
+    let (mut bs, mut as_): (f64, f64) = (b.iter().sum(), a.iter().sum());
+    for i in chunks * 8..len {
+        let (p, q) = (x[i].to_f64(), y[i].to_f64());
+        bs += p * q;
+        as_ += q * q;
+    }
+    (bs, as_)
+}
+
+/// min over coordinates of the step to the boundary |d + t e| < ρ.
+fn coord_tmin<T: Real>(d: &[T], e: &[T], rho: f64) -> f64 {
+    d.iter().zip(e).fold(f64::INFINITY, |t, (&d, &e)| t.min(coordinate_max_step(d.to_f64(), e.to_f64(), rho)))
+}
+
+impl<T: Real> CpuBackend<T> {
+    /// ‖(u − zⱼ)ₗ‖² and max per layer; caches them in the state.
+    pub(crate) fn pass_norms(&self, st: &mut CpuState<T>) {
+        let n = st.n();
+        let per_tile = self.map_tiles(&st.tiles, |t| {
+            let u = &st.u[t.start..t.end];
+            (0..st.m)
+                .map(|j| {
+                    let (s, max_sq) = sq_and_max(u, range(&st.z, j, n, t));
+                    Red { s, max_sq, ..Red::default() }
+                })
+                .collect()
+        });
+        let red = fold(st, &per_tile);
+        st.norms = red.iter().map(|r| r.s).collect();
+        st.max_sq = red.iter().map(|r| r.max_sq).collect();
+        st.norms_valid = true;
+    }
+
+    /// gⱼ = ∇φ̂(u − zⱼ) into `st.grad`.
+    pub(crate) fn pass_grad(&self, st: &mut CpuState<T>, fac: &Factors<T>) {
+        let n = st.n();
+        let g = SharedMut::new(&mut st.grad);
+        let (u_all, z_all, tiles, m) = (&st.u, &st.z, &st.tiles, st.m);
+        self.map_tiles(tiles, |t| {
+            let u = &u_all[t.start..t.end];
+            for j in 0..m {
+                let z = range(z_all, j, n, t);
+                // SAFETY: tile t of worker j is written only here.
+                let out = unsafe { g.slice(j * n + t.start, t.end - t.start) };
+                with_grad!(fac, j, t, |gf| {
+                    for i in 0..out.len() {
+                        out[i] = gf(u[i] - z[i]);
+                    }
+                });
+            }
+        });
+    }
+
+    /// Σⱼ ∇φ̂(u − zⱼ) over a tile into `acc`.
+    #[inline(always)]
+    fn sum_grads(z_all: &[T], m: usize, n: usize, fac: &Factors<T>, t: &Tile, u: &[T], acc: &mut [T]) {
+        acc.iter_mut().for_each(|a| *a = T::default());
+        for j in 0..m {
+            let z = range(z_all, j, n, t);
+            with_grad!(fac, j, t, |gf| {
+                for i in 0..acc.len() {
+                    acc[i] = acc[i] + gf(u[i] - z[i]);
+                }
+            });
+        }
+    }
+
+    /// The consensus direction du = −τ Σⱼ ∇φ̂(u − zⱼ) and, per worker, ⟨d, du⟩, ‖du‖² (radial)
+    /// or the per-coordinate step to the boundary (separable, radius ρ).
+    pub(crate) fn pass_consensus_bound(&self, st: &CpuState<T>, fac: &Factors<T>, tau: f64, sep_rho: Option<f64>) -> Vec<Red> {
+        let n = st.n();
+        let per_tile = self.map_tiles(&st.tiles, |t| {
+            let u = &st.u[t.start..t.end];
+            let mut du = vec![T::default(); u.len()];
+            Self::sum_grads(&st.z, st.m, n, fac, t, u, &mut du);
+            let mt = T::from_f64(-tau);
+            du.iter_mut().for_each(|x| *x = mt * *x);
+            let mut d = vec![T::default(); u.len()];
+            (0..st.m)
+                .map(|j| {
+                    let z = range(&st.z, j, n, t);
+                    for i in 0..d.len() {
+                        d[i] = u[i] - z[i];
+                    }
+                    let mut r = Red::default();
+                    match sep_rho {
+                        Some(rho) => r.tmin = coord_tmin(&d, &du, rho),
+                        None => (r.b, r.a) = dot_sq(&d, &du),
+                    }
+                    r
+                })
+                .collect()
+        });
+        fold(st, &per_tile)
+    }
+
+    /// u ← u + t·du and, per worker, ‖u_new − zⱼ‖² and max (the norms of the worker step).
+    pub(crate) fn pass_consensus_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, tau: f64, t_u: f64) {
+        let n = st.n();
+        let m = st.m;
+        let ushared = SharedMut::new(&mut st.u);
+        let (z_all, tiles) = (&st.z, &st.tiles);
+        let per_tile = self.map_tiles(tiles, |t| {
+            // SAFETY: tile t of u is written only here; other tiles read only their own range.
+            let u = unsafe { ushared.slice(t.start, t.end - t.start) };
+            let mut acc = vec![T::default(); u.len()];
+            Self::sum_grads(z_all, m, n, fac, t, u, &mut acc);
+            let c = T::from_f64(-tau * t_u);
+            for i in 0..u.len() {
+                u[i] = u[i] + c * acc[i];
+            }
+            (0..m)
+                .map(|j| {
+                    let (s, max_sq) = sq_and_max(u, range(z_all, j, n, t));
+                    Red { s, max_sq, ..Red::default() }
+                })
+                .collect::<Vec<_>>()
+        });
+        let red = fold(st, &per_tile);
+        st.norms = red.iter().map(|r| r.s).collect();
+        st.max_sq = red.iter().map(|r| r.max_sq).collect();
+        st.norms_valid = true;
+    }
+
+    /// Per worker, the direction e = −dzⱼ of u − zⱼ of the worker step and its bound data.
+    pub(crate) fn pass_worker_bound(&self, st: &CpuState<T>, fac: &Factors<T>, k: &WorkerConsts<T>, sep_rho: Option<f64>) -> Vec<Red> {
+        let n = st.n();
+        let per_tile = self.map_tiles(&st.tiles, |t| {
+            let u = &st.u[t.start..t.end];
+            let mut d = vec![T::default(); u.len()];
+            let mut e = vec![T::default(); u.len()];
+            (0..st.m)
+                .map(|j| {
+                    let (z, v, dl) = (range(&st.z, j, n, t), range(&st.v, j, n, t), range(&st.delta, j, n, t));
+                    with_grad!(fac, j, t, |gf| {
+                        for i in 0..d.len() {
+                            d[i] = u[i] - z[i];
+                            let delta = dl[i] + k.nu * z[i] - gf(d[i]) * k.inv_lambda;
+                            let vn = k.kappa * v[i] + delta;
+                            e[i] = k.sigma * (delta + k.kappa * vn);
+                        }
+                    });
+                    let mut r = Red::default();
+                    match sep_rho {
+                        Some(rho) => r.tmin = coord_tmin(&d, &e, rho),
+                        None => (r.b, r.a) = dot_sq(&d, &e),
+                    }
+                    r
+                })
+                .collect()
+        });
+        fold(st, &per_tile)
+    }
+
+    /// zⱼ ← zⱼ − tⱼσ(Δⱼ + κvⱼ'), vⱼ ← vⱼ' and the norms ‖u − zⱼ_new‖² for the next step.
+    pub(crate) fn pass_worker_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, k: &WorkerConsts<T>, t_w: &[f64]) {
+        let n = st.n();
+        let m = st.m;
+        let zs = SharedMut::new(&mut st.z);
+        let vs = SharedMut::new(&mut st.v);
+        let (u_all, delta, tiles) = (&st.u, &st.delta, &st.tiles);
+        let per_tile = self.map_tiles(tiles, |t| {
+            let u = &u_all[t.start..t.end];
+            (0..m)
+                .map(|j| {
+                    let len = t.end - t.start;
+                    // SAFETY: tile t of worker j's z and v is touched only here.
+                    let (z, v) = unsafe { (zs.slice(j * n + t.start, len), vs.slice(j * n + t.start, len)) };
+                    let dl = range(delta, j, n, t);
+                    let step = T::from_f64(-t_w[j]) * k.sigma;
+                    with_grad!(fac, j, t, |gf| {
+                        for i in 0..len {
+                            let delta = dl[i] + k.nu * z[i] - gf(u[i] - z[i]) * k.inv_lambda;
+                            let vn = k.kappa * v[i] + delta;
+                            z[i] = z[i] + step * (delta + k.kappa * vn);
+                            v[i] = vn;
+                        }
+                    });
+                    let (s, max_sq) = sq_and_max(u, z);
+                    Red { s, max_sq, ..Red::default() }
+                })
+                .collect::<Vec<_>>()
+        });
+        let red = fold(st, &per_tile);
+        st.norms = red.iter().map(|r| r.s).collect();
+        st.max_sq = red.iter().map(|r| r.max_sq).collect();
+        st.norms_valid = true;
+    }
+
+    /// quad (∇φ̂(w) = 2w/η², no norms, no bound): consensus and worker step in one pass over the
+    /// state, the minimal memory traffic.
+    pub(crate) fn pass_quad_fused(&self, st: &mut CpuState<T>, eta: f64, tau: f64, k: &WorkerConsts<T>) {
+        let n = st.n();
+        let m = st.m;
+        let c = T::from_f64(2.0 / (eta * eta));
+        let us = SharedMut::new(&mut st.u);
+        let zs = SharedMut::new(&mut st.z);
+        let vs = SharedMut::new(&mut st.v);
+        let (tiles, delta) = (&st.tiles, &st.delta);
+        self.map_tiles(tiles, |t| {
+            let len = t.end - t.start;
+            // SAFETY: every tile touches only its own range of u and of each zⱼ, vⱼ.
+            let u = unsafe { us.slice(t.start, len) };
+            let mut acc = vec![T::default(); len];
+            for j in 0..m {
+                let z = unsafe { zs.slice(j * n + t.start, len) };
+                for i in 0..len {
+                    acc[i] = acc[i] + (u[i] - z[i]);
+                }
+            }
+            let ct = T::from_f64(-tau) * c;
+            for i in 0..len {
+                u[i] = u[i] + ct * acc[i];
+            }
+            let cl = c * k.inv_lambda;
+            let step = -k.sigma;
+            for j in 0..m {
+                let (z, v) = unsafe { (zs.slice(j * n + t.start, len), vs.slice(j * n + t.start, len)) };
+                let dl = range(delta, j, n, t);
+                for i in 0..len {
+                    let dlt = dl[i] + k.nu * z[i] - cl * (u[i] - z[i]);
+                    let vn = k.kappa * v[i] + dlt;
+                    z[i] = z[i] + step * (dlt + k.kappa * vn);
+                    v[i] = vn;
+                }
+            }
+        });
+        st.norms_valid = false;
+    }
+
+    /// Per worker: ⟨d, e⟩, ‖e‖², ‖d‖² and the coordinate bound, e = du − dzⱼ (the standalone
+    /// feasibility bound).
+    pub(crate) fn pass_directions_bound(&self, st: &CpuState<T>, sep_rho: Option<f64>) -> Vec<Red> {
+        let n = st.n();
+        let per_tile = self.map_tiles(&st.tiles, |t| {
+            let u = &st.u[t.start..t.end];
+            let du = &st.du[t.start..t.end];
+            let mut d = vec![T::default(); u.len()];
+            let mut e = vec![T::default(); u.len()];
+            (0..st.m)
+                .map(|j| {
+                    let (z, dz) = (range(&st.z, j, n, t), range(&st.dz, j, n, t));
+                    for i in 0..d.len() {
+                        d[i] = u[i] - z[i];
+                        e[i] = du[i] - dz[i];
+                    }
+                    let (s, max_sq) = sq_and_max(u, z);
+                    let mut r = Red { s, max_sq, ..Red::default() };
+                    match sep_rho {
+                        Some(rho) => r.tmin = coord_tmin(&d, &e, rho),
+                        None => (r.b, r.a) = dot_sq(&d, &e),
+                    }
+                    r
+                })
+                .collect()
+        });
+        fold(st, &per_tile)
+    }
+
+    /// Per tile: ‖Σⱼ gⱼ‖² (in `a` of worker 0) and per worker ‖δⱼ + νzⱼ − gⱼ/λ‖² (in `b`).
+    pub(crate) fn pass_residuals(&self, st: &CpuState<T>, fac: &Factors<T>, nu: f64, inv_lambda: f64) -> Vec<Red> {
+        let n = st.n();
+        let (nu_t, il) = (T::from_f64(nu), T::from_f64(inv_lambda));
+        let per_tile = self.map_tiles(&st.tiles, |t| {
+            let u = &st.u[t.start..t.end];
+            let mut acc = vec![T::default(); u.len()];
+            Self::sum_grads(&st.z, st.m, n, fac, t, u, &mut acc);
+            let mut reds: Vec<Red> = (0..st.m)
+                .map(|j| {
+                    let (z, dl) = (range(&st.z, j, n, t), range(&st.delta, j, n, t));
+                    let mut b = 0.0;
+                    with_grad!(fac, j, t, |gf| {
+                        for i in 0..u.len() {
+                            let r = (dl[i] + nu_t * z[i] - gf(u[i] - z[i]) * il).to_f64();
+                            b += r * r;
+                        }
+                    });
+                    Red { b, ..Red::default() }
+                })
+                .collect();
+            reds[0].a = acc.iter().map(|x| x.to_f64() * x.to_f64()).sum();
+            reds
+        });
+        fold(st, &per_tile)
+    }
+}
+
+/// The worker-step constants in precision T.
+pub(crate) struct WorkerConsts<T> {
+    pub nu: T,
+    pub inv_lambda: T,
+    pub kappa: T,
+    pub sigma: T,
+}
+
+impl<T: Real> WorkerConsts<T> {
+    pub(crate) fn new(p: &crate::potential::Params) -> Self {
+        WorkerConsts {
+            nu: T::from_f64(p.nu),
+            inv_lambda: T::from_f64(1.0 / p.lambda),
+            kappa: T::from_f64(p.kappa),
+            sigma: T::from_f64(p.sigma),
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! The wgpu backend (f32, WGSL).
+pub struct GpuBackend;
