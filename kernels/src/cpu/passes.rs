@@ -18,11 +18,13 @@ pub(crate) struct Red {
     pub a: f64,
     pub tmin: f64,
     pub max_sq: f64,
+    /// ‖z‖², ‖v‖², ‖δ‖² (worker apply only).
+    pub zvd: [f64; 3],
 }
 
 impl Default for Red {
     fn default() -> Self {
-        Red { s: 0.0, b: 0.0, a: 0.0, tmin: f64::INFINITY, max_sq: 0.0 }
+        Red { s: 0.0, b: 0.0, a: 0.0, tmin: f64::INFINITY, max_sq: 0.0, zvd: [0.0; 3] }
     }
 }
 
@@ -38,6 +40,9 @@ pub(crate) fn fold<T: Real>(st: &CpuState<T>, per_tile: &[Vec<Red>]) -> Vec<Red>
             o.a += r.a;
             o.tmin = o.tmin.min(r.tmin);
             o.max_sq = o.max_sq.max(r.max_sq);
+            for k in 0..3 {
+                o.zvd[k] += r.zvd[k];
+            }
         }
     }
     out
@@ -111,6 +116,20 @@ fn sq_and_max<T: Real>(u: &[T], z: &[T]) -> (f64, f64) {
     (s, m)
 }
 
+/// Σ x² in f64, 8 lanes.
+#[inline(always)]
+pub(crate) fn sq_sum<T: Real>(x: &[T]) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let chunks = x.len() / 8;
+    for c in 0..chunks {
+        for k in 0..8 {
+            let a = x[c * 8 + k].to_f64();
+            acc[k] += a * a;
+        }
+    }
+    acc.iter().sum::<f64>() + x[chunks * 8..].iter().map(|a| a.to_f64() * a.to_f64()).sum::<f64>()
+}
+
 /// Σ x·y and Σ y·y over equal-length slices, 8 lanes in f64.
 #[inline(always)]
 fn dot_sq<T: Real>(x: &[T], y: &[T]) -> (f64, f64) {
@@ -177,12 +196,12 @@ impl<T: Real> CpuBackend<T> {
         });
     }
 
-    /// Σⱼ ∇φ̂(u − zⱼ) over a tile into `acc`.
+    /// Σⱼ ∇φ̂(u − zⱼ) over the block `b0..b0 + acc.len()` of a tile into `acc`.
     #[inline(always)]
-    fn sum_grads(z_all: &[T], m: usize, n: usize, fac: &Factors<T>, t: &Tile, u: &[T], acc: &mut [T]) {
+    fn sum_grads(z_all: &[T], m: usize, n: usize, fac: &Factors<T>, t: &Tile, b0: usize, u: &[T], acc: &mut [T]) {
         acc.iter_mut().for_each(|a| *a = T::default());
         for j in 0..m {
-            let z = range(z_all, j, n, t);
+            let z = &z_all[j * n + b0..j * n + b0 + acc.len()];
             with_grad!(fac, j, t, |gf| {
                 for i in 0..acc.len() {
                     acc[i] = acc[i] + gf(u[i] - z[i]);
@@ -196,26 +215,33 @@ impl<T: Real> CpuBackend<T> {
     pub(crate) fn pass_consensus_bound(&self, st: &CpuState<T>, fac: &Factors<T>, tau: f64, sep_rho: Option<f64>) -> Vec<Red> {
         let n = st.n();
         let per_tile = self.map_tiles(&st.tiles, |t| {
-            let u = &st.u[t.start..t.end];
-            let mut du = vec![T::default(); u.len()];
-            Self::sum_grads(&st.z, st.m, n, fac, t, u, &mut du);
+            let mut reds = vec![Red::default(); st.m];
+            let mut du = [T::default(); BLK];
+            let mut d = [T::default(); BLK];
             let mt = T::from_f64(-tau);
-            du.iter_mut().for_each(|x| *x = mt * *x);
-            let mut d = vec![T::default(); u.len()];
-            (0..st.m)
-                .map(|j| {
-                    let z = range(&st.z, j, n, t);
-                    for i in 0..d.len() {
+            for (b0, b1) in blocks(t) {
+                let len = b1 - b0;
+                let u = &st.u[b0..b1];
+                let du = &mut du[..len];
+                Self::sum_grads(&st.z, st.m, n, fac, t, b0, u, du);
+                du.iter_mut().for_each(|x| *x = mt * *x);
+                for (j, r) in reds.iter_mut().enumerate() {
+                    let z = &st.z[j * n + b0..j * n + b1];
+                    let d = &mut d[..len];
+                    for i in 0..len {
                         d[i] = u[i] - z[i];
                     }
-                    let mut r = Red::default();
                     match sep_rho {
-                        Some(rho) => r.tmin = coord_tmin(&d, &du, rho),
-                        None => (r.b, r.a) = dot_sq(&d, &du),
+                        Some(rho) => r.tmin = r.tmin.min(coord_tmin(d, du, rho)),
+                        None => {
+                            let (b, a) = dot_sq(d, du);
+                            r.b += b;
+                            r.a += a;
+                        }
                     }
-                    r
-                })
-                .collect()
+                }
+            }
+            reds
         });
         fold(st, &per_tile)
     }
@@ -227,20 +253,25 @@ impl<T: Real> CpuBackend<T> {
         let ushared = SharedMut::new(&mut st.u);
         let (z_all, tiles) = (&st.z, &st.tiles);
         let per_tile = self.map_tiles(tiles, |t| {
-            // SAFETY: tile t of u is written only here; other tiles read only their own range.
-            let u = unsafe { ushared.slice(t.start, t.end - t.start) };
-            let mut acc = vec![T::default(); u.len()];
-            Self::sum_grads(z_all, m, n, fac, t, u, &mut acc);
+            let mut reds = vec![Red::default(); m];
+            let mut acc = [T::default(); BLK];
             let c = T::from_f64(-tau * t_u);
-            for i in 0..u.len() {
-                u[i] = u[i] + c * acc[i];
+            for (b0, b1) in blocks(t) {
+                let len = b1 - b0;
+                // SAFETY: this block of u is written only here; other tiles touch only their own.
+                let u = unsafe { ushared.slice(b0, len) };
+                let acc = &mut acc[..len];
+                Self::sum_grads(z_all, m, n, fac, t, b0, u, acc);
+                for i in 0..len {
+                    u[i] = u[i] + c * acc[i];
+                }
+                for (j, r) in reds.iter_mut().enumerate() {
+                    let (s, max_sq) = sq_and_max(u, &z_all[j * n + b0..j * n + b1]);
+                    r.s += s;
+                    r.max_sq = r.max_sq.max(max_sq);
+                }
             }
-            (0..m)
-                .map(|j| {
-                    let (s, max_sq) = sq_and_max(u, range(z_all, j, n, t));
-                    Red { s, max_sq, ..Red::default() }
-                })
-                .collect::<Vec<_>>()
+            reds
         });
         let red = fold(st, &per_tile);
         st.norms = red.iter().map(|r| r.s).collect();
@@ -252,24 +283,32 @@ impl<T: Real> CpuBackend<T> {
     pub(crate) fn pass_worker_bound(&self, st: &CpuState<T>, fac: &Factors<T>, k: &WorkerConsts<T>, sep_rho: Option<f64>) -> Vec<Red> {
         let n = st.n();
         let per_tile = self.map_tiles(&st.tiles, |t| {
-            let u = &st.u[t.start..t.end];
-            let mut d = vec![T::default(); u.len()];
-            let mut e = vec![T::default(); u.len()];
+            let mut d = [T::default(); BLK];
+            let mut e = [T::default(); BLK];
             (0..st.m)
                 .map(|j| {
-                    let (z, v, dl) = (range(&st.z, j, n, t), range(&st.v, j, n, t), range(&st.delta, j, n, t));
-                    with_grad!(fac, j, t, |gf| {
-                        for i in 0..d.len() {
-                            d[i] = u[i] - z[i];
-                            let delta = dl[i] + k.nu * z[i] - gf(d[i]) * k.inv_lambda;
-                            let vn = k.kappa * v[i] + delta;
-                            e[i] = k.sigma * (delta + k.kappa * vn);
-                        }
-                    });
                     let mut r = Red::default();
-                    match sep_rho {
-                        Some(rho) => r.tmin = coord_tmin(&d, &e, rho),
-                        None => (r.b, r.a) = dot_sq(&d, &e),
+                    for (b0, b1) in blocks(t) {
+                        let len = b1 - b0;
+                        let u = &st.u[b0..b1];
+                        let (z, v, dl) = (&st.z[j * n + b0..j * n + b1], &st.v[j * n + b0..j * n + b1], &st.delta[j * n + b0..j * n + b1]);
+                        let (d, e) = (&mut d[..len], &mut e[..len]);
+                        with_grad!(fac, j, t, |gf| {
+                            for i in 0..len {
+                                d[i] = u[i] - z[i];
+                                let delta = dl[i] + k.nu * z[i] - gf(d[i]) * k.inv_lambda;
+                                let vn = k.kappa * v[i] + delta;
+                                e[i] = k.sigma * (delta + k.kappa * vn);
+                            }
+                        });
+                        match sep_rho {
+                            Some(rho) => r.tmin = r.tmin.min(coord_tmin(d, e, rho)),
+                            None => {
+                                let (b, a) = dot_sq(d, e);
+                                r.b += b;
+                                r.a += a;
+                            }
+                        }
                     }
                     r
                 })
@@ -303,14 +342,17 @@ impl<T: Real> CpuBackend<T> {
                         }
                     });
                     let (s, max_sq) = sq_and_max(u, z);
-                    Red { s, max_sq, ..Red::default() }
+                    let zvd = [sq_sum(z), sq_sum(v), sq_sum(dl)];
+                    Red { s, max_sq, zvd, ..Red::default() }
                 })
                 .collect::<Vec<_>>()
         });
         let red = fold(st, &per_tile);
         st.norms = red.iter().map(|r| r.s).collect();
         st.max_sq = red.iter().map(|r| r.max_sq).collect();
+        st.zvd = red.iter().map(|r| r.zvd).collect();
         st.norms_valid = true;
+        st.aux_valid = true;
     }
 
     /// quad (∇φ̂(w) = 2w/η², no norms, no bound): consensus and worker step in one pass over the
@@ -324,30 +366,34 @@ impl<T: Real> CpuBackend<T> {
         let vs = SharedMut::new(&mut st.v);
         let (tiles, delta) = (&st.tiles, &st.delta);
         self.map_tiles(tiles, |t| {
-            let len = t.end - t.start;
-            // SAFETY: every tile touches only its own range of u and of each zⱼ, vⱼ.
-            let u = unsafe { us.slice(t.start, len) };
-            let mut acc = vec![T::default(); len];
-            for j in 0..m {
-                let z = unsafe { zs.slice(j * n + t.start, len) };
-                for i in 0..len {
-                    acc[i] = acc[i] + (u[i] - z[i]);
-                }
-            }
+            let mut acc = [T::default(); BLK];
             let ct = T::from_f64(-tau) * c;
-            for i in 0..len {
-                u[i] = u[i] + ct * acc[i];
-            }
             let cl = c * k.inv_lambda;
             let step = -k.sigma;
-            for j in 0..m {
-                let (z, v) = unsafe { (zs.slice(j * n + t.start, len), vs.slice(j * n + t.start, len)) };
-                let dl = range(delta, j, n, t);
+            for (b0, b1) in blocks(t) {
+                let len = b1 - b0;
+                // SAFETY: every tile touches only its own range of u and of each zⱼ, vⱼ.
+                let u = unsafe { us.slice(b0, len) };
+                let acc = &mut acc[..len];
+                acc.iter_mut().for_each(|a| *a = T::default());
+                for j in 0..m {
+                    let z = unsafe { zs.slice(j * n + b0, len) };
+                    for i in 0..len {
+                        acc[i] = acc[i] + (u[i] - z[i]);
+                    }
+                }
                 for i in 0..len {
-                    let dlt = dl[i] + k.nu * z[i] - cl * (u[i] - z[i]);
-                    let vn = k.kappa * v[i] + dlt;
-                    z[i] = z[i] + step * (dlt + k.kappa * vn);
-                    v[i] = vn;
+                    u[i] = u[i] + ct * acc[i];
+                }
+                for j in 0..m {
+                    let (z, v) = unsafe { (zs.slice(j * n + b0, len), vs.slice(j * n + b0, len)) };
+                    let dl = &delta[j * n + b0..j * n + b1];
+                    for i in 0..len {
+                        let dlt = dl[i] + k.nu * z[i] - cl * (u[i] - z[i]);
+                        let vn = k.kappa * v[i] + dlt;
+                        z[i] = z[i] + step * (dlt + k.kappa * vn);
+                        v[i] = vn;
+                    }
                 }
             }
         });
@@ -359,26 +405,33 @@ impl<T: Real> CpuBackend<T> {
     pub(crate) fn pass_directions_bound(&self, st: &CpuState<T>, sep_rho: Option<f64>) -> Vec<Red> {
         let n = st.n();
         let per_tile = self.map_tiles(&st.tiles, |t| {
-            let u = &st.u[t.start..t.end];
-            let du = &st.du[t.start..t.end];
-            let mut d = vec![T::default(); u.len()];
-            let mut e = vec![T::default(); u.len()];
-            (0..st.m)
-                .map(|j| {
-                    let (z, dz) = (range(&st.z, j, n, t), range(&st.dz, j, n, t));
-                    for i in 0..d.len() {
+            let mut d = [T::default(); BLK];
+            let mut e = [T::default(); BLK];
+            let mut reds = vec![Red::default(); st.m];
+            for (b0, b1) in blocks(t) {
+                let len = b1 - b0;
+                let (u, du) = (&st.u[b0..b1], &st.du[b0..b1]);
+                for (j, r) in reds.iter_mut().enumerate() {
+                    let (z, dz) = (&st.z[j * n + b0..j * n + b1], &st.dz[j * n + b0..j * n + b1]);
+                    let (d, e) = (&mut d[..len], &mut e[..len]);
+                    for i in 0..len {
                         d[i] = u[i] - z[i];
                         e[i] = du[i] - dz[i];
                     }
                     let (s, max_sq) = sq_and_max(u, z);
-                    let mut r = Red { s, max_sq, ..Red::default() };
+                    r.s += s;
+                    r.max_sq = r.max_sq.max(max_sq);
                     match sep_rho {
-                        Some(rho) => r.tmin = coord_tmin(&d, &e, rho),
-                        None => (r.b, r.a) = dot_sq(&d, &e),
+                        Some(rho) => r.tmin = r.tmin.min(coord_tmin(d, e, rho)),
+                        None => {
+                            let (b, a) = dot_sq(d, e);
+                            r.b += b;
+                            r.a += a;
+                        }
                     }
-                    r
-                })
-                .collect()
+                }
+            }
+            reds
         });
         fold(st, &per_tile)
     }
@@ -388,27 +441,37 @@ impl<T: Real> CpuBackend<T> {
         let n = st.n();
         let (nu_t, il) = (T::from_f64(nu), T::from_f64(inv_lambda));
         let per_tile = self.map_tiles(&st.tiles, |t| {
-            let u = &st.u[t.start..t.end];
-            let mut acc = vec![T::default(); u.len()];
-            Self::sum_grads(&st.z, st.m, n, fac, t, u, &mut acc);
-            let mut reds: Vec<Red> = (0..st.m)
-                .map(|j| {
-                    let (z, dl) = (range(&st.z, j, n, t), range(&st.delta, j, n, t));
-                    let mut b = 0.0;
+            let mut acc = [T::default(); BLK];
+            let mut reds = vec![Red::default(); st.m];
+            for (b0, b1) in blocks(t) {
+                let len = b1 - b0;
+                let u = &st.u[b0..b1];
+                let acc = &mut acc[..len];
+                Self::sum_grads(&st.z, st.m, n, fac, t, b0, u, acc);
+                reds[0].a += acc.iter().map(|x| x.to_f64() * x.to_f64()).sum::<f64>();
+                for (j, r) in reds.iter_mut().enumerate() {
+                    let (z, dl) = (&st.z[j * n + b0..j * n + b1], &st.delta[j * n + b0..j * n + b1]);
                     with_grad!(fac, j, t, |gf| {
-                        for i in 0..u.len() {
-                            let r = (dl[i] + nu_t * z[i] - gf(u[i] - z[i]) * il).to_f64();
-                            b += r * r;
+                        for i in 0..len {
+                            let x = (dl[i] + nu_t * z[i] - gf(u[i] - z[i]) * il).to_f64();
+                            r.b += x * x;
                         }
                     });
-                    Red { b, ..Red::default() }
-                })
-                .collect();
-            reds[0].a = acc.iter().map(|x| x.to_f64() * x.to_f64()).sum();
+                }
+            }
             reds
         });
         fold(st, &per_tile)
     }
+}
+
+/// Elements per block inside a tile: the scratch of a pass lives on the stack (no allocation).
+const BLK: usize = 1024;
+
+/// The blocks (absolute start, end) of a tile.
+fn blocks(t: &Tile) -> impl Iterator<Item = (usize, usize)> + use<> {
+    let (s, e) = (t.start, t.end);
+    (s..e).step_by(BLK).map(move |b| (b, (b + BLK).min(e)))
 }
 
 /// The worker-step constants in precision T.

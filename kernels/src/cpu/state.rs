@@ -23,6 +23,10 @@ pub struct CpuState<T: Real> {
     /// maxᵢ∈ₗ (u − zⱼ)ᵢ², for the domain check of the separable potentials.
     pub(crate) max_sq: Vec<f64>,
     pub(crate) norms_valid: bool,
+    /// ‖zⱼₗ‖², ‖vⱼₗ‖², ‖δⱼₗ‖² per (worker, layer): the a-priori bound of the worker step
+    /// (valid when `aux_valid`; δ's entry is refreshed by `set_delta`).
+    pub(crate) zvd: Vec<[f64; 3]>,
+    pub(crate) aux_valid: bool,
 }
 
 pub(crate) fn to_t<T: Real>(x: &[f64]) -> Vec<T> {
@@ -51,6 +55,8 @@ impl<T: Real> CpuState<T> {
             norms: vec![0.0; ml],
             max_sq: vec![0.0; ml],
             norms_valid: false,
+            zvd: vec![[0.0; 3]; ml],
+            aux_valid: false,
         }
     }
 

@@ -8,7 +8,7 @@ use crate::backend::{Backend, HostState, Precision, Residuals, StepReport};
 use crate::error::{KernelError, Result, ensure_len};
 use crate::feasibility::{radial_max_step, step_length};
 use crate::potential::{Params, PotentialKind, check_eta};
-use crate::real::Real;
+use crate::real::{Real, two_dh};
 
 /// Errors if some u − zⱼ is outside dom φ̂ (or NaN), from per-layer norms and maxima.
 fn check_domain(kind: PotentialKind, eta: f64, m: usize, layers: usize, norms: &[f64], max_sq: &[f64]) -> Result<()> {
@@ -43,6 +43,53 @@ fn t_star_per_worker(kind: PotentialKind, eta: f64, m: usize, layers: usize, s: 
                 .fold(f64::INFINITY, f64::min)
         })
         .collect()
+}
+
+/// The largest gradient factor 2h′(s/η²)/η² of a (worker, layer): at the layer's s (radial) or
+/// at its largest coordinate (separable; h′ is increasing for every potential).
+fn factor_max(kind: PotentialKind, eta: f64, s: f64, max_sq: f64) -> f64 {
+    let ie2 = 1.0 / (eta * eta);
+    let x = if kind.is_separable() { max_sq } else { s };
+    two_dh::<f64>(kind, x * ie2) * ie2
+}
+
+/// Relative slack for the a-priori bounds (the norms are f64 sums with relative error ≪ 10⁻⁹).
+const A_PRIORI_SLACK: f64 = 1e-6;
+
+/// A-priori (triangle-inequality) check that the consensus step cannot be cut: with
+/// ‖du‖ₗ ≤ τ Σⱼ fⱼₗ ‖dⱼ‖ₗ, every t ≤ (ρ − ‖dⱼ‖ₗ)/‖du‖ₗ keeps the layer (or, with ‖dⱼ‖ replaced by
+/// max |dⱼᵢ|, every coordinate) inside; if that is ≥ 1/fraction everywhere, the exact bound
+/// would give t = 1 too, and its pass is skipped.
+fn consensus_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64]) -> bool {
+    let rho = p.potential.safe_sq_radius(p.eta).sqrt();
+    (0..layers).all(|l| {
+        let du: f64 = (0..m)
+            .map(|j| factor_max(p.potential, p.eta, norms[j * layers + l], max_sq[j * layers + l]) * norms[j * layers + l].sqrt())
+            .sum::<f64>()
+            * p.tau
+            * (1.0 + A_PRIORI_SLACK);
+        (0..m).all(|j| {
+            let x = if p.potential.is_separable() { max_sq[j * layers + l] } else { norms[j * layers + l] };
+            let dist = x.sqrt() * (1.0 + A_PRIORI_SLACK);
+            du == 0.0 || p.fraction * (rho - dist) >= du
+        })
+    })
+}
+
+/// The same for the worker step: e = σ((1 + κ)Δ + κ²v), ‖Δ‖ ≤ ‖δ‖ + ν‖z‖ + f‖d‖/λ.
+fn workers_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64], zvd: &[[f64; 3]]) -> bool {
+    let rho = p.potential.safe_sq_radius(p.eta).sqrt();
+    (0..m).all(|j| {
+        (0..layers).all(|l| {
+            let k = j * layers + l;
+            let f = factor_max(p.potential, p.eta, norms[k], max_sq[k]);
+            let delta = zvd[k][2].sqrt() + p.nu * zvd[k][0].sqrt() + f * norms[k].sqrt() / p.lambda;
+            let e = p.sigma * ((1.0 + p.kappa) * delta + p.kappa * p.kappa * zvd[k][1].sqrt()) * (1.0 + A_PRIORI_SLACK);
+            let x = if p.potential.is_separable() { max_sq[k] } else { norms[k] };
+            let dist = x.sqrt() * (1.0 + A_PRIORI_SLACK);
+            e == 0.0 || p.fraction * (rho - dist) >= e
+        })
+    })
 }
 
 impl<T: Real> CpuBackend<T> {
@@ -83,6 +130,14 @@ impl<T: Real> Backend for CpuBackend<T> {
     fn set_delta(&self, st: &mut CpuState<T>, delta: &[f64]) -> Result<()> {
         ensure_len("δ", delta.len(), st.z.len())?;
         st.delta = to_t(delta);
+        // Refresh ‖δⱼₗ‖² for the a-priori bound of the worker step (from the stored T values).
+        let (n, l_count) = (st.n(), st.layers.num_layers());
+        for j in 0..st.m {
+            for l in 0..l_count {
+                let r = st.layers.range(l);
+                st.zvd[j * l_count + l][2] = super::passes::sq_sum(&st.delta[j * n + r.start..j * n + r.end]);
+            }
+        }
         Ok(())
     }
 
@@ -122,7 +177,8 @@ impl<T: Real> Backend for CpuBackend<T> {
     fn consensus_step(&self, st: &mut CpuState<T>, p: &Params) -> Result<f64> {
         p.validate()?;
         let fac = self.ready(st, p.potential, p.eta)?;
-        let t_u = if p.potential.is_bounded() {
+        let (m, l) = (st.m, st.layers.num_layers());
+        let t_u = if p.potential.is_bounded() && !consensus_surely_uncut(p, m, l, &st.norms, &st.max_sq) {
             let reds = self.pass_consensus_bound(st, &fac, p.tau, Self::sep_rho(p.potential, p.eta));
             let ts = t_star_per_worker(p.potential, p.eta, st.m, st.layers.num_layers(), &st.norms, &reds);
             step_length(true, p.fraction, ts.into_iter().fold(f64::INFINITY, f64::min))
@@ -137,7 +193,9 @@ impl<T: Real> Backend for CpuBackend<T> {
         p.validate()?;
         let fac = self.ready(st, p.potential, p.eta)?;
         let k = WorkerConsts::new(p);
-        let t_w = if p.potential.is_bounded() {
+        let (m, l) = (st.m, st.layers.num_layers());
+        let surely = st.aux_valid && workers_surely_uncut(p, m, l, &st.norms, &st.max_sq, &st.zvd);
+        let t_w = if p.potential.is_bounded() && !surely {
             let reds = self.pass_worker_bound(st, &fac, &k, Self::sep_rho(p.potential, p.eta));
             t_star_per_worker(p.potential, p.eta, st.m, st.layers.num_layers(), &st.norms, &reds)
                 .into_iter()

@@ -271,28 +271,43 @@ pub fn check_fused_step<B: Backend>(b: &B, a: Arith, n: usize, m: usize, kind: P
     let nmax = *h.layers.sizes().iter().max().unwrap();
     let (_, cond) = s_and_nl(&h, kind, p.eta);
     let mut st = b.load(&h).unwrap();
-    let rep = b.step(&mut st, &p).unwrap();
     let mut hr = h.clone();
     let g0 = abs_grad(&h, kind, p.eta);
-    let rep_ref = reference::step(&mut hr, &p).unwrap();
-    assert_eq!(rep.cuts, rep_ref.cuts, "{ctx}");
+    // Two steps: the second one runs with the norms cached by the first (and, on the CPU, with
+    // the a-priori bounds that may skip the exact feasibility passes).
+    let mut mid = h.clone();
+    for k in 0..2 {
+        let rep = b.step(&mut st, &p).unwrap();
+        let rep_ref = reference::step(&mut hr, &p).unwrap();
+        assert_eq!(rep.cuts, rep_ref.cuts, "{ctx}");
+        if k == 0 {
+            mid = hr.clone();
+        }
+    }
+    let g1 = abs_grad(&mid, kind, p.eta);
     let got = b.store(&st).unwrap();
-    let rel = tolerance::step_rel(a, cond, nmax);
+    // Two steps: twice the error of one (the second step's terms are of the first's size).
+    let rel = 2.0 * tolerance::step_rel(a, cond, nmax);
     // factor_max/λ·σ(1+κ) carries the error of the new u into z (the worker's gradient).
     // The largest factor 2h′(s)/η² over the test states (s ≤ 0.49 s_max, or 0.49 when unbounded),
     // doubled for the move of u: it carries the error of the new u into the worker's gradient.
     let s_bound = 0.49 * if kind.is_bounded() { kind.s_max() } else { 1.0 };
     let fmax = 2.0 * 2.0 * reference::h_prime(kind, s_bound) / (p.eta * p.eta);
     let tol_u: Vec<f64> =
-        (0..n).map(|i| rel * (hr.u[i].abs() + p.tau * (0..m).map(|j| g0[j * n + i]).sum::<f64>()) + 1e-37).collect();
+        (0..n)
+            .map(|i| {
+                let terms: f64 = (0..m).map(|j| g0[j * n + i] + g1[j * n + i]).sum();
+                rel * (hr.u[i].abs() + mid.u[i].abs() + p.tau * terms) + 1e-37
+            })
+            .collect();
     let (r, i) = worst_ratio(&got.u, &hr.u, &tol_u);
     record("step.u", r, &format!("{ctx}, element {i}"));
     let tol_z: Vec<f64> = (0..m * n)
         .map(|k| {
             let i = k % n;
-            let dabs = h.delta[k].abs() + p.nu * h.z[k].abs() + 2.0 * g0[k] / p.lambda;
+            let dabs = h.delta[k].abs() + p.nu * h.z[k].abs() + (g0[k] + g1[k]) / p.lambda;
             let prop = fmax / p.lambda * tol_u[i] / rel;
-            rel * (hr.z[k].abs() + p.sigma * (1.0 + p.kappa) * (dabs + prop + p.kappa * h.v[k].abs())) + 1e-37
+            rel * (hr.z[k].abs() + mid.z[k].abs() + 2.0 * p.sigma * (1.0 + p.kappa) * (dabs + prop + p.kappa * h.v[k].abs())) + 1e-37
         })
         .collect();
     let (r, i) = worst_ratio(&got.z, &hr.z, &tol_z);
