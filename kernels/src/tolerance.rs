@@ -8,9 +8,10 @@
 //! worst ratio error/tolerance they saw (typically far below 1).
 //!
 //! * Reductions (‖(u − zⱼ)ₗ‖²): all terms are ≥ 0, so Σ|terms| is the result and the bound is
-//!   relative. The CPU backend forms d = u − z in its precision T (relative error u_T), squares
-//!   and adds in f64 with 8 lanes then per tile in order (depth ≤ n/8 + n/tile + 8 ≤ n); its
-//!   error is ≤ 2u_T + γ_n(f64). The GPU backend adds in f32: each of 256 invocations adds
+//!   relative. The CPU backend forms d = u − z in its precision T (relative error u_T) and adds
+//!   the squares in T over 16 lanes per sub-block of 256 elements (16 additions per lane, then a
+//!   lane tree of 4 levels: depth 20 in T), then adds the sub-block sums in f64 (depth ≤ n in
+//!   f64): error ≤ γ₂₂(T) + γₙ(f64). The GPU backend adds in f32: each of 256 invocations adds
 //!   [`GPU_PER_THREAD`] elements serially, a workgroup tree adds 8 levels, and the per-layer sum
 //!   adds the tiles of the layer serially: depth D = GPU_PER_THREAD + 8 + ⌈n/GPU_TILE⌉.
 //! * ∇φ̂ = (2h′(s)/η²)·d: the factor's relative error is cond_h(s)·rel(s) plus its own
@@ -64,8 +65,8 @@ pub fn sum_depth(a: Arith, n: usize) -> f64 {
 /// Relative tolerance of a sum of n non-negative terms (per-layer squared norms).
 pub fn sum_rel(a: Arith, n: usize) -> f64 {
     match a {
-        // 2u_T for forming and squaring d in T, γ_n in f64 for the sum; ×2 safety.
-        Arith::Cpu(_) => 2.0 * (a.eps() + sum_depth(a, n) * f64::EPSILON),
+        // γ₂₂ in T (2 roundings forming d², depth 20 of the lane sums), γ_n in f64; ×2 safety.
+        Arith::Cpu(_) => 2.0 * (22.0 * a.eps() / 2.0 + sum_depth(a, n) * f64::EPSILON),
         // γ_{D+2} in f32 (2 more roundings: forming and squaring d); ×2 safety → (D + 2)ε.
         Arith::Gpu => (sum_depth(a, n) + 2.0) * a.eps(),
     }

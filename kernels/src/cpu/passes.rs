@@ -92,62 +92,81 @@ fn range<'a, T>(x: &'a [T], j: usize, n: usize, t: &Tile) -> &'a [T] {
     &x[j * n + t.start..j * n + t.end]
 }
 
-/// ‖d‖² and max dᵢ² of d = u − z over a tile, 8 lanes in f64.
+/// Lanes of the in-precision partial sums.
+const LANES: usize = 16;
+/// Sub-block after which the lane sums are added in f64: each lane adds SUB/LANES = 16 terms in
+/// T, so the sums of f32 data stay within ~20 u32 relative (see `tolerance.rs`), and the inner
+/// loops vectorize in T's width.
+const SUB: usize = 256;
+
+/// ‖d‖² and max dᵢ² of d = u − z: in T over 16 lanes per sub-block of 256, then in f64.
 #[inline(always)]
 fn sq_and_max<T: Real>(u: &[T], z: &[T]) -> (f64, f64) {
-    let len = u.len().min(z.len());
-    let mut acc = [0.0f64; 8];
-    let mut mx = [0.0f64; 8];
-    let chunks = len / 8;
-    for c in 0..chunks {
-        for k in 0..8 {
-            let d = (u[c * 8 + k] - z[c * 8 + k]).to_f64();
-            acc[k] += d * d;
-            mx[k] = if d * d > mx[k] { d * d } else { mx[k] };
+    let (mut s, mut m) = (0.0f64, T::default());
+    for (cu, cz) in u.chunks(SUB).zip(z.chunks(SUB)) {
+        let mut acc = [T::default(); LANES];
+        let mut mx = [T::default(); LANES];
+        let mut iu = cu.chunks_exact(LANES);
+        let mut iz = cz.chunks_exact(LANES);
+        for (a, b) in (&mut iu).zip(&mut iz) {
+            for k in 0..LANES {
+                let d = a[k] - b[k];
+                acc[k] = acc[k] + d * d;
+                mx[k] = if d * d > mx[k] { d * d } else { mx[k] };
+            }
         }
+        for (a, b) in iu.remainder().iter().zip(iz.remainder()) {
+            let d = *a - *b;
+            acc[0] = acc[0] + d * d;
+            mx[0] = if d * d > mx[0] { d * d } else { mx[0] };
+        }
+        s += acc.iter().map(|x| x.to_f64()).sum::<f64>();
+        m = mx.iter().fold(m, |a, &b| if b > a { b } else { a });
     }
-    let mut s: f64 = acc.iter().sum();
-    let mut m = mx.iter().fold(0.0f64, |a, &b| a.max(b));
-    for i in chunks * 8..len {
-        let d = (u[i] - z[i]).to_f64();
-        s += d * d;
-        m = m.max(d * d);
-    }
-    (s, m)
+    (s, m.to_f64())
 }
 
-/// Σ x² in f64, 8 lanes.
+/// Σ x² (same summation as [`sq_and_max`]).
 #[inline(always)]
 pub(crate) fn sq_sum<T: Real>(x: &[T]) -> f64 {
-    let mut acc = [0.0f64; 8];
-    let chunks = x.len() / 8;
-    for c in 0..chunks {
-        for k in 0..8 {
-            let a = x[c * 8 + k].to_f64();
-            acc[k] += a * a;
+    let mut s = 0.0f64;
+    for c in x.chunks(SUB) {
+        let mut acc = [T::default(); LANES];
+        let mut it = c.chunks_exact(LANES);
+        for a in &mut it {
+            for k in 0..LANES {
+                acc[k] = acc[k] + a[k] * a[k];
+            }
         }
+        for a in it.remainder() {
+            acc[0] = acc[0] + *a * *a;
+        }
+        s += acc.iter().map(|x| x.to_f64()).sum::<f64>();
     }
-    acc.iter().sum::<f64>() + x[chunks * 8..].iter().map(|a| a.to_f64() * a.to_f64()).sum::<f64>()
+    s
 }
 
-/// Σ x·y and Σ y·y over equal-length slices, 8 lanes in f64.
+/// Σ x·y and Σ y·y (same summation as [`sq_and_max`]).
 #[inline(always)]
 fn dot_sq<T: Real>(x: &[T], y: &[T]) -> (f64, f64) {
-    let len = x.len().min(y.len());
-    let (mut b, mut a) = ([0.0f64; 8], [0.0f64; 8]);
-    let chunks = len / 8;
-    for c in 0..chunks {
-        for k in 0..8 {
-            let (p, q) = (x[c * 8 + k].to_f64(), y[c * 8 + k].to_f64());
-            b[k] += p * q;
-            a[k] += q * q;
+    let (mut bs, mut as_) = (0.0f64, 0.0f64);
+    for (cx, cy) in x.chunks(SUB).zip(y.chunks(SUB)) {
+        let mut b = [T::default(); LANES];
+        let mut a = [T::default(); LANES];
+        let mut ix = cx.chunks_exact(LANES);
+        let mut iy = cy.chunks_exact(LANES);
+        for (p, q) in (&mut ix).zip(&mut iy) {
+            for k in 0..LANES {
+                b[k] = b[k] + p[k] * q[k];
+                a[k] = a[k] + q[k] * q[k];
+            }
         }
-    }
-    let (mut bs, mut as_): (f64, f64) = (b.iter().sum(), a.iter().sum());
-    for i in chunks * 8..len {
-        let (p, q) = (x[i].to_f64(), y[i].to_f64());
-        bs += p * q;
-        as_ += q * q;
+        for (p, q) in ix.remainder().iter().zip(iy.remainder()) {
+            b[0] = b[0] + *p * *q;
+            a[0] = a[0] + *q * *q;
+        }
+        bs += b.iter().map(|x| x.to_f64()).sum::<f64>();
+        as_ += a.iter().map(|x| x.to_f64()).sum::<f64>();
     }
     (bs, as_)
 }
