@@ -365,3 +365,63 @@ pub fn run_with(quick: bool, mut progress: impl FnMut(&BenchRecord)) -> Vec<Benc
     }
     records
 }
+
+/// Markdown tables of a run: one table per (n, M) with a row per (kernel, potential) and, per
+/// backend, seconds per call · GB/s · fraction of the triad.
+pub fn markdown(records: &[BenchRecord]) -> String {
+    let mut sizes: Vec<(usize, usize)> = records.iter().map(|r| (r.n, r.workers)).collect();
+    sizes.sort();
+    sizes.dedup();
+    let mut out = String::new();
+    for (n, m) in sizes {
+        let rs: Vec<&BenchRecord> = records.iter().filter(|r| r.n == n && r.workers == m).collect();
+        let mut backends: Vec<String> = rs.iter().filter(|r| r.kernel != "triad").map(|r| r.backend.clone()).collect();
+        backends.dedup();
+        let mut seen = Vec::new();
+        for r in &rs {
+            if !seen.contains(&r.backend) && r.kernel != "triad" {
+                seen.push(r.backend.clone());
+            }
+        }
+        backends = seen;
+        out.push_str(&format!("\n#### n = {n}, M = {m}\n\nms per call / GB/s / fraction of triad; `vs numpy` for the fused step\n\n"));
+        out.push_str("| kernel | potential |");
+        for b in &backends {
+            out.push_str(&format!(" {b} |"));
+        }
+        out.push_str("\n|---|---|");
+        out.push_str(&"---|".repeat(backends.len()));
+        out.push('\n');
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for r in &rs {
+            let key = (r.kernel.clone(), r.potential.clone());
+            if r.kernel != "triad" && !rows.contains(&key) {
+                rows.push(key);
+            }
+        }
+        for (k, p) in rows {
+            out.push_str(&format!("| {k} | {p} |"));
+            for b in &backends {
+                let cell = rs.iter().find(|r| r.kernel == k && r.potential == p && &r.backend == b).map(|r| match r.seconds_per_call {
+                    Some(t) => {
+                        let mut s = format!("{:.3} / {:.1} / {:.2}", t * 1e3, r.gb_per_s.unwrap_or(0.0), r.bw_fraction.unwrap_or(0.0));
+                        if let Some(v) = r.vs_numpy.filter(|_| !r.backend.starts_with("numpy")) {
+                            s.push_str(&format!(" / {v:.1}×np"));
+                        }
+                        s
+                    }
+                    None => "skipped".into(),
+                });
+                out.push_str(&format!(" {} |", cell.unwrap_or_else(|| "–".into())));
+            }
+            out.push('\n');
+        }
+        let tri: Vec<String> = rs
+            .iter()
+            .filter(|r| r.kernel == "triad")
+            .map(|r| format!("{} {}: {:.1} GB/s", r.backend, r.precision, r.gb_per_s.unwrap_or(0.0)))
+            .collect();
+        out.push_str(&format!("\nTriad over the fused step's bytes: {}\n", tri.join(", ")));
+    }
+    out
+}

@@ -1,12 +1,17 @@
 //! `cargo run --release -p infconv-bench --bin bench-report [-- --quick]`: runs the suite, prints
-//! one JSON record per line, writes docs/performance.json and docs/performance-time-vs-n.svg.
+//! one JSON record per line, writes docs/performance.json, docs/performance-tables.md and
+//! docs/performance-time-vs-n.svg.
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let records = infconv_bench::run_with(quick, |r| println!("{}", serde_json::to_string(r).expect("serializable")));
+    if quick {
+        return; // --quick measures only; the docs keep the figures of a full run.
+    }
     let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("docs");
     std::fs::create_dir_all(&docs).expect("docs/");
     std::fs::write(docs.join("performance.json"), serde_json::to_string_pretty(&records).expect("json")).expect("write json");
+    std::fs::write(docs.join("performance-tables.md"), infconv_bench::suite::markdown(&records)).expect("write tables");
     if let Err(e) = infconv_bench::plot::time_vs_n(&records, "step", "tan", 4, &docs.join("performance-time-vs-n.svg")) {
         eprintln!("plot: {e}");
     }
