@@ -18,13 +18,13 @@ pub(crate) struct Red {
     pub a: f64,
     pub tmin: f64,
     pub max_sq: f64,
-    /// ‖z‖², ‖v‖², ‖δ‖² (worker apply only).
-    pub zvd: [f64; 3],
+    /// ‖z‖², ‖v‖², ‖δ‖², then max zᵢ², vᵢ², δᵢ² (worker apply only).
+    pub zvd: [f64; 6],
 }
 
 impl Default for Red {
     fn default() -> Self {
-        Red { s: 0.0, b: 0.0, a: 0.0, tmin: f64::INFINITY, max_sq: 0.0, zvd: [0.0; 3] }
+        Red { s: 0.0, b: 0.0, a: 0.0, tmin: f64::INFINITY, max_sq: 0.0, zvd: [0.0; 6] }
     }
 }
 
@@ -42,6 +42,7 @@ pub(crate) fn fold<T: Real>(st: &CpuState<T>, per_tile: &[Vec<Red>]) -> Vec<Red>
             o.max_sq = o.max_sq.max(r.max_sq);
             for k in 0..3 {
                 o.zvd[k] += r.zvd[k];
+                o.zvd[k + 3] = o.zvd[k + 3].max(r.zvd[k + 3]);
             }
         }
     }
@@ -76,6 +77,23 @@ macro_rules! with_grad {
             Factors::PerLayer { f, layers } => {
                 let c = f[$j * layers + $tile.layer];
                 let $g = |d: T| c * d;
+                $body
+            }
+            // One closure per separable kind, so that the loop has no branch on the kind and
+            // vectorizes.
+            Factors::PerCoord { kind: PotentialKind::TanSep, inv_eta2 } => {
+                let ie2 = *inv_eta2;
+                let two = T::from_f64(2.0);
+                let $g = |d: T| {
+                    let c = crate::real::cos_quadrant(d * d * ie2);
+                    two / (c * c) * ie2 * d
+                };
+                $body
+            }
+            Factors::PerCoord { kind: PotentialKind::LogSep, inv_eta2 } => {
+                let ie2 = *inv_eta2;
+                let (two, one) = (T::from_f64(2.0), T::from_f64(1.0));
+                let $g = |d: T| two / (one - d * d * ie2) * ie2 * d;
                 $body
             }
             Factors::PerCoord { kind, inv_eta2 } => {
@@ -126,24 +144,30 @@ fn sq_and_max<T: Real>(u: &[T], z: &[T]) -> (f64, f64) {
     (s, m.to_f64())
 }
 
-/// Σ x² (same summation as [`sq_and_max`]).
+/// Σ x² and max xᵢ² (same summation as [`sq_and_max`]).
 #[inline(always)]
-pub(crate) fn sq_sum<T: Real>(x: &[T]) -> f64 {
-    let mut s = 0.0f64;
+pub(crate) fn sq_sum_max<T: Real>(x: &[T]) -> (f64, f64) {
+    let (mut s, mut m) = (0.0f64, T::default());
     for c in x.chunks(SUB) {
         let mut acc = [T::default(); LANES];
+        let mut mx = [T::default(); LANES];
         let mut it = c.chunks_exact(LANES);
         for a in &mut it {
             for k in 0..LANES {
-                acc[k] = acc[k] + a[k] * a[k];
+                let q = a[k] * a[k];
+                acc[k] = acc[k] + q;
+                mx[k] = if q > mx[k] { q } else { mx[k] };
             }
         }
         for a in it.remainder() {
-            acc[0] = acc[0] + *a * *a;
+            let q = *a * *a;
+            acc[0] = acc[0] + q;
+            mx[0] = if q > mx[0] { q } else { mx[0] };
         }
         s += acc.iter().map(|x| x.to_f64()).sum::<f64>();
+        m = mx.iter().fold(m, |a, &b| if b > a { b } else { a });
     }
-    s
+    (s, m.to_f64())
 }
 
 /// Σ x·y and Σ y·y (same summation as [`sq_and_max`]).
@@ -361,7 +385,8 @@ impl<T: Real> CpuBackend<T> {
                         }
                     });
                     let (s, max_sq) = sq_and_max(u, z);
-                    let zvd = [sq_sum(z), sq_sum(v), sq_sum(dl)];
+                    let ((zs, zm), (vs_, vm), (ds, dm)) = (sq_sum_max(z), sq_sum_max(v), sq_sum_max(dl));
+                    let zvd = [zs, vs_, ds, zm, vm, dm];
                     Red { s, max_sq, zvd, ..Red::default() }
                 })
                 .collect::<Vec<_>>()

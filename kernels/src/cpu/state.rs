@@ -23,9 +23,10 @@ pub struct CpuState<T: Real> {
     /// maxᵢ∈ₗ (u − zⱼ)ᵢ², for the domain check of the separable potentials.
     pub(crate) max_sq: Vec<f64>,
     pub(crate) norms_valid: bool,
-    /// ‖zⱼₗ‖², ‖vⱼₗ‖², ‖δⱼₗ‖² per (worker, layer): the a-priori bound of the worker step
+    /// ‖zⱼₗ‖², ‖vⱼₗ‖², ‖δⱼₗ‖² and the largest squared coordinates of each, per (worker, layer):
+    /// the a-priori bound of the worker step
     /// (valid when `aux_valid`; δ's entry is refreshed by `set_delta`).
-    pub(crate) zvd: Vec<[f64; 3]>,
+    pub(crate) zvd: Vec<[f64; 6]>,
     pub(crate) aux_valid: bool,
 }
 
@@ -55,7 +56,7 @@ impl<T: Real> CpuState<T> {
             norms: vec![0.0; ml],
             max_sq: vec![0.0; ml],
             norms_valid: false,
-            zvd: vec![[0.0; 3]; ml],
+            zvd: vec![[0.0; 6]; ml],
             aux_valid: false,
         }
     }

@@ -56,38 +56,38 @@ fn factor_max(kind: PotentialKind, eta: f64, s: f64, max_sq: f64) -> f64 {
 /// Relative slack for the a-priori bounds (the norms are f64 sums with relative error ≪ 10⁻⁹).
 const A_PRIORI_SLACK: f64 = 1e-6;
 
-/// A-priori (triangle-inequality) check that the consensus step cannot be cut: with
-/// ‖du‖ₗ ≤ τ Σⱼ fⱼₗ ‖dⱼ‖ₗ, every t ≤ (ρ − ‖dⱼ‖ₗ)/‖du‖ₗ keeps the layer (or, with ‖dⱼ‖ replaced by
-/// max |dⱼᵢ|, every coordinate) inside; if that is ≥ 1/fraction everywhere, the exact bound
-/// would give t = 1 too, and its pass is skipped.
+/// A-priori (triangle-inequality) check that the consensus step cannot be cut. Radial: with
+/// ‖du‖ₗ ≤ τ Σⱼ fⱼₗ ‖dⱼ‖ₗ, every t ≤ (ρ − ‖dⱼ‖ₗ)/‖du‖ₗ keeps the layer inside. Separable, in
+/// the ∞-norm: |duᵢ| ≤ τ Σⱼ fmaxⱼₗ maxᵢ|dⱼᵢ|, and t ≤ (ρ − maxᵢ|dⱼᵢ|)/that keeps every
+/// coordinate inside. If that is ≥ 1/fraction everywhere, the exact bound gives t = 1 too, and its
+/// pass is skipped (same result, one pass less).
 fn consensus_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64]) -> bool {
     let rho = p.potential.safe_sq_radius(p.eta).sqrt();
+    let sep = p.potential.is_separable();
     (0..layers).all(|l| {
+        let dist = |j: usize| if sep { max_sq[j * layers + l] } else { norms[j * layers + l] }.sqrt();
         let du: f64 = (0..m)
-            .map(|j| factor_max(p.potential, p.eta, norms[j * layers + l], max_sq[j * layers + l]) * norms[j * layers + l].sqrt())
+            .map(|j| factor_max(p.potential, p.eta, norms[j * layers + l], max_sq[j * layers + l]) * dist(j))
             .sum::<f64>()
             * p.tau
             * (1.0 + A_PRIORI_SLACK);
-        (0..m).all(|j| {
-            let x = if p.potential.is_separable() { max_sq[j * layers + l] } else { norms[j * layers + l] };
-            let dist = x.sqrt() * (1.0 + A_PRIORI_SLACK);
-            du == 0.0 || p.fraction * (rho - dist) >= du
-        })
+        (0..m).all(|j| du == 0.0 || p.fraction * (rho - dist(j) * (1.0 + A_PRIORI_SLACK)) >= du)
     })
 }
 
-/// The same for the worker step: e = σ((1 + κ)Δ + κ²v), ‖Δ‖ ≤ ‖δ‖ + ν‖z‖ + f‖d‖/λ.
-fn workers_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64], zvd: &[[f64; 3]]) -> bool {
+/// The same for the worker step: e = σ((1 + κ)Δ + κ²v), ‖Δ‖ ≤ ‖δ‖ + ν‖z‖ + f‖d‖/λ, in the
+/// 2-norm per layer (radial) or the ∞-norm (separable).
+fn workers_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64], zvd: &[[f64; 6]]) -> bool {
     let rho = p.potential.safe_sq_radius(p.eta).sqrt();
+    let o = if p.potential.is_separable() { 3 } else { 0 };
     (0..m).all(|j| {
         (0..layers).all(|l| {
             let k = j * layers + l;
             let f = factor_max(p.potential, p.eta, norms[k], max_sq[k]);
-            let delta = zvd[k][2].sqrt() + p.nu * zvd[k][0].sqrt() + f * norms[k].sqrt() / p.lambda;
-            let e = p.sigma * ((1.0 + p.kappa) * delta + p.kappa * p.kappa * zvd[k][1].sqrt()) * (1.0 + A_PRIORI_SLACK);
-            let x = if p.potential.is_separable() { max_sq[k] } else { norms[k] };
-            let dist = x.sqrt() * (1.0 + A_PRIORI_SLACK);
-            e == 0.0 || p.fraction * (rho - dist) >= e
+            let dist = if o == 3 { max_sq[k] } else { norms[k] }.sqrt();
+            let delta = zvd[k][o + 2].sqrt() + p.nu * zvd[k][o].sqrt() + f * dist / p.lambda;
+            let e = p.sigma * ((1.0 + p.kappa) * delta + p.kappa * p.kappa * zvd[k][o + 1].sqrt()) * (1.0 + A_PRIORI_SLACK);
+            e == 0.0 || p.fraction * (rho - dist * (1.0 + A_PRIORI_SLACK)) >= e
         })
     })
 }
@@ -135,7 +135,9 @@ impl<T: Real> Backend for CpuBackend<T> {
         for j in 0..st.m {
             for l in 0..l_count {
                 let r = st.layers.range(l);
-                st.zvd[j * l_count + l][2] = super::passes::sq_sum(&st.delta[j * n + r.start..j * n + r.end]);
+                let (sum, max) = super::passes::sq_sum_max(&st.delta[j * n + r.start..j * n + r.end]);
+                st.zvd[j * l_count + l][2] = sum;
+                st.zvd[j * l_count + l][5] = max;
             }
         }
         Ok(())
