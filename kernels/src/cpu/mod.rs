@@ -20,6 +20,10 @@ use std::sync::Arc;
 /// the M copies stays in L2 between the two halves of a pass).
 pub const CPU_TILE: usize = 16 * 1024;
 
+/// Below this many elements a pass runs on the calling thread (the pool's hand-off costs more
+/// than it saves).
+pub const PAR_MIN: usize = 32 * 1024;
+
 /// The CPU backend in precision T (f32 or f64) on a fixed number of threads.
 #[derive(Debug, Clone)]
 pub struct CpuBackend<T: Real> {
@@ -68,7 +72,9 @@ impl<T: Real> CpuBackend<T> {
     /// returns the results in tile order.
     pub(crate) fn map_tiles<R: Send>(&self, tiles: &[Tile], f: impl Fn(&Tile) -> R + Sync + Send) -> Vec<R> {
         match &self.pool {
-            Some(pool) if tiles.len() > 1 => pool.install(|| tiles.par_iter().map(&f).collect()),
+            Some(pool) if tiles.len() > 1 && tiles[tiles.len() - 1].end - tiles[0].start >= PAR_MIN => {
+                pool.install(|| tiles.par_iter().map(&f).collect())
+            }
             _ => tiles.iter().map(f).collect(),
         }
     }
