@@ -43,6 +43,12 @@ fn worst_fill(h: &HostState, kind: PotentialKind, eta: f64) -> f64 {
 /// Random steps with random step sizes and huge random loss gradients that push the copies out;
 /// returns (cuts, the largest fill seen). Panics (with the seed) if a state leaves the domain.
 fn hammer<B: Backend>(b: &B, kind: PotentialKind, steps: usize, seed: u64) -> (usize, f64) {
+    hammer_kinds(b, &[kind], steps, seed)
+}
+
+/// [`hammer`] with the potential switching every `steps / kinds.len()` steps (the caches of the
+/// CPU backend must follow the switch).
+fn hammer_kinds<B: Backend>(b: &B, kinds: &[PotentialKind], steps: usize, seed: u64) -> (usize, f64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let layers = LayerTable::new(vec![3, 4]).unwrap();
     let (n, m) = (7, 2);
@@ -53,6 +59,7 @@ fn hammer<B: Backend>(b: &B, kind: PotentialKind, steps: usize, seed: u64) -> (u
     let mut st = b.load(&h).unwrap();
     let (mut cuts, mut fill) = (0usize, 0.0f64);
     for it in 0..steps {
+        let kind = kinds[it * kinds.len() / steps];
         let scale = 10f64.powf(rng.random_range(-1.0..3.0));
         let delta: Vec<f64> = (0..m * n).map(|_| rng.random_range(-scale..scale)).collect();
         b.set_delta(&mut st, &delta).unwrap();
@@ -85,6 +92,17 @@ fn a_million_random_cpu_steps_stay_inside_the_domain() {
         total += 2 * per_run;
     }
     assert!(total >= 1_000_000);
+}
+
+#[test]
+fn switching_from_radial_to_separable_keeps_the_iterates_inside() {
+    // The ball of tan is inside the box of tan-sep (same radius): a radial state is feasible for
+    // the separable potential; the maxima the separable bounds need are recomputed at the switch.
+    for (k, kinds) in [[PotentialKind::Tan, PotentialKind::TanSep], [PotentialKind::Log, PotentialKind::LogSep]].iter().enumerate() {
+        let (c, f) = hammer_kinds(&CpuBackend::<f32>::single_thread(), kinds, 20_000, 41 + k as u64);
+        let (c2, f2) = hammer_kinds(&CpuBackend::<f64>::single_thread(), kinds, 20_000, 51 + k as u64);
+        println!("domain {kinds:?}: f32 {c} cuts, max s/s_max {f:.6}; f64 {c2} cuts, max s/s_max {f2:.6}");
+    }
 }
 
 #[test]

@@ -28,6 +28,9 @@ pub struct CpuState<T: Real> {
     /// (valid when `aux_valid`; δ's entry is refreshed by `set_delta`).
     pub(crate) zvd: Vec<[f64; 6]>,
     pub(crate) aux_valid: bool,
+    /// `max_sq` and the maxima in `zvd` are valid (the worker update computes them only for
+    /// separable potentials).
+    pub(crate) maxima_valid: bool,
 }
 
 pub(crate) fn to_t<T: Real>(x: &[f64]) -> Vec<T> {
@@ -58,6 +61,7 @@ impl<T: Real> CpuState<T> {
             norms_valid: false,
             zvd: vec![[0.0; 6]; ml],
             aux_valid: false,
+            maxima_valid: false,
         }
     }
 

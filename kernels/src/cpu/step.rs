@@ -95,8 +95,15 @@ fn workers_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_
 impl<T: Real> CpuBackend<T> {
     fn ready(&self, st: &mut CpuState<T>, kind: PotentialKind, eta: f64) -> Result<Factors<T>> {
         check_eta(eta)?;
+        if kind.is_separable() && !st.maxima_valid {
+            // The cache holds no maxima (the last worker update was for a radial potential):
+            // recompute them, and let the next worker step use the exact bound.
+            st.norms_valid = false;
+            st.aux_valid = false;
+        }
         if !st.norms_valid {
             self.pass_norms(st);
+            st.maxima_valid = true;
         }
         check_domain(kind, eta, st.m, st.layers.num_layers(), &st.norms, &st.max_sq)?;
         Ok(Factors::new(kind, eta, &st.norms, st.layers.num_layers()))
