@@ -8,11 +8,11 @@ use infconv_kernels::backend::{Backend, HostState};
 use infconv_kernels::layers::LayerTable;
 use infconv_kernels::potential::{Params, PotentialKind};
 use infconv_kernels::{CpuBackend, GpuBackend, LENET5_PARAMS};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One measurement: a kernel at (n, workers) on a backend.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BenchRecord {
     /// layer_sq_norms, grad_phi, feasibility_bound, consensus_step, worker_step, step, residuals;
     /// `triad` for the baseline, `step` with backend numpy-… for the peer.

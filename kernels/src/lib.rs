@@ -3,6 +3,10 @@
 //! implementation (f32 and f64, multi-threaded) and a wgpu implementation (f32, WGSL), checked
 //! against the serial f64 [`reference`].
 
+// Index loops over several equal-length slices are the clearest form of the kernels (and they
+// vectorize); negated comparisons are deliberate where NaN must fail a check.
+#![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord, clippy::too_many_arguments)]
+
 pub mod backend;
 pub mod cpu;
 pub mod error;

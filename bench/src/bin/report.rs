@@ -1,10 +1,18 @@
 //! `cargo run --release -p infconv-bench --bin bench-report [-- --quick]`: runs the suite, prints
-//! one JSON record per line, writes docs/performance.json, docs/performance-tables.md and
+//! one JSON record per line (`--from FILE` re-reads such lines instead of measuring), writes docs/performance.json, docs/performance-tables.md and
 //! docs/performance-time-vs-n.svg.
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let records = infconv_bench::run_with(quick, |r| println!("{}", serde_json::to_string(r).expect("serializable")));
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    // `--from FILE`: regenerate the docs from the JSON lines of an earlier run.
+    let records: Vec<infconv_bench::BenchRecord> = match args.iter().position(|a| a == "--from") {
+        Some(i) => {
+            let text = std::fs::read_to_string(&args[i + 1]).expect("readable --from file");
+            text.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).expect("a BenchRecord")).collect()
+        }
+        None => infconv_bench::run_with(quick, |r| println!("{}", serde_json::to_string(r).expect("serializable"))),
+    };
     if quick {
         return; // --quick measures only; the docs keep the figures of a full run.
     }
