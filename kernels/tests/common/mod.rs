@@ -10,7 +10,6 @@ use infconv_kernels::tolerance::{self, Arith};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 /// The sizes of the issue.
 pub const SIZES: [usize; 5] = [1, 7, 256, 431_080, 4_000_000];
@@ -91,24 +90,30 @@ pub fn params(kind: PotentialKind, aggressive: bool) -> Params {
     p
 }
 
-/// The worst ratio error/tolerance per kernel, over a whole test binary.
-pub static WORST: Mutex<BTreeMap<String, f64>> = Mutex::new(BTreeMap::new());
+thread_local! {
+    /// The worst ratio error/tolerance per kernel, per test (each test runs on its own thread).
+    pub static WORST: std::cell::RefCell<BTreeMap<String, f64>> = const { std::cell::RefCell::new(BTreeMap::new()) };
+}
 
 /// Records a ratio and fails (with the context) if it exceeds 1.
 pub fn record(kernel: &str, ratio: f64, ctx: &str) {
-    let mut w = WORST.lock().unwrap();
-    let e = w.entry(kernel.to_string()).or_insert(0.0);
-    if ratio > *e || ratio.is_nan() {
-        *e = ratio;
-    }
+    WORST.with(|w| {
+        let mut w = w.borrow_mut();
+        let e = w.entry(kernel.to_string()).or_insert(0.0);
+        if ratio > *e || ratio.is_nan() {
+            *e = ratio;
+        }
+    });
     assert!(ratio <= 1.0, "{kernel}: error/tolerance = {ratio:.3e} > 1 ({ctx})");
 }
 
-/// Prints the worst ratios seen.
+/// Prints the worst ratios seen by this test.
 pub fn print_worst(label: &str) {
-    for (k, r) in WORST.lock().unwrap().iter() {
-        println!("worst residual [{label}] {k}: error/tolerance = {r:.3e}");
-    }
+    WORST.with(|w| {
+        for (k, r) in w.borrow().iter() {
+            println!("worst residual [{label}] {k}: error/tolerance = {r:.3e}");
+        }
+    });
 }
 
 fn worst_ratio(got: &[f64], want: &[f64], tol: &[f64]) -> (f64, usize) {
