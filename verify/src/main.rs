@@ -30,8 +30,21 @@ enum Command {
     /// Evaluate the φ-prox P, the φ-envelope e and ∇e for a potential and a family at v, λ;
     /// sweep λ for the largest one where formula (13) holds; plot f, e and P in 1-D.
     Prox(ProxArgs),
+    /// Benchmark the kernels of the EASGD model (15): CPU one thread, CPU all threads, wgpu, a triad
+    /// bandwidth baseline and a numpy peer; one record per (kernel, n, workers, backend).
+    Bench(BenchArgs),
     /// List the named potentials with their formulas and groups.
     Potentials,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// A short run (under a minute on 2 cores): fewer sizes, shorter timings.
+    #[arg(long)]
+    quick: bool,
+    /// Print one JSON array of records instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -71,6 +84,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Bench(args) => bench(&args),
         Command::Potentials => {
             for p in registry::all() {
                 println!("{:<12} {:<10} {}", p.name, p.group.to_string(), p.summary);
@@ -127,4 +141,40 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         eprintln!("infconv verify: report written to {}", dir.join("report.md").display());
     }
     if all_as_expected(&records) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn bench(args: &BenchArgs) -> ExitCode {
+    let bar = ProgressBar::new_spinner().with_style(
+        ProgressStyle::with_template("{spinner} {pos} records, {elapsed} [{msg}]").expect("a valid progress template"),
+    );
+    let records = infconv_bench::run_with(args.quick, |r| {
+        bar.set_message(format!("{} n={} M={} {}", r.kernel, r.n, r.workers, r.backend));
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&records).expect("records hold only strings and numbers"));
+        return ExitCode::SUCCESS;
+    }
+    let opt = |x: Option<f64>, prec: usize| x.map(|v| format!("{v:.prec$e}")).unwrap_or_else(|| "-".into());
+    println!(
+        "{:<18} {:<9} {:>9} {:>3} {:<14} {:>10} {:>8} {:>6} {:>8}  note",
+        "kernel", "potential", "n", "M", "backend", "s/call", "GB/s", "bw", "vs_numpy"
+    );
+    for r in &records {
+        println!(
+            "{:<18} {:<9} {:>9} {:>3} {:<14} {:>10} {:>8} {:>6} {:>8}  {}",
+            r.kernel,
+            r.potential,
+            r.n,
+            r.workers,
+            r.backend,
+            opt(r.seconds_per_call, 2),
+            r.gb_per_s.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into()),
+            r.bw_fraction.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into()),
+            r.vs_numpy.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into()),
+            r.note.as_deref().unwrap_or("")
+        );
+    }
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,78 @@
+//! The typed errors of the kernels: every rejected input names the value and what was expected.
+
+use std::fmt;
+
+/// An error of a kernel call. The library never panics on user input: shapes, parameters and
+/// names are checked and reported here.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KernelError {
+    /// A parameter outside its range (λ ≤ 0, η ≤ 0, a fraction outside (0, 1), …).
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value that was given.
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A buffer whose length does not fit the layer table and the number of workers.
+    ShapeMismatch {
+        /// Which buffer.
+        what: &'static str,
+        /// The length that was given.
+        got: usize,
+        /// The length that was expected.
+        expected: usize,
+    },
+    /// A potential name that is not one of the kernels' potentials.
+    UnknownPotential {
+        /// The name that was given.
+        name: String,
+        /// The known names.
+        known: String,
+    },
+    /// A point u − zⱼ outside dom φ̂ (a caller-supplied state; the steps never produce one).
+    OutsideDomain {
+        /// The worker j.
+        worker: usize,
+        /// The layer (radial potentials) or the coordinate (separable potentials).
+        index: usize,
+        /// ‖wₗ/η‖² (radial) or (wᵢ/η)² (separable), in the potential's own units.
+        scaled_sq_norm: f64,
+        /// The bound it must stay below (π/2 for tan, 1 for log).
+        bound: f64,
+    },
+    /// The wgpu backend: no adapter, a device error, or a state too large for the device.
+    Gpu(String),
+}
+
+impl fmt::Display for KernelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KernelError::InvalidParameter { name, value, expected } => {
+                write!(f, "invalid {name} = {value}: expected {expected}")
+            }
+            KernelError::ShapeMismatch { what, got, expected } => {
+                write!(f, "{what} has length {got}, expected {expected}")
+            }
+            KernelError::UnknownPotential { name, known } => {
+                write!(f, "unknown potential {name:?}: expected one of {known}")
+            }
+            KernelError::OutsideDomain { worker, index, scaled_sq_norm, bound } => write!(
+                f,
+                "u − z_{worker} leaves dom φ̂ at layer/coordinate {index}: scaled squared norm {scaled_sq_norm} ≥ {bound}"
+            ),
+            KernelError::Gpu(msg) => write!(f, "wgpu backend: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for KernelError {}
+
+/// `Result` with [`KernelError`].
+pub type Result<T> = std::result::Result<T, KernelError>;
+
+/// A length check.
+pub(crate) fn ensure_len(what: &'static str, got: usize, expected: usize) -> Result<()> {
+    if got == expected { Ok(()) } else { Err(KernelError::ShapeMismatch { what, got, expected }) }
+}

@@ -1,0 +1,154 @@
+//! Adapter, device, pipelines and the host↔device helpers of the wgpu backend.
+
+use crate::error::{KernelError, Result};
+use std::collections::HashMap;
+
+const PRELUDE: &str = include_str!("shaders/prelude.wgsl");
+const REDUCE: &str = include_str!("shaders/reduce.wgsl");
+const STEP: &str = include_str!("shaders/step.wgsl");
+
+/// Entry points of `reduce.wgsl` and `step.wgsl`.
+const REDUCE_ENTRIES: [&str; 8] =
+    ["red_norms", "red_dirs", "red_residuals", "layer_sum", "check_domain", "t_consensus", "t_workers", "t_dirs"];
+const STEP_ENTRIES: [&str; 6] =
+    ["grad_all", "consensus_bound", "consensus_apply", "worker_bound", "worker_apply", "quad_fused"];
+
+/// The number of bindings of the shared layout (uniform params + 12 storage buffers).
+pub(crate) const BINDINGS: u32 = 13;
+
+/// The wgpu backend (f32).
+pub struct GpuBackend {
+    pub(crate) device: wgpu::Device,
+    pub(crate) queue: wgpu::Queue,
+    pub(crate) layout: wgpu::BindGroupLayout,
+    pub(crate) pipelines: HashMap<&'static str, wgpu::ComputePipeline>,
+    pub(crate) info: wgpu::AdapterInfo,
+    pub(crate) max_binding: u64,
+}
+
+impl std::fmt::Debug for GpuBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GpuBackend({} {:?})", self.info.name, self.info.device_type)
+    }
+}
+
+fn gpu_err(what: &str, e: impl std::fmt::Display) -> KernelError {
+    KernelError::Gpu(format!("{what}: {e}"))
+}
+
+impl GpuBackend {
+    /// The first adapter wgpu finds (honours `WGPU_BACKEND`, `WGPU_ADAPTER_NAME`); an error if
+    /// there is none (install Mesa's lavapipe: `mesa-vulkan-drivers libvulkan1`).
+    pub fn new() -> Result<Self> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            ..Default::default()
+        }))
+        .map_err(|e| gpu_err("no adapter (install mesa-vulkan-drivers and libvulkan1 for lavapipe)", e))?;
+        let limits = adapter.limits();
+        if limits.max_storage_buffers_per_shader_stage < BINDINGS - 1 {
+            return Err(KernelError::Gpu(format!(
+                "adapter {} offers {} storage buffers per stage, the kernels need {}",
+                adapter.get_info().name,
+                limits.max_storage_buffers_per_shader_stage,
+                BINDINGS - 1
+            )));
+        }
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("infconv-kernels"),
+            required_limits: limits.clone(),
+            ..Default::default()
+        }))
+        .map_err(|e| gpu_err("request_device", e))?;
+        let entries: Vec<wgpu::BindGroupLayoutEntry> = (0..BINDINGS)
+            .map(|b| wgpu::BindGroupLayoutEntry {
+                binding: b,
+                visibility: wgpu::ShaderStages::COMPUTE,
+                ty: wgpu::BindingType::Buffer {
+                    ty: if b == 0 {
+                        wgpu::BufferBindingType::Uniform
+                    } else {
+                        wgpu::BufferBindingType::Storage { read_only: false }
+                    },
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            })
+            .collect();
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("easgd"), entries: &entries });
+        let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("easgd"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let mut pipelines = HashMap::new();
+        for (src, entries) in [(REDUCE, &REDUCE_ENTRIES[..]), (STEP, &STEP_ENTRIES[..])] {
+            let code = format!("{PRELUDE}\n{src}");
+            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some("easgd"),
+                source: wgpu::ShaderSource::Wgsl(code.into()),
+            });
+            for &e in entries {
+                let p = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(e),
+                    layout: Some(&pl),
+                    module: &module,
+                    entry_point: Some(e),
+                    compilation_options: Default::default(),
+                    cache: None,
+                });
+                pipelines.insert(e, p);
+            }
+        }
+        let info = adapter.get_info();
+        Ok(GpuBackend { device, queue, layout, pipelines, info, max_binding: limits.max_storage_buffer_binding_size as u64 })
+    }
+
+    /// The adapter's name and type, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)".
+    pub fn adapter(&self) -> String {
+        format!("{} ({:?})", self.info.name, self.info.device_type)
+    }
+
+    /// True when the adapter is a CPU device (lavapipe): timings are not GPU timings.
+    pub fn is_cpu_device(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// The largest storage binding in bytes (one of u, zⱼ·M, … must fit).
+    pub fn max_binding(&self) -> u64 {
+        self.max_binding
+    }
+
+    /// Copies `count` f32 from `src` at element `offset` to the host (blocks).
+    pub(crate) fn read_f32(&self, src: &wgpu::Buffer, offset: usize, count: usize) -> Result<Vec<f32>> {
+        let size = (count.max(1) * 4) as u64;
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("read-back"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut enc = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+        enc.copy_buffer_to_buffer(src, (offset * 4) as u64, &staging, 0, size);
+        self.queue.submit([enc.finish()]);
+        let (tx, rx) = std::sync::mpsc::channel();
+        staging.map_async(wgpu::MapMode::Read, .., move |r| {
+            let _ = tx.send(r);
+        });
+        self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| gpu_err("poll", e))?;
+        rx.recv().map_err(|e| gpu_err("map callback", e))?.map_err(|e| gpu_err("map", e))?;
+        let out = {
+            let view = staging.get_mapped_range(..).map_err(|e| gpu_err("mapped range", e))?;
+            bytemuck::cast_slice::<u8, f32>(&view)[..count].to_vec()
+        };
+        staging.unmap();
+        Ok(out)
+    }
+
+    /// Waits until the queue is idle (for timings).
+    pub fn sync(&self) -> Result<()> {
+        self.device.poll(wgpu::PollType::wait_indefinitely()).map(|_| ()).map_err(|e| gpu_err("poll", e))
+    }
+}
