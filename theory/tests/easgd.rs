@@ -5,7 +5,7 @@
 use infconv_theory::distributed::algorithm1::worker_rng;
 use infconv_theory::distributed::least_squares::LeastSquares;
 use infconv_theory::distributed::risk::minibatch;
-use infconv_theory::distributed::{Algorithm1, Config, EmpiricalRisk, Order};
+use infconv_theory::distributed::{Algorithm1, Config, Consensus, EmpiricalRisk, Order};
 use infconv_theory::potential::layerwise::Layerwise;
 use infconv_theory::potential::log::Log;
 use infconv_theory::potential::quad::Quad;
@@ -20,7 +20,7 @@ fn problem() -> Arc<dyn EmpiricalRisk> {
 }
 
 fn config(m: usize, kappa: f64, batch: Option<usize>) -> Config {
-    Config { workers: m, lambda: 0.5, tau: 0.0, sigma: 0.05, kappa, nu: 1e-3, batch, seed: SEED, order: Order::Jacobi, fraction: 0.99 }
+    Config { workers: m, lambda: 0.5, tau: 0.0, sigma: 0.05, kappa, nu: 1e-3, batch, seed: SEED, order: Order::Jacobi, fraction: 0.99, consensus: Consensus::Linearized }
 }
 
 /// Synchronous EASGD, equations (5)–(6) of Zhang et al. (2015), with elastic coefficient ρ and
@@ -185,7 +185,7 @@ fn algorithm1_trains_the_tiny_mlp() {
     }
     let f: Arc<dyn EmpiricalRisk> = Arc::new(mlp.clone());
     let phi = Arc::new(Layerwise::new(Log::new(), mlp.layers()).unwrap());
-    let c = Config { workers: 4, lambda: 1.0, tau: 0.05, sigma: 0.2, kappa: 0.9, nu: 1e-4, batch: Some(20), seed: SEED, order: Order::Jacobi, fraction: 0.99 };
+    let c = Config { workers: 4, lambda: 1.0, tau: 0.05, sigma: 0.2, kappa: 0.9, nu: 1e-4, batch: Some(20), seed: SEED, order: Order::Jacobi, fraction: 0.99, consensus: Consensus::Linearized };
     let mut alg = Algorithm1::new(c, vec![f.clone(); 4], phi.clone(), init.clone()).unwrap();
     let before = f.full(&init).unwrap().0;
     for _ in 0..4000 {
@@ -197,4 +197,30 @@ fn algorithm1_trains_the_tiny_mlp() {
     let after = f.full(&alg.u).unwrap().0;
     println!("tiny MLP: loss {before:.4} → {after:.4} after 4000 iterations ({} cuts)", alg.cuts);
     assert!(after < 0.5 * before, "the consensus model must learn: {before} → {after}");
+}
+
+/// The exact consensus step (14a) with quad is the mean of the copies whatever τ is (the
+/// minimizer of Σⱼ ‖u − zⱼ‖²), and with cubic it brings u to the point where Σⱼ ∇φ̂(u − zⱼ) = 0.
+#[test]
+fn the_exact_consensus_step_minimizes_the_coupling() {
+    use infconv_theory::potential::cubic::Cubic;
+    use infconv_theory::Gradient;
+    let f = problem();
+    for exact_with_cubic in [false, true] {
+        let mut c = config(4, 0.9, Some(5));
+        c.tau = 0.01; // irrelevant to the exact step
+        let phi: Arc<dyn infconv_theory::Legendre> = if exact_with_cubic { Arc::new(Cubic::new()) } else { Arc::new(Quad::new()) };
+        let mut alg = Algorithm1::new(c, vec![f.clone(); 4], phi.clone(), Vector::zeros(5)).unwrap();
+        alg.run(3).unwrap();
+        alg.set_consensus(Consensus::Exact);
+        let before = alg.z.clone();
+        alg.step().unwrap();
+        let sum: Vector = before.iter().map(|z| phi.gradient(&(&alg.u - z)).unwrap()).sum();
+        let scale: f64 = before.iter().map(|z| phi.gradient(&(&alg.u - z)).unwrap().norm()).sum();
+        assert!(sum.norm() <= 1e-12 * scale.max(1e-300), "Σⱼ ∇φ̂(u − zⱼ) = {:e} (scale {scale:e})", sum.norm());
+        if !exact_with_cubic {
+            let mean = before.iter().sum::<Vector>() / 4.0;
+            assert!(rel(&alg.u, &mean) <= 1e-14);
+        }
+    }
 }

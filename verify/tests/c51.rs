@@ -1,6 +1,6 @@
-//! `C5.1` (Corollary 5.1) on small problems: it holds at stationary points with identical risks,
-//! is `n/a` where Algorithm 1 cannot reach stationarity (cubic), and flags consensus when the
-//! workers' risks differ (the negative control) while Σⱼ ∇e fⱼ(ū) = 0 still holds there.
+//! `C5.1` (Corollary 5.1) on small problems: it holds at stationary points with identical risks
+//! (cubic included, whose Hessian vanishes at consensus), and flags consensus when the workers'
+//! risks differ (the negative control) while Σⱼ ∇e fⱼ(ū) = 0 still holds there.
 
 use infconv_verify::Verdict;
 use infconv_verify::catalogue::expected_for_c51;
@@ -9,7 +9,7 @@ use infconv_verify::rng::DEFAULT_SEED;
 
 #[test]
 fn holds_for_identical_risks() {
-    for (potential, problem) in [("quad", "least-squares"), ("log", "logistic"), ("tan-sep", "least-squares")] {
+    for (potential, problem) in [("quad", "least-squares"), ("log", "logistic"), ("tan-sep", "least-squares"), ("cubic", "logistic")] {
         let o = check(potential, problem, DEFAULT_SEED);
         println!("{potential} × {problem}: {} (r = {:.2e})", o.verdict, o.worst);
         assert_eq!(o.verdict, Verdict::Holds, "{potential} × {problem}: {}", o.note);

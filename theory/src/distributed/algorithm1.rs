@@ -4,7 +4,8 @@
 //!
 //! One iteration t (notes/easgd.md):
 //! 1. consensus, line 3: u ← u − τ Σⱼ ∇φ̂(u − zⱼ) (the paper folds 1/λ into τ; here τ and λ are
-//!    separate knobs), the step cut so that every u − zⱼ stays in dom φ̂;
+//!    separate knobs), the step cut so that every u − zⱼ stays in dom φ̂ — or, with
+//!    [`Consensus::Exact`], the exact block minimization (14a) u ← argmin Σⱼ φ̂(u − zⱼ);
 //! 2. workers, (16)–(17): Δⱼ = δⱼ + ∇R(zⱼ) − (1/λ) ∇φ̂(ū − zⱼ) with R = (ν/2)‖·‖² and ū = u^t as
 //!    in (17) ([`Order::Jacobi`], synchronous EASGD) or ū = u^{t+1} as in line 5
 //!    ([`Order::GaussSeidel`]);
@@ -34,6 +35,17 @@ pub enum Order {
     GaussSeidel,
 }
 
+/// How the consensus step updates u.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consensus {
+    /// Line 3 of Algorithm 1: u ← u − τ Σⱼ ∇φ̂(u − zⱼ).
+    Linearized,
+    /// The exact block minimization (14a): u ← argmin Σⱼ φ̂(u − zⱼ) (τ unused), by damped Newton
+    /// with fraction-to-boundary steps. Where ∇²φ̂ vanishes at consensus (cubic), the linearized
+    /// step slows to a sublinear rate and this one does not.
+    Exact,
+}
+
 /// The knobs of Algorithm 1.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -57,6 +69,8 @@ pub struct Config {
     pub order: Order,
     /// Fraction of the largest feasible step a move may take, in (0, 1).
     pub fraction: f64,
+    /// Linearized (line 3) or exact (14a) consensus step.
+    pub consensus: Consensus,
 }
 
 impl Default for Config {
@@ -72,6 +86,7 @@ impl Default for Config {
             seed: 42,
             order: Order::Jacobi,
             fraction: 0.99,
+            consensus: Consensus::Linearized,
         }
     }
 }
@@ -189,6 +204,11 @@ impl Algorithm1 {
         Ok(())
     }
 
+    /// Switches the consensus step (see [`Consensus`]).
+    pub fn set_consensus(&mut self, consensus: Consensus) {
+        self.config.consensus = consensus;
+    }
+
     /// The risks fⱼ.
     pub fn risks(&self) -> &[Arc<dyn EmpiricalRisk>] {
         &self.risks
@@ -203,19 +223,23 @@ impl Algorithm1 {
     pub fn step(&mut self) -> Result<(), TheoryError> {
         let c = self.config.clone();
         let u_old = self.u.clone();
-        // 1. Consensus (line 3), cut to keep every u − zⱼ in dom φ̂.
-        let mut du = Vector::zeros(self.u.len());
-        for zj in &self.z {
-            du -= self.phi.gradient(&(&self.u - zj))? * c.tau;
+        // 1. Consensus (line 3, or (14a) exactly), cut to keep every u − zⱼ in dom φ̂.
+        if c.consensus == Consensus::Exact {
+            self.exact_consensus()?;
+        } else {
+            let mut du = Vector::zeros(self.u.len());
+            for zj in &self.z {
+                du -= self.phi.gradient(&(&self.u - zj))? * c.tau;
+            }
+            let mut t: f64 = 1.0;
+            for zj in &self.z {
+                t = t.min(fraction_to_boundary(self.phi.as_ref(), &(&self.u - zj), &du, c.fraction)?);
+            }
+            if t < 1.0 {
+                self.cuts += 1;
+            }
+            self.u += du * t;
         }
-        let mut t: f64 = 1.0;
-        for zj in &self.z {
-            t = t.min(fraction_to_boundary(self.phi.as_ref(), &(&self.u - zj), &du, c.fraction)?);
-        }
-        if t < 1.0 {
-            self.cuts += 1;
-        }
-        self.u += du * t;
         // 2–3. Workers, (16)–(17), with Nesterov momentum.
         for j in 0..c.workers {
             let risk = &self.risks[j];
@@ -244,6 +268,60 @@ impl Algorithm1 {
         let all_finite = self.u.iter().all(|x| x.is_finite()) && self.z.iter().all(|z| z.iter().all(|x| x.is_finite()));
         if !all_finite {
             return Err(TheoryError::NonFinite { what: "Algorithm 1 iterate (diverged: lower σ or τ)" });
+        }
+        Ok(())
+    }
+
+    /// u ← argmin_u Σⱼ φ̂(u − zⱼ) (strictly convex), by damped Newton from the current u with
+    /// fraction-to-boundary steps and Armijo backtracking; a gradient step where the Hessian is
+    /// singular (cubic at consensus).
+    fn exact_consensus(&mut self) -> Result<(), TheoryError> {
+        let n = self.u.len();
+        let obj = |u: &Vector| -> Result<f64, TheoryError> {
+            let mut s = 0.0;
+            for zj in &self.z {
+                s += self.phi.value(&(u - zj))?;
+            }
+            Ok(s)
+        };
+        let mut fu = obj(&self.u)?;
+        for _ in 0..100 {
+            let mut g = Vector::zeros(n);
+            let mut h = crate::Matrix::zeros(n, n);
+            let mut scale = 0.0;
+            for zj in &self.z {
+                let w = &self.u - zj;
+                let gj = self.phi.gradient(&w)?;
+                scale += gj.norm();
+                g += gj;
+                h += self.phi.hessian(&w)?;
+            }
+            if g.norm() <= 16.0 * f64::EPSILON * scale || g.norm() == 0.0 {
+                return Ok(());
+            }
+            let mut p = crate::linalg::solve_spd_shifted(&h, &(-&g)).unwrap_or_else(|| -&g);
+            if !(p.dot(&g) < 0.0) {
+                p = -&g;
+            }
+            let mut t: f64 = 1.0;
+            for zj in &self.z {
+                t = t.min(fraction_to_boundary(self.phi.as_ref(), &(&self.u - zj), &p, self.config.fraction)?);
+            }
+            let mut moved = false;
+            for _ in 0..60 {
+                let cand = &self.u + &p * t;
+                let fc = obj(&cand)?;
+                if fc <= fu + 1e-4 * t * g.dot(&p) {
+                    moved = (&cand - &self.u).norm() > 4.0 * f64::EPSILON * self.u.norm();
+                    self.u = cand;
+                    fu = fc;
+                    break;
+                }
+                t *= 0.5;
+            }
+            if !moved {
+                return Ok(());
+            }
         }
         Ok(())
     }
