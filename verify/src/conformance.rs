@@ -84,20 +84,11 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
             });
         }
     }
-    for id in prox_checks::check_ids().into_iter().filter(|id| sel.wants_check(id)) {
-        for (potential, family) in prox_checks::default_pairs() {
-            if !sel.wants_potential(potential) || !sel.wants_family(Some(family)) {
-                continue;
-            }
-            out.push(Task {
-                label: format!("{id} {potential} × {family}"),
-                run: Box::new(move || {
-                    let outcome = prox_checks::run_check(id, potential, family, seed);
-                    let expected = prox_checks::expected(id, potential, family);
-                    Record::new(id, potential, Some(family), expected, seed, outcome)
-                }),
-            });
-        }
+    for (id, potential, family) in prox_checks::selected(sel) {
+        out.push(Task {
+            label: format!("{id} {potential} × {family}"),
+            run: Box::new(move || prox_checks::record(id, potential, family, seed)),
+        });
     }
     if sel.wants_check(C44.id) {
         for &potential in prox_checks::PAPER_POTENTIALS.iter().filter(|p| sel.wants_potential(p)) {

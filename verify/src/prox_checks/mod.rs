@@ -228,22 +228,28 @@ pub fn measure(check: &str, setup: &Setup, cases: &[Case], rng: &mut rand_chacha
     }
 }
 
-/// The records of the prox checks for `infconv verify` (filtered by `sel`).
-pub fn records(sel: &Selection, seed: u64) -> Vec<Record> {
+/// The (check, potential, family) triples of the prox checks that `sel` selects, in report order.
+pub fn selected(sel: &Selection) -> Vec<(&'static str, &'static str, &'static str)> {
     let mut out = Vec::new();
-    for id in check_ids() {
-        if !sel.wants_check(id) {
-            continue;
-        }
+    for id in check_ids().into_iter().filter(|id| sel.wants_check(id)) {
         for (p, f) in default_pairs() {
-            if !sel.wants_potential(p) || !sel.wants_family(Some(f)) {
-                continue;
+            if sel.wants_potential(p) && sel.wants_family(Some(f)) {
+                out.push((id, p, f));
             }
-            let o = run_check(id, p, f, seed);
-            out.push(Record::new(id, p, Some(f), expected(id, p, f), seed, o));
         }
     }
     out
+}
+
+/// The record of one prox check on one (potential, family) pair, with its expected verdict.
+pub fn record(id: &str, potential: &str, family_name: &str, seed: u64) -> Record {
+    let o = run_check(id, potential, family_name, seed);
+    Record::new(id, potential, Some(family_name), expected(id, potential, family_name), seed, o)
+}
+
+/// The records of the prox checks for `infconv verify` (filtered by `sel`).
+pub fn records(sel: &Selection, seed: u64) -> Vec<Record> {
+    selected(sel).into_iter().map(|(id, p, f)| record(id, p, f, seed)).collect()
 }
 
 /// T4.3 presupposes λ < λ_f: a case above it is outside the hypothesis.
