@@ -13,8 +13,10 @@
 
 pub mod catalogue;
 pub mod checks;
+pub mod cli_data;
 pub mod cli_prox;
 pub mod conformance;
+pub mod data;
 pub mod divergence;
 pub mod figures;
 pub mod outcome;

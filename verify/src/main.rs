@@ -35,6 +35,8 @@ enum Command {
     Bench(BenchArgs),
     /// List the named potentials with their formulas and groups.
     Potentials,
+    /// Data sets for the LeNet-5 experiment: `data fetch mnist`, `data info [--data DIR]`.
+    Data(infconv_verify::cli_data::DataArgs),
 }
 
 #[derive(Args)]
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Bench(args) => bench(&args),
+        Command::Data(args) => ExitCode::from(infconv_verify::cli_data::run(&args)),
         Command::Potentials => {
             for p in registry::all() {
                 println!("{:<12} {:<10} {}", p.name, p.group.to_string(), p.summary);
