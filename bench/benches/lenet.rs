@@ -1,12 +1,12 @@
 //! Criterion benches of LeNet-5 (issue 6): the f32 worker step (forward + backward, batch 20,
 //! one thread: what each of Algorithm 1's workers runs per iteration), `evaluate` on 1000
 //! images (one thread), and `evaluate_dataset` on 1000 images over all cores; both
-//! architectures. Inputs are seeded random images (the timings do not depend on the values).
+//! architectures; the wgpu worker step when there is an adapter. Inputs are seeded random images (the timings do not depend on the values).
 //!
 //! `cargo bench -p infconv-bench --bench lenet` (criterion's report: target/criterion/).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use infconv_kernels::lenet::{Arch, Batch, LeNetCpu, PIXELS, evaluate_dataset, init_params};
+use infconv_kernels::lenet::{Arch, Batch, LeNetCpu, LeNetGpu, PIXELS, evaluate_dataset, init_params};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -48,6 +48,16 @@ fn bench_lenet(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("evaluate_dataset", "n=1000/all threads"), |b| {
             b.iter(|| black_box(evaluate_dataset(arch, &w, &images, &labels, 0).expect("finite")))
         });
+        // The wgpu path (lavapipe where there is no GPU: a CPU device, not a GPU timing).
+        match LeNetGpu::new(arch, 20) {
+            Ok(mut gpu) => {
+                g.throughput(Throughput::Elements(20));
+                g.bench_function(BenchmarkId::new("worker_step", format!("b=20/wgpu {}", gpu.adapter())), |b| {
+                    b.iter(|| black_box(gpu.loss_grad(&w, &batch, &mut grad).expect("finite")))
+                });
+            }
+            Err(e) => eprintln!("lenet-{arch}: wgpu skipped ({e})"),
+        }
         g.finish();
     }
 }

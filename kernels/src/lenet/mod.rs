@@ -5,7 +5,8 @@
 //!   checks, and the reference of the f32 paths);
 //! * [`LeNetCpu`]: the fast f32 CPU path (im2col + sgemm), one instance per worker;
 //! * [`evaluate_dataset`] / [`loss_grad_dataset`]: whole data sets on several threads, with a
-//!   result that does not depend on the number of threads.
+//!   result that does not depend on the number of threads;
+//! * [`LeNetGpu`]: the f32 wgpu path (WGSL, direct loops; lavapipe where there is no GPU).
 //!
 //! Architecture (Caffe's LeNet, [`Arch::Caffe`], 431,080 parameters): input 1×28×28 →
 //! Conv(20, 5×5) → ReLU → MaxPool 2×2 → Conv(50, 5×5) → ReLU → MaxPool 2×2 → flatten 800
@@ -24,10 +25,12 @@
 
 mod cpu;
 mod dataset;
+mod gpu;
 mod init;
 pub mod reference;
 
 pub use cpu::LeNetCpu;
+pub use gpu::LeNetGpu;
 pub use dataset::{DATASET_CHUNK, evaluate_dataset, loss_grad_dataset};
 pub use init::init_params;
 pub use reference::{loss_f64, loss_grad_f64};
