@@ -42,6 +42,16 @@ pub enum KernelError {
         /// The bound it must stay below (π/2 for tan, 1 for log).
         bound: f64,
     },
+    /// A loss or gradient that is not finite (non-finite or huge parameters or inputs): the
+    /// LeNet-5 kernels report it instead of returning NaN.
+    NonFinite {
+        /// What was not finite ("loss of sample", "gradient coordinate", …).
+        what: &'static str,
+        /// The sample or coordinate.
+        index: usize,
+        /// The value (NaN or ±∞).
+        value: f64,
+    },
     /// The wgpu backend: no adapter, a device error, or a state too large for the device.
     Gpu(String),
 }
@@ -61,6 +71,10 @@ impl fmt::Display for KernelError {
             KernelError::OutsideDomain { worker, index, scaled_sq_norm, bound } => write!(
                 f,
                 "u − z_{worker} leaves dom φ̂ at layer/coordinate {index}: scaled squared norm {scaled_sq_norm} ≥ {bound}"
+            ),
+            KernelError::NonFinite { what, index, value } => write!(
+                f,
+                "{what} {index} is {value}: expected a finite number (are the parameters or the inputs finite and moderate?)"
             ),
             KernelError::Gpu(msg) => write!(f, "wgpu backend: {msg}"),
         }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod feasibility;
 pub mod gpu;
 pub mod layers;
+pub mod lenet;
 pub mod potential;
 pub mod real;
 pub mod reference;
