@@ -25,7 +25,7 @@ pub enum DataError {
     /// Train and test images differ in size.
     ShapeMismatch { train: PathBuf, train_shape: (usize, usize), test: PathBuf, test_shape: (usize, usize) },
     /// Label counts differ from the published ones (a corrupt or different data set).
-    LabelCounts { path: PathBuf, expected: [usize; 10], found: [usize; 10] },
+    LabelCounts { path: PathBuf, expected: Vec<usize>, found: Vec<usize> },
     /// A path given on the command line is not usable: the destination of a fetch, a wheel file
     /// (bad input: exit status 2).
     BadPath { path: PathBuf, reason: String },

