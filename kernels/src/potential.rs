@@ -86,6 +86,22 @@ impl PotentialKind {
         self.s_max() * (1.0 - DOMAIN_SAFETY) * eta * eta
     }
 
+    /// The profile h(s) of the module doc, φ(w) = h(‖w‖²) (radial) or Σᵢ h(wᵢ²) (separable),
+    /// for s ≥ 0: s, s^{3/2}, s^{3/2} + εs, tan s, −log(1 − s); +∞ outside the domain (s ≥
+    /// s_max, or s negative or NaN), never NaN.
+    pub fn h(self, s: f64) -> f64 {
+        if !(s >= 0.0 && s < self.s_max()) {
+            return f64::INFINITY;
+        }
+        match self {
+            PotentialKind::Quad => s,
+            PotentialKind::Cubic => s * s.sqrt(),
+            PotentialKind::CubicReg => s * s.sqrt() + CUBIC_REG_EPS * s,
+            PotentialKind::Tan | PotentialKind::TanSep => s.tan(),
+            PotentialKind::Log | PotentialKind::LogSep => -(-s).ln_1p(),
+        }
+    }
+
     /// A small integer code shared with the WGSL shaders.
     pub fn code(self) -> u32 {
         match self {
@@ -206,6 +222,28 @@ mod tests {
         }
         let e = "tanh".parse::<PotentialKind>().unwrap_err();
         assert!(e.to_string().contains("tanh") && e.to_string().contains("tan-sep"), "{e}");
+    }
+
+    #[test]
+    fn profile_value_is_the_antiderivative_of_the_gradient_factor() {
+        // (h(s + e) − h(s − e))/2e against h′(s) = two_dh/2, at central-difference accuracy
+        // (truncation e²h‴/6 plus rounding ε|h|/e: e = 1e-5 gives ≲ 1e-8 relative here).
+        let mut worst: f64 = 0.0;
+        for k in PotentialKind::ALL {
+            for s in [0.01, 0.3, 0.7, 0.95] {
+                let e = 1e-5;
+                let cd = (k.h(s + e) - k.h(s - e)) / (2.0 * e);
+                let exact = crate::real::two_dh::<f64>(k, s) / 2.0;
+                let rel = (cd - exact).abs() / exact.abs();
+                worst = worst.max(rel);
+                assert!(rel < 1e-7, "{k} at s = {s}: h′ by differences {cd}, factor/2 {exact}");
+            }
+            assert_eq!(k.h(-1.0), f64::INFINITY);
+            assert_eq!(k.h(f64::NAN), f64::INFINITY);
+        }
+        assert_eq!(PotentialKind::Log.h(1.0), f64::INFINITY);
+        assert_eq!(PotentialKind::Tan.h(2.0), f64::INFINITY);
+        assert!(worst > 0.0, "the comparison measured nothing");
     }
 
     #[test]

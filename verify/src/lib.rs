@@ -9,12 +9,14 @@
 //! - [`conformance`]: the harness that applies `A1`–`A5` and `L3.2` to any potential;
 //! - [`catalogue`]: check ids, statements and expected verdicts;
 //! - [`record`]: the report contract (JSON records, the table);
-//! - [`tolerance`]: every tolerance, derived and named in one place.
+//! - [`tolerance`]: every tolerance, derived and named in one place;
+//! - [`train`]: LeNet-5 on MNIST with Algorithm 1 (issue 6), `infconv train` and `infconv table1`.
 
 pub mod catalogue;
 pub mod checks;
 pub mod cli_data;
 pub mod cli_prox;
+pub mod cli_train;
 pub mod conformance;
 pub mod data;
 pub mod divergence;
@@ -27,6 +29,7 @@ pub mod rng;
 pub mod sampling;
 pub mod selection;
 pub mod tolerance;
+pub mod train;
 
 pub use outcome::{Outcome, Verdict};
 

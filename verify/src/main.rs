@@ -37,6 +37,12 @@ enum Command {
     Potentials,
     /// Data sets for the LeNet-5 experiment: `data fetch mnist`, `data info [--data DIR]`.
     Data(infconv_verify::cli_data::DataArgs),
+    /// Train LeNet-5 on MNIST with Algorithm 1 (or mSGD): checkpoints, logs, Figure 1 and the
+    /// Corollary 5.1 figures at the end.
+    Train(infconv_verify::cli_train::TrainArgs),
+    /// Table 1 of the paper: every potential of Table 2 over a grid, the best run of each, as a
+    /// Markdown table with Figure 1 of the best runs.
+    Table1(infconv_verify::cli_train::Table1Args),
 }
 
 #[derive(Args)]
@@ -79,6 +85,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Verify(args) => verify(&args),
+        Command::Train(args) => infconv_verify::cli_train::main(&args),
+        Command::Table1(args) => infconv_verify::cli_train::table1_main(&args),
         Command::Prox(args) => match cli_prox::run(&args) {
             Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
             Err(e) => {

@@ -133,3 +133,19 @@ pub const FORMULA12_REL: f64 = 1e-8;
 /// bar); (14a) and (14b) are solved to the rounding floor, so it is reached in a few dozen outer
 /// iterations where the scheme converges.
 pub const C44_STATIONARY: f64 = 1e-9;
+
+/// ε of IEEE single, the arithmetic of the training kernels (issue 6).
+pub const EPS_F32: f64 = f32::EPSILON as f64;
+
+/// Algorithm 1 with quad, τ = η²/(2M), Jacobi order against a direct synchronous EASGD in f64
+/// (tests/train.rs), per iteration t: ‖z − y‖∞ and ‖u − x̃‖∞ relative to 1 + the largest
+/// |coordinate|. Per iteration the f32 driver rounds each coordinate a handful of times (the
+/// consensus sum of M terms, the worker update δ + νz + ρ(z − u), v ← κv + Δ, z − σ(Δ + κv):
+/// ≤ 8 roundings), and the reference evaluates its gradients at its f64 point rounded to f32
+/// (one more ε, amplified by σ·L of the loss, ≤ 1 at these step sizes): ≤ 16ε per iteration;
+/// 32ε·t is that with a factor 2 of margin. A different iteration (the Gauss–Seidel order of
+/// line 5 instead of (17)) moves every copy by σρ‖uᵗ⁺¹ − uᵗ‖, hundreds of ε after one
+/// iteration: the test shows that it is flagged.
+pub fn easgd_equivalence_rel(iterations: usize) -> f64 {
+    32.0 * EPS_F32 * iterations as f64
+}

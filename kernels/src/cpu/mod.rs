@@ -2,6 +2,7 @@
 //! Reductions accumulate in f64 (also for f32 data) with 8 independent lanes, then per layer in
 //! tile order, so results do not depend on the number of threads.
 
+mod access;
 mod passes;
 mod state;
 mod step;

@@ -137,16 +137,7 @@ impl<T: Real> Backend for CpuBackend<T> {
     fn set_delta(&self, st: &mut CpuState<T>, delta: &[f64]) -> Result<()> {
         ensure_len("δ", delta.len(), st.z.len())?;
         st.delta = to_t(delta);
-        // Refresh ‖δⱼₗ‖² for the a-priori bound of the worker step (from the stored T values).
-        let (n, l_count) = (st.n(), st.layers.num_layers());
-        for j in 0..st.m {
-            for l in 0..l_count {
-                let r = st.layers.range(l);
-                let (sum, max) = super::passes::sq_sum_max(&st.delta[j * n + r.start..j * n + r.end]);
-                st.zvd[j * l_count + l][2] = sum;
-                st.zvd[j * l_count + l][5] = max;
-            }
-        }
+        super::access::refresh_delta_norms(st);
         Ok(())
     }
 

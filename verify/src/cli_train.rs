@@ -1,0 +1,363 @@
+//! `infconv train`: one configuration of Algorithm 1 (or mSGD) on LeNet-5 and MNIST, in a run
+//! folder with checkpoints, logs and Figure 1; `--resume DIR` continues a run exactly.
+
+use crate::data;
+use crate::train::{LogRecord, Method, RunOptions, TrainConfig, TrainData, run};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where the kernels run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendChoice {
+    /// The CPU backends (f32, multi-threaded).
+    Cpu,
+    /// wgpu.
+    Gpu,
+    /// wgpu where a real GPU adapter exists, else the CPU.
+    Auto,
+}
+
+/// The flags of `infconv train` (defaults: the log potential, 4 workers; see docs/results.md).
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// φ of (18): quad, cubic, cubic-reg, tan, tan-sep, log, log-sep; or msgd (the baseline).
+    #[arg(long, default_value = "log")]
+    pub potential: String,
+    /// Workers M (mSGD: 1).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Iterations of Algorithm 1.
+    #[arg(long)]
+    pub iterations: Option<usize>,
+    /// Minibatch per worker.
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// η of (18).
+    #[arg(long, allow_negative_numbers = true)]
+    pub eta: Option<f64>,
+    /// λ of (15).
+    #[arg(long, allow_negative_numbers = true)]
+    pub lambda: Option<f64>,
+    /// τ, the consensus step.
+    #[arg(long, allow_negative_numbers = true)]
+    pub tau: Option<f64>,
+    /// σ, the worker step.
+    #[arg(long, allow_negative_numbers = true)]
+    pub sigma: Option<f64>,
+    /// κ, Nesterov momentum.
+    #[arg(long, allow_negative_numbers = true)]
+    pub kappa: Option<f64>,
+    /// ν of R = (ν/2)‖·‖².
+    #[arg(long, allow_negative_numbers = true)]
+    pub nu: Option<f64>,
+    /// Seed of the initialisation and of the sample orders.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// jacobi (workers against uᵗ, (17): synchronous EASGD for quad) or gauss-seidel (against
+    /// uᵗ⁺¹, line 5; the fused kernel step).
+    #[arg(long)]
+    pub order: Option<String>,
+    /// LeNet variant: caffe (431,080 parameters) or paper (one FC layer).
+    #[arg(long)]
+    pub arch: Option<String>,
+    /// Log (and evaluate) every this many iterations.
+    #[arg(long)]
+    pub log_every: Option<usize>,
+    /// Training images behind the logged train loss and objective (0: all).
+    #[arg(long)]
+    pub eval_samples: Option<usize>,
+    /// Use only the first N training images (0: all).
+    #[arg(long)]
+    pub train_limit: Option<usize>,
+    /// Checkpoint every this many iterations (0: only at the end).
+    #[arg(long)]
+    pub checkpoint_every: Option<usize>,
+    /// Inner iterations of the prox behind the envelope stationarity measure.
+    #[arg(long)]
+    pub prox_iterations: Option<usize>,
+    /// Where the kernels run.
+    #[arg(long, value_enum, default_value_t = BackendChoice::Cpu)]
+    pub backend: BackendChoice,
+    /// An MNIST-format IDX folder (default: the embedded 8,000/2,000 digits).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// The run folder (new or empty; default runs/<potential>-m<M>-s<seed>[-k]).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Continue the run in DIR from its checkpoint, with its configuration.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub resume: Option<PathBuf>,
+    /// Print one JSON record per logged step on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// CPU threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+impl TrainArgs {
+    fn overrides(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        macro_rules! chk {
+            ($($f:ident => $name:expr),*) => { $( if self.$f.is_some() { v.push($name); } )* };
+        }
+        chk!(workers => "--workers", iterations => "--iterations", batch => "--batch", eta => "--eta", lambda => "--lambda",
+             tau => "--tau", sigma => "--sigma", kappa => "--kappa", nu => "--nu", seed => "--seed", order => "--order", arch => "--arch",
+             log_every => "--log-every", eval_samples => "--eval-samples", train_limit => "--train-limit",
+             checkpoint_every => "--checkpoint-every", prox_iterations => "--prox-iterations");
+        v
+    }
+
+    /// The configuration the flags describe.
+    pub fn config(&self) -> Result<TrainConfig, String> {
+        let method = Method::parse(&self.potential)?;
+        let mut c = TrainConfig::default_for(method);
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(x) = self.$f.clone() { c.$f = x; } )* };
+        }
+        set!(workers, iterations, batch, eta, lambda, tau, sigma, kappa, nu, seed, order, arch, log_every, eval_samples, train_limit, checkpoint_every, prox_iterations);
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+/// Loads the images a run trains on.
+pub fn load_data(dir: Option<&std::path::Path>, train_limit: usize, eval_samples: usize) -> Result<TrainData, String> {
+    let split = match dir {
+        Some(d) => data::load_dir(d).map_err(|e| e.to_string())?,
+        None => data::embedded().map_err(|e| e.to_string())?,
+    };
+    TrainData::from_split(&split, train_limit, eval_samples)
+}
+
+fn default_out(c: &TrainConfig) -> PathBuf {
+    let base = format!("runs/{}-m{}-s{}", c.method, c.workers, c.seed);
+    let mut p = PathBuf::from(&base);
+    let mut k = 2;
+    while p.exists() {
+        p = PathBuf::from(format!("{base}-{k}"));
+        k += 1;
+    }
+    p
+}
+
+fn check_backend(b: BackendChoice) -> Result<(), String> {
+    match b {
+        BackendChoice::Cpu | BackendChoice::Auto => Ok(()),
+        BackendChoice::Gpu => Err("--backend gpu: training runs on the CPU backends in this build (the LeNet forward/backward has no wgpu path yet); use --backend cpu or auto".into()),
+    }
+}
+
+fn fmt_opt(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.3e}")).unwrap_or_else(|| "n/a".into())
+}
+
+/// The human summary of the last record.
+pub fn summary_text(r: &LogRecord, out: &std::path::Path) -> String {
+    format!(
+        "run folder: {}\n{} with M = {}: {} iterations in {:.1} s, {} line-search cuts\n\
+         u: train error {:.2} % (eval subset), test error {:.2} %, test loss {:.4}; objective of (15) {:.4}\n\
+         Corollary 5.1 at (ū, z̄ⱼ): (5a) {}, (5b) {}, consensus maxⱼ‖ū − z̄ⱼ‖ {:.3e},\n\
+         envelope stationarity ‖Σⱼ ∇e fⱼ(ū)‖ {} (inner prox residual {})\n",
+        out.display(),
+        r.method,
+        r.workers,
+        r.iterations,
+        r.seconds,
+        r.cuts,
+        100.0 * r.train_error,
+        100.0 * r.test_error,
+        r.test_loss,
+        r.objective,
+        fmt_opt(r.residual_5a),
+        fmt_opt(r.residual_5b),
+        r.consensus,
+        fmt_opt(r.envelope_stationarity),
+        fmt_opt(r.prox_residual),
+    )
+}
+
+/// Runs `infconv train`; exit status 0 on success, 2 on bad input, 1 on a failure during the run.
+pub fn main(args: &TrainArgs) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let bad = |m: String| {
+        eprintln!("infconv train: {m}");
+        ExitCode::from(2)
+    };
+    if let Err(e) = check_backend(args.backend) {
+        return bad(e);
+    }
+    let (cfg, out) = match &args.resume {
+        Some(dir) => {
+            let o = args.overrides();
+            if !o.is_empty() {
+                return bad(format!("--resume {}: the configuration comes from the checkpoint; drop {}", dir.display(), o.join(", ")));
+            }
+            match crate::train::run::load_resume(dir) {
+                Ok(ck) => (ck.header.config, dir.clone()),
+                Err(e) => return bad(e),
+            }
+        }
+        None => match args.config() {
+            Ok(c) => {
+                let out = args.out.clone().unwrap_or_else(|| default_out(&c));
+                (c, out)
+            }
+            Err(e) => return bad(e),
+        },
+    };
+    let data = match load_data(args.data.as_deref(), cfg.train_limit, cfg.eval_samples) {
+        Ok(d) => Arc::new(d),
+        Err(e) => return bad(e),
+    };
+    eprintln!(
+        "infconv train: {} M={} on {} ({} train / {} test), seed {}, into {}",
+        cfg.method,
+        cfg.workers,
+        data.source,
+        data.train.len(),
+        data.test.len(),
+        cfg.seed,
+        out.display()
+    );
+    let opts = RunOptions { out: out.clone(), resume: args.resume.is_some(), threads: args.threads, progress: !args.json };
+    let json = args.json;
+    let result = run(if args.resume.is_some() { None } else { Some(cfg) }, data, &opts, |r| {
+        if json {
+            println!("{}", serde_json::to_string(r).unwrap_or_default());
+        }
+    });
+    match result {
+        Ok(last) => {
+            if !json {
+                print!("{}", summary_text(&last, &out));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.starts_with("--out") || e.starts_with("--resume") => bad(e),
+        Err(e) => {
+            eprintln!("infconv train: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The flags of `infconv table1`.
+#[derive(Debug, Args)]
+pub struct Table1Args {
+    /// small (2 configurations per potential) or paper (the paper's 72).
+    #[arg(long, default_value = "small")]
+    pub grid: String,
+    /// Iterations per configuration (the paper: 30,000).
+    #[arg(long, default_value_t = 2000)]
+    pub iterations: usize,
+    /// Potentials, comma-separated (default: the six of Table 2).
+    #[arg(long, value_delimiter = ',')]
+    pub potentials: Vec<String>,
+    /// Seed of every run.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// An MNIST-format IDX folder (default: the embedded digits).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Use only the first N training images (0: all).
+    #[arg(long, default_value_t = 0)]
+    pub train_limit: usize,
+    /// Training images behind the logged train loss and objective (0: all).
+    #[arg(long, default_value_t = 2000)]
+    pub eval_samples: usize,
+    /// The table's folder (runs below it; an interrupted grid continues). Default runs/table1-<grid>.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// CPU threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// Runs `infconv table1`: writes table1.md, table1.json and figure1.svg (the best run of each
+/// potential) into the folder and prints the table.
+pub fn table1_main(args: &Table1Args) -> std::process::ExitCode {
+    use crate::train::table1::{TABLE2, Grid, base_config, markdown, table1};
+    use std::process::ExitCode;
+    let bad = |m: String| {
+        eprintln!("infconv table1: {m}");
+        ExitCode::from(2)
+    };
+    let grid = match Grid::by_name(&args.grid) {
+        Ok(g) => g,
+        Err(e) => return bad(e),
+    };
+    let mut kinds = Vec::new();
+    for p in &args.potentials {
+        match p.parse::<infconv_kernels::PotentialKind>() {
+            Ok(k) => kinds.push(k),
+            Err(e) => return bad(format!("--potentials: {e}")),
+        }
+    }
+    if kinds.is_empty() {
+        kinds = TABLE2.to_vec();
+    }
+    let mut base = base_config(args.iterations, args.seed);
+    base.train_limit = args.train_limit;
+    base.eval_samples = args.eval_samples;
+    if let Err(e) = base.validate() {
+        return bad(e);
+    }
+    let data = match load_data(args.data.as_deref(), args.train_limit, args.eval_samples) {
+        Ok(d) => Arc::new(d),
+        Err(e) => return bad(e),
+    };
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/table1-{}", args.grid)));
+    eprintln!(
+        "infconv table1: grid {} ({} configurations per potential), {} iterations each, {} potentials, data {}, into {}",
+        args.grid,
+        grid.configs(kinds[0], &base).len(),
+        args.iterations,
+        kinds.len(),
+        data.source,
+        dir.display()
+    );
+    let rows = match table1(&grid, &base, &kinds, data.clone(), &dir, args.threads, |l| eprintln!("  {l}")) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("infconv table1: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let note = format!(
+        "Table 1 ({} grid, {} iterations, M = 4, batch 20, ν = 1e-4, seed {}) on {} ({} train / {} test images); {}. \
+         Best configuration per potential by test error (ties: objective).",
+        args.grid,
+        args.iterations,
+        args.seed,
+        data.source,
+        data.train.len(),
+        data.test.len(),
+        crate::train::run::machine()
+    );
+    let md = markdown(&rows, data.test.len(), &note);
+    let runs: Vec<(String, Vec<LogRecord>)> = rows
+        .iter()
+        .map(|r| {
+            let sub = dir.join(crate::train::table1::run_name(&r.config));
+            let recs = std::fs::read_to_string(sub.join("log.jsonl"))
+                .map(|t| t.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+                .unwrap_or_default();
+            (r.potential.clone(), recs)
+        })
+        .collect();
+    let written = (|| -> Result<(), String> {
+        crate::train::checkpoint::write_atomic(&dir.join("table1.md"), md.as_bytes())?;
+        let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
+        crate::train::checkpoint::write_atomic(&dir.join("table1.json"), json.as_bytes())?;
+        let svg = crate::train::plot::figure1(&runs)?;
+        crate::train::checkpoint::write_atomic(&dir.join("figure1.svg"), svg.as_bytes())
+    })();
+    if let Err(e) = written {
+        eprintln!("infconv table1: {e}");
+        return ExitCode::from(1);
+    }
+    print!("{md}");
+    ExitCode::SUCCESS
+}

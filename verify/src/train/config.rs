@@ -1,0 +1,175 @@
+//! The configuration of one training run of issue 6: LeNet-5 trained with Algorithm 1 on model
+//! (15) (M workers, a potential of Table 2 with η of (18), λ, τ, σ, κ, ν) or with the mSGD baseline.
+
+use infconv_kernels::lenet::Arch;
+use infconv_kernels::{Params, PotentialKind};
+use serde::{Deserialize, Serialize};
+
+/// What trains: Algorithm 1 with a potential, or plain SGD with Nesterov momentum (Figure 1's mSGD).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Method {
+    /// Algorithm 1 on model (15) with this φ of (18).
+    Algorithm1(PotentialKind),
+    /// One model, zᵢ ← Nesterov SGD on fⱼ (the baseline of Figure 1).
+    Msgd,
+}
+
+impl Method {
+    /// "msgd" or the potential's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Algorithm1(k) => k.name(),
+            Method::Msgd => "msgd",
+        }
+    }
+
+    /// Parses a potential name of the kernels or "msgd".
+    pub fn parse(s: &str) -> Result<Method, String> {
+        if s == "msgd" {
+            return Ok(Method::Msgd);
+        }
+        s.parse::<PotentialKind>()
+            .map(Method::Algorithm1)
+            .map_err(|_| format!("unknown potential '{s}': expected msgd or one of {}", PotentialKind::known_names()))
+    }
+}
+
+/// Every knob of a run. Serialized into the checkpoint, so a resumed run uses exactly these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// A potential name of Table 2 (quad, cubic, cubic-reg, tan, tan-sep, log, log-sep) or "msgd".
+    pub method: String,
+    /// "caffe" (431,080 parameters) or "paper" (one FC layer, 33,580).
+    pub arch: String,
+    /// M ≥ 1 (mSGD: 1).
+    pub workers: usize,
+    /// Iterations of Algorithm 1 (each: one consensus step and one minibatch step per worker).
+    pub iterations: usize,
+    /// Minibatch size per worker (20 in the paper).
+    pub batch: usize,
+    /// η > 0 of (18).
+    pub eta: f64,
+    /// λ > 0 of (15).
+    pub lambda: f64,
+    /// τ ≥ 0, the consensus step (Algorithm 1, line 3).
+    pub tau: f64,
+    /// σ > 0, the worker step.
+    pub sigma: f64,
+    /// κ ∈ [0, 1), Nesterov momentum.
+    pub kappa: f64,
+    /// ν ≥ 0, R(z) = (ν/2)‖z‖².
+    pub nu: f64,
+    /// Fraction-to-boundary factor of the line search, in (0, 1).
+    pub fraction: f64,
+    /// "gauss-seidel" (default): the workers step against uᵗ⁺¹ as Algorithm 1's line 5 reads (the
+    /// fused kernel step; its line search keeps uᵗ⁺¹ − zⱼᵗ⁺¹ in dom φ̂); "jacobi": against uᵗ as
+    /// in (17), which with quad and τ = 1/(2M) is synchronous EASGD (unbounded potentials only:
+    /// the workers' line search against uᵗ cannot keep uᵗ⁺¹ − zⱼᵗ⁺¹ inside a bounded domain).
+    pub order: String,
+    /// The seed of the initialisation and of every worker's sample order.
+    pub seed: u64,
+    /// Evaluate and log every this many iterations (and at the end).
+    pub log_every: usize,
+    /// Training images used for the logged train loss/error and objective (a fixed strided
+    /// subset; 0: all).
+    pub eval_samples: usize,
+    /// Use only the first this many training images (0: all), for quick runs.
+    pub train_limit: usize,
+    /// Write a checkpoint every this many iterations (0: only at the end).
+    pub checkpoint_every: usize,
+    /// Inner gradient iterations of the φ-prox behind the envelope stationarity measure.
+    pub prox_iterations: usize,
+}
+
+impl TrainConfig {
+    /// The defaults of `infconv train`: the log potential with 4 workers, Table 1's batch, ν, κ and
+    /// σ = τ-scale, λ and η chosen so that σ·L_φ̂/λ stays well below 2 (see docs/results.md).
+    pub fn default_for(method: Method) -> TrainConfig {
+        TrainConfig {
+            method: method.name().to_string(),
+            arch: Arch::Caffe.name().to_string(),
+            workers: if method == Method::Msgd { 1 } else { 4 },
+            iterations: 6000,
+            batch: 20,
+            eta: 1.0,
+            lambda: 0.05,
+            tau: 0.005,
+            sigma: 0.005,
+            kappa: 0.9,
+            nu: 1e-4,
+            fraction: 0.99,
+            order: "gauss-seidel".into(),
+            seed: 42,
+            log_every: 500,
+            eval_samples: 2000,
+            train_limit: 0,
+            checkpoint_every: 1000,
+            prox_iterations: 10,
+        }
+    }
+
+    /// The method, parsed.
+    pub fn method(&self) -> Result<Method, String> {
+        Method::parse(&self.method)
+    }
+
+    /// The architecture, parsed.
+    pub fn arch(&self) -> Result<Arch, String> {
+        self.arch.parse::<Arch>().map_err(|e| e.to_string())
+    }
+
+    /// The kernel parameters of Algorithm 1 (for mSGD: quad with the same σ, κ, ν; τ and λ unused).
+    pub fn params(&self) -> Result<Params, String> {
+        let kind = match self.method()? {
+            Method::Algorithm1(k) => k,
+            Method::Msgd => PotentialKind::Quad,
+        };
+        Ok(Params {
+            potential: kind,
+            eta: self.eta,
+            lambda: self.lambda,
+            tau: self.tau,
+            sigma: self.sigma,
+            nu: self.nu,
+            kappa: self.kappa,
+            fraction: self.fraction,
+        })
+    }
+
+    /// Checks every value; the message names the flag, the value and what was expected.
+    pub fn validate(&self) -> Result<(), String> {
+        let method = self.method()?;
+        self.arch()?;
+        self.params()?.validate().map_err(|e| e.to_string())?;
+        if !(self.sigma > 0.0) {
+            return Err(format!("--sigma {}: expected a step size > 0", self.sigma));
+        }
+        if self.workers == 0 || self.workers > 64 {
+            return Err(format!("--workers {}: expected 1 ≤ M ≤ 64", self.workers));
+        }
+        if method == Method::Msgd && self.workers != 1 {
+            return Err(format!("--workers {}: mSGD trains one model; expected --workers 1", self.workers));
+        }
+        if self.order != "jacobi" && self.order != "gauss-seidel" {
+            return Err(format!("--order {}: expected jacobi or gauss-seidel", self.order));
+        }
+        if let (Method::Algorithm1(k), "jacobi") = (method, self.order.as_str()) {
+            if k.is_bounded() {
+                return Err(format!(
+                    "--order jacobi with {k}: the Jacobi order (17) needs an unbounded potential (quad, cubic, cubic-reg); \
+                     with a bounded domain only gauss-seidel keeps every u − zⱼ inside"
+                ));
+            }
+        }
+        if self.iterations == 0 {
+            return Err("--iterations 0: expected at least one iteration".into());
+        }
+        if self.batch == 0 || self.batch > 10_000 {
+            return Err(format!("--batch {}: expected 1 ≤ batch ≤ 10000", self.batch));
+        }
+        if self.log_every == 0 {
+            return Err("--log-every 0: expected a positive interval".into());
+        }
+        Ok(())
+    }
+}

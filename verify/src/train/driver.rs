@@ -1,0 +1,367 @@
+//! The training driver of issue 6: Algorithm 1 on model (15) with LeNet-5 losses fⱼ (paper
+//! section 6), or the mSGD baseline, on the CPU f32 backends of the kernels crate.
+//!
+//! One iteration of Algorithm 1 (see `infconv_kernels::Params` for the exact update):
+//! 1. every worker j draws its minibatch Bⱼ (its own shuffled epochs over the whole training set)
+//!    and computes δⱼ = ∇ of the mean minibatch loss at zⱼ (LeNet forward and backward, workers in
+//!    parallel); the consensus step does not change zⱼ, so this is the gradient line 5 needs;
+//! 2. the fused kernel step: u ← u − t_u τ Σⱼ ∇φ̂(u − zⱼ), then
+//!    zⱼ ← zⱼ − tⱼ σ (Δⱼ + κvⱼ) with Δⱼ = δⱼ + νzⱼ − (1/λ)∇φ̂(u − zⱼ) (16)–(17) and Nesterov
+//!    momentum; t_u, tⱼ < 1 only where the line search must keep u − zⱼ in dom φ̂ (counted as cuts).
+//!
+//! mSGD: w ← w − σ(Δ + κv), v ← κv + Δ, Δ = δ + νw (the same Nesterov form, one model).
+
+use super::checkpoint::{Checkpoint, Header};
+use super::config::{Method, TrainConfig};
+use super::dataset::{Images, TrainData};
+use super::objective::{distance, phi_hat};
+use super::sampler::Sampler;
+use infconv_kernels::lenet::{self, Arch, Batch, BatchStats, LeNetCpu};
+use infconv_kernels::{Backend, CpuBackend, HostState, LayerTable, Params};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// One logged point of a run (a JSON line of `--json`, a row of log.csv).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogRecord {
+    /// "quad", …, or "msgd".
+    pub method: String,
+    /// M.
+    pub workers: usize,
+    /// Iterations done.
+    pub iterations: usize,
+    /// Wall-clock seconds of training so far (evaluation excluded).
+    pub seconds: f64,
+    /// Model (15) on the evaluation subset: Σⱼ fⱼ(zⱼ) + (1/λ)φ̂(u − zⱼ), fⱼ = mean loss + (ν/2)‖zⱼ‖²
+    /// (mSGD: f(w)).
+    pub objective: f64,
+    /// Mean minibatch loss of the workers since the previous record.
+    pub batch_loss: f64,
+    /// Mean loss of the consensus u on the evaluation subset of the training set.
+    pub train_loss: f64,
+    /// Error rate of u on that subset.
+    pub train_error: f64,
+    /// Mean loss of u on the test set.
+    pub test_loss: f64,
+    /// Error rate of u on the test set.
+    pub test_error: f64,
+    /// maxⱼ ‖u − zⱼ‖.
+    pub consensus: f64,
+    /// Line-search cuts so far.
+    pub cuts: usize,
+    /// Corollary 5.1 at the end of a run (null before): ‖(1/λ)Σⱼ ∇φ̂(ū − z̄ⱼ)‖ on the full
+    /// training set (mSGD: null).
+    pub residual_5a: Option<f64>,
+    /// maxⱼ ‖∇fⱼ(z̄ⱼ) − (1/λ)∇φ̂(ū − z̄ⱼ)‖ with fⱼ on the full training set (mSGD: ‖∇f(w)‖).
+    pub residual_5b: Option<f64>,
+    /// ‖Σⱼ ∇e fⱼ(ū)‖, ∇e fⱼ(ū) = ∇φ̂(ū − P fⱼ(ū))/λ (section 5; mSGD: null).
+    pub envelope_stationarity: Option<f64>,
+    /// ‖∇Ψ(z_K)‖ of the inner prox problem Ψ(z) = f(z) + (1/λ)φ̂(ū − z) where it stopped: how exact
+    /// the P behind `envelope_stationarity` is.
+    pub prox_residual: Option<f64>,
+}
+
+enum Engine {
+    Easgd { backend: CpuBackend<f32>, state: infconv_kernels::cpu::CpuState<f32>, params: Params },
+    Msgd { w: Vec<f32>, v: Vec<f32> },
+}
+
+/// A run in progress.
+pub struct Trainer {
+    cfg: TrainConfig,
+    method: Method,
+    arch: Arch,
+    layers: LayerTable,
+    data: Arc<TrainData>,
+    engine: Engine,
+    nets: Vec<LeNetCpu>,
+    samplers: Vec<Sampler>,
+    delta: Vec<f32>,
+    batch_x: Vec<Vec<f32>>,
+    batch_y: Vec<Vec<u8>>,
+    batch_idx: Vec<Vec<usize>>,
+    iteration: usize,
+    cuts: usize,
+    seconds: f64,
+    batch_loss_sum: f64,
+    batch_loss_count: usize,
+    threads: usize,
+}
+
+fn kerr(e: infconv_kernels::KernelError) -> String {
+    e.to_string()
+}
+
+impl Trainer {
+    /// A fresh run: u = zⱼ = the seeded LeNet initialisation, zero momenta.
+    pub fn new(cfg: TrainConfig, data: Arc<TrainData>, threads: usize) -> Result<Trainer, String> {
+        cfg.validate()?;
+        let arch = cfg.arch()?;
+        let init: Vec<f32> = lenet::init_params(arch, cfg.seed).iter().map(|&x| x as f32).collect();
+        let m = cfg.workers;
+        let z: Vec<f32> = (0..m).flat_map(|_| init.iter().copied()).collect();
+        let v = vec![0.0; m * init.len()];
+        let header = Header { config: cfg.clone(), iteration: 0, n: init.len(), cuts: 0, seconds: 0.0, batch_loss_sum: 0.0, batch_loss_count: 0 };
+        Trainer::from_checkpoint(Checkpoint { header, u: init, z, v }, data, threads)
+    }
+
+    /// A run continued from a checkpoint (its configuration included).
+    pub fn from_checkpoint(ck: Checkpoint, data: Arc<TrainData>, threads: usize) -> Result<Trainer, String> {
+        let cfg = ck.header.config.clone();
+        cfg.validate()?;
+        let method = cfg.method()?;
+        let arch = cfg.arch()?;
+        let layers = arch.layer_table();
+        let n = layers.len();
+        if ck.header.n != n || ck.u.len() != n || ck.z.len() != cfg.workers * n {
+            return Err(format!("checkpoint of n = {} does not fit the {} architecture (n = {n})", ck.header.n, arch.name()));
+        }
+        let threads = if threads == 0 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1) } else { threads };
+        let engine = match method {
+            Method::Msgd => Engine::Msgd { w: ck.z.clone(), v: ck.v.clone() },
+            Method::Algorithm1(_) => {
+                let backend = CpuBackend::<f32>::new(threads).map_err(kerr)?;
+                let wid = |x: &[f32]| x.iter().map(|&a| a as f64).collect::<Vec<f64>>();
+                let host = HostState::new(layers.clone(), cfg.workers, wid(&ck.u), wid(&ck.z), wid(&ck.v), vec![0.0; cfg.workers * n]).map_err(kerr)?;
+                let state = backend.load(&host).map_err(kerr)?;
+                Engine::Easgd { backend, state, params: cfg.params()? }
+            }
+        };
+        let m = cfg.workers;
+        let nets = (0..m).map(|_| LeNetCpu::new(arch, cfg.batch)).collect::<Result<Vec<_>, _>>().map_err(kerr)?;
+        let samplers = (0..m).map(|j| Sampler::new(cfg.seed, j, data.train.len())).collect();
+        Ok(Trainer {
+            method,
+            arch,
+            layers,
+            engine,
+            nets,
+            samplers,
+            delta: vec![0.0; m * n],
+            batch_x: vec![Vec::new(); m],
+            batch_y: vec![Vec::new(); m],
+            batch_idx: vec![Vec::new(); m],
+            iteration: ck.header.iteration,
+            cuts: ck.header.cuts,
+            seconds: ck.header.seconds,
+            batch_loss_sum: ck.header.batch_loss_sum,
+            batch_loss_count: ck.header.batch_loss_count,
+            threads,
+            data,
+            cfg,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &TrainConfig {
+        &self.cfg
+    }
+
+    /// Iterations done.
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+
+    /// The LeNet architecture.
+    pub fn arch(&self) -> Arch {
+        self.arch
+    }
+
+    /// The layer table of (18).
+    pub fn layers(&self) -> &LayerTable {
+        &self.layers
+    }
+
+    /// The run's images.
+    pub fn data(&self) -> &TrainData {
+        &self.data
+    }
+
+    /// Threads of the CPU backends.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// The consensus u (mSGD: the model).
+    pub fn u(&self) -> &[f32] {
+        match &self.engine {
+            Engine::Easgd { state, .. } => state.u(),
+            Engine::Msgd { w, .. } => w,
+        }
+    }
+
+    /// The copies zⱼ, worker-major (mSGD: the model).
+    pub fn z(&self) -> &[f32] {
+        match &self.engine {
+            Engine::Easgd { state, .. } => state.z(),
+            Engine::Msgd { w, .. } => w,
+        }
+    }
+
+    /// The momenta, worker-major.
+    pub fn v(&self) -> &[f32] {
+        match &self.engine {
+            Engine::Easgd { state, .. } => state.v(),
+            Engine::Msgd { v, .. } => v,
+        }
+    }
+
+    /// The method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// Line-search cuts so far.
+    pub fn cuts(&self) -> usize {
+        self.cuts
+    }
+
+    /// One iteration (module doc).
+    pub fn step(&mut self) -> Result<(), String> {
+        let start = Instant::now();
+        let n = self.layers.len();
+        let (t, b) = (self.iteration, self.cfg.batch);
+        for j in 0..self.cfg.workers {
+            self.samplers[j].batch(t, b, &mut self.batch_idx[j]);
+            self.data.train.gather(&self.batch_idx[j], &mut self.batch_x[j], &mut self.batch_y[j]);
+        }
+        let z: &[f32] = match &self.engine {
+            Engine::Easgd { state, .. } => state.z(),
+            Engine::Msgd { w, .. } => w,
+        };
+        let stats: Vec<Result<BatchStats, String>> = self
+            .nets
+            .par_iter_mut()
+            .zip(self.delta.par_chunks_mut(n))
+            .zip(self.batch_x.par_iter().zip(self.batch_y.par_iter()))
+            .enumerate()
+            .map(|(j, ((net, d), (x, y)))| {
+                let batch = Batch::new(x, y).map_err(kerr)?;
+                net.loss_grad(&z[j * n..(j + 1) * n], &batch, d).map_err(kerr)
+            })
+            .collect();
+        for s in stats {
+            let s = s?;
+            self.batch_loss_sum += s.loss_sum;
+            self.batch_loss_count += s.count;
+        }
+        match &mut self.engine {
+            Engine::Easgd { backend, state, params } => {
+                backend.set_delta_native(state, &self.delta).map_err(kerr)?;
+                if self.cfg.order == "gauss-seidel" {
+                    let rep = backend.step(state, params).map_err(kerr)?;
+                    self.cuts += rep.cuts;
+                } else {
+                    let u_old = state.u().to_vec();
+                    let t_u = backend.consensus_step(state, params).map_err(kerr)?;
+                    let u_new = state.u().to_vec();
+                    backend.set_u_native(state, &u_old).map_err(kerr)?;
+                    let t_z = backend.worker_step(state, params).map_err(kerr)?;
+                    backend.set_u_native(state, &u_new).map_err(kerr)?;
+                    self.cuts += std::iter::once(t_u).chain(t_z).filter(|&t| t < 1.0).count();
+                }
+            }
+            Engine::Msgd { w, v } => {
+                let (s, k, nu) = (self.cfg.sigma as f32, self.cfg.kappa as f32, self.cfg.nu as f32);
+                for i in 0..n {
+                    let g = self.delta[i] + nu * w[i];
+                    v[i] = k * v[i] + g;
+                    w[i] -= s * (g + k * v[i]);
+                }
+            }
+        }
+        self.iteration += 1;
+        self.seconds += start.elapsed().as_secs_f64();
+        Ok(())
+    }
+
+    /// The state and counters as a checkpoint.
+    pub fn checkpoint(&self) -> Checkpoint {
+        let header = Header {
+            config: self.cfg.clone(),
+            iteration: self.iteration,
+            n: self.layers.len(),
+            cuts: self.cuts,
+            seconds: self.seconds,
+            batch_loss_sum: self.batch_loss_sum,
+            batch_loss_count: self.batch_loss_count,
+        };
+        Checkpoint { header, u: self.u().to_vec(), z: self.z().to_vec(), v: self.v().to_vec() }
+    }
+
+    /// Saves a checkpoint and continues from what was saved: the backend reloads its state, so the
+    /// caches of the kernels (norms kept between steps) are recomputed exactly as in a run resumed
+    /// from this file, and both runs continue bit for bit alike.
+    pub fn save_and_reload(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let ck = self.checkpoint();
+        ck.save(path)?;
+        let data = self.data.clone();
+        let nets = std::mem::take(&mut self.nets);
+        let mut fresh = Trainer::from_checkpoint(ck, data, self.threads)?;
+        fresh.nets = nets;
+        *self = fresh;
+        Ok(())
+    }
+
+    fn eval(&mut self, params: &[f32], set: &Images) -> Result<BatchStats, String> {
+        lenet::evaluate_dataset(self.arch, params, &set.x, &set.y, self.threads).map_err(kerr)
+    }
+
+    /// Evaluates the logged figures at the current iterate.
+    pub fn record(&mut self) -> Result<LogRecord, String> {
+        let data = self.data.clone();
+        let u = self.u().to_vec();
+        let tr = self.eval(&u, &data.eval)?;
+        let te = self.eval(&u, &data.test)?;
+        let n = self.layers.len();
+        let m = self.cfg.workers;
+        let z = self.z().to_vec();
+        let nu = self.cfg.nu;
+        let mut objective = 0.0;
+        let mut consensus: f64 = 0.0;
+        for j in 0..m {
+            let zj = &z[j * n..(j + 1) * n];
+            let fj = if self.method == Method::Msgd { tr } else { self.eval(zj, &data.eval)? };
+            let zn = super::objective::norm(zj);
+            objective += fj.loss_sum / fj.count as f64 + 0.5 * nu * zn * zn;
+            if let Method::Algorithm1(kind) = self.method {
+                objective += phi_hat(kind, self.cfg.eta, &self.layers, &u, zj) / self.cfg.lambda;
+                consensus = consensus.max(distance(&u, zj));
+            }
+        }
+        let batch_loss = if self.batch_loss_count > 0 { self.batch_loss_sum / self.batch_loss_count as f64 } else { f64::NAN };
+        self.batch_loss_sum = 0.0;
+        self.batch_loss_count = 0;
+        Ok(LogRecord {
+            method: self.method.name().to_string(),
+            workers: m,
+            iterations: self.iteration,
+            seconds: self.seconds,
+            objective,
+            batch_loss,
+            train_loss: tr.loss_sum / tr.count as f64,
+            train_error: tr.errors as f64 / tr.count as f64,
+            test_loss: te.loss_sum / te.count as f64,
+            test_error: te.errors as f64 / te.count as f64,
+            consensus,
+            cuts: self.cuts,
+            residual_5a: None,
+            residual_5b: None,
+            envelope_stationarity: None,
+            prox_residual: None,
+        })
+    }
+
+    /// Runs the kernels' residuals of (5a)/(5b) with the given full-data loss gradients δⱼ.
+    pub(crate) fn kernel_residuals(&mut self, delta: &[f32]) -> Result<infconv_kernels::Residuals, String> {
+        match &mut self.engine {
+            Engine::Easgd { backend, state, params } => {
+                backend.set_delta_native(state, delta).map_err(kerr)?;
+                backend.residuals(state, params).map_err(kerr)
+            }
+            Engine::Msgd { .. } => Err("the residuals of (5a)/(5b) are defined for Algorithm 1 runs".into()),
+        }
+    }
+}
