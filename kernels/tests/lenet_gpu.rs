@@ -46,8 +46,9 @@ fn layer_distance(arch: Arch, a: &[f32], b: &[f32], g64: &[f64], batch: usize) -
 fn wgpu_lenet_agrees_with_reference_and_cpu() {
     let mut worst: f64 = 0.0;
     for (ai, arch) in Arch::ALL.into_iter().enumerate() {
-        // (batch, max_batch): one sample, a chunked batch (8 + 8 + 4), the training batch.
-        for (ci, &(b, max_batch)) in [(1usize, 20usize), (20, 8), (20, 20)].iter().enumerate() {
+        // (batch, max_batch): one sample, and the training batch in chunks (8 + 8 + 4) — the
+        // unchunked b = 20 adds nothing the CPU test does not cover and costs seconds on lavapipe.
+        for (ci, &(b, max_batch)) in [(1usize, 20usize), (20, 8)].iter().enumerate() {
             let Some(mut g) = gpu(arch, max_batch) else { return };
             let seed = 600 + 10 * ai as u64 + ci as u64;
             let x = test_params(arch, seed);
