@@ -462,3 +462,84 @@ fn bad_inputs_give_typed_errors() {
         assert!(loss_f64(arch, &w64b, &to_f64(&images), &[1, 2]).is_err());
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// Real MNIST (opt-in): INFCONV_MNIST=<dir with the four idx files> cargo test --release
+//   -p infconv-kernels --test lenet -- --ignored mnist --nocapture
+// ------------------------------------------------------------------------------------------
+
+/// Reads an idx file (big-endian header: magic, dims) and returns (dims, data).
+fn read_idx(path: &std::path::Path) -> (Vec<usize>, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let ndim = bytes[3] as usize;
+    let dims: Vec<usize> = (0..ndim).map(|d| u32::from_be_bytes(bytes[4 + 4 * d..8 + 4 * d].try_into().unwrap()) as usize).collect();
+    let data = bytes[4 + 4 * ndim..].to_vec();
+    assert_eq!(data.len(), dims.iter().product::<usize>(), "{}", path.display());
+    (dims, data)
+}
+
+fn mnist(dir: &str, split: &str) -> (Vec<f32>, Vec<u8>) {
+    let d = std::path::Path::new(dir);
+    let (_, img) = read_idx(&d.join(format!("{split}-images-idx3-ubyte")));
+    let (_, lab) = read_idx(&d.join(format!("{split}-labels-idx1-ubyte")));
+    (img.iter().map(|&p| p as f32 / 255.0).collect(), lab)
+}
+
+/// One epoch of momentum SGD (batch 20, step 0.01, momentum 0.9, Caffe LeNet) on MNIST must
+/// reach ≤ 3 % test error; also times 4 workers × batch 20 in parallel on the machine's cores
+/// (the per-iteration cost of Algorithm 1's worker phase).
+#[test]
+#[ignore]
+fn mnist_one_epoch_of_sgd() {
+    let Ok(dir) = std::env::var("INFCONV_MNIST") else {
+        println!("SKIPPED: set INFCONV_MNIST to the directory of the MNIST idx files");
+        return;
+    };
+    use rayon::prelude::*;
+    let arch = Arch::Caffe;
+    let (train_x, train_y) = mnist(&dir, "train");
+    let (test_x, test_y) = mnist(&dir, "t10k");
+    let n = train_y.len();
+    let mut w = to_f32(&init_params(arch, 1));
+    let mut v = vec![0.0f32; w.len()];
+    let mut g = vec![0.0f32; w.len()];
+    let mut net = LeNetCpu::new(arch, 20).unwrap();
+    let mut order: Vec<usize> = (0..n / 20).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.random_range(0..=i));
+    }
+    let t0 = std::time::Instant::now();
+    for (it, &b) in order.iter().enumerate() {
+        let batch = Batch::new(&train_x[b * 20 * PIXELS..(b + 1) * 20 * PIXELS], &train_y[b * 20..(b + 1) * 20]).unwrap();
+        net.loss_grad(&w, &batch, &mut g).unwrap();
+        for i in 0..w.len() {
+            v[i] = 0.9 * v[i] - 0.01 * g[i];
+            w[i] += v[i];
+        }
+        if it % 1000 == 999 {
+            let e = evaluate_dataset(arch, &w, &test_x, &test_y, 0).unwrap();
+            println!("iteration {}: test error {:.2} %, loss {:.4} ({:.1} s)", it + 1, 100.0 * e.error_rate(), e.mean_loss(), t0.elapsed().as_secs_f64());
+        }
+    }
+    let step_ms = t0.elapsed().as_secs_f64() * 1e3 / order.len() as f64;
+    let e = evaluate_dataset(arch, &w, &test_x, &test_y, 0).unwrap();
+    println!("one epoch: test error {:.2} %, {step_ms:.2} ms per iteration (step + update, one thread)", 100.0 * e.error_rate());
+    // 4 workers × batch 20 in parallel (rayon over the workers).
+    let mut nets: Vec<LeNetCpu> = (0..4).map(|_| LeNetCpu::new(arch, 20).unwrap()).collect();
+    let mut grads = vec![vec![0.0f32; w.len()]; 4];
+    let t1 = std::time::Instant::now();
+    for it in 0..200 {
+        nets.par_iter_mut().zip(grads.par_iter_mut()).enumerate().for_each(|(j, (net, g))| {
+            let b = (it * 4 + j) % (n / 20);
+            let batch = Batch::new(&train_x[b * 20 * PIXELS..(b + 1) * 20 * PIXELS], &train_y[b * 20..(b + 1) * 20]).unwrap();
+            net.loss_grad(&w, &batch, g).unwrap();
+        });
+    }
+    println!(
+        "4 workers × batch 20 on {} threads: {:.2} ms per iteration (gradients only)",
+        rayon::current_num_threads(),
+        t1.elapsed().as_secs_f64() * 1e3 / 200.0
+    );
+    assert!(e.error_rate() <= 0.03, "test error {:.2} % after one epoch", 100.0 * e.error_rate());
+}

@@ -4,9 +4,10 @@
 //! gradient is read back once per call. Correctness first: no tiling or shared memory.
 
 use super::{
-    Arch, Batch, BatchStats, C1, C2, CLASSES, FLAT, HIDDEN, Offsets, P1, PIXELS, S1, S2, check_f32_inputs,
+    Arch, Batch, BatchStats, C1, C2, CLASSES, FLAT, HIDDEN, Offsets, P1, P2, PIXELS, S1, S2, check_f32_inputs,
     ensure_finite_loss, softmax_nll,
 };
+use super::reference::{OFF, Pattern};
 use crate::error::{KernelError, Result, ensure_len};
 
 const SHADER: &str = include_str!("lenet.wgsl");
@@ -83,8 +84,8 @@ pub struct LeNetGpu {
     images: wgpu::Buffer,
     back: wgpu::Buffer,
     act: wgpu::Buffer,
-    /// Bound in `bind` (the pools' routing); kept for the buffer's lifetime.
-    _idx: wgpu::Buffer,
+    /// The pools' routing (bound in `bind`).
+    idx: wgpu::Buffer,
     info: wgpu::AdapterInfo,
     z_host: Vec<f32>,
     dz_host: Vec<f32>,
@@ -264,7 +265,7 @@ impl LeNetGpu {
             images,
             back,
             act,
-            _idx: idx,
+            idx,
             info: adapter.get_info(),
             z_host: vec![0.0; n * CLASSES],
             dz_host: vec![0.0; n * CLASSES],
@@ -323,6 +324,41 @@ impl LeNetGpu {
             stats.add(&self.losses(chunk.labels(), start, None)?);
         }
         Ok(stats)
+    }
+
+    /// The [`Pattern`] the device's forward pass takes on the batch (read back from the pools'
+    /// routing and the FC ReLUs), for the tests.
+    pub fn pattern(&mut self, params: &[f32], batch: &Batch) -> Result<Pattern> {
+        check_f32_inputs(self.arch, params, batch)?;
+        self.queue.write_buffer(&self.params, 0, bytemuck::cast_slice(params));
+        let mut pat = Pattern::default();
+        let route = |idx: u32, map: usize, side: usize, py: usize, px: usize| -> u8 {
+            if idx == u32::MAX {
+                return OFF;
+            }
+            let local = idx as usize - map;
+            ((local / side - 2 * py) * 2 + (local % side - 2 * px)) as u8
+        };
+        for start in (0..batch.len()).step_by(self.max_batch) {
+            let chunk = batch.slice(start, (start + self.max_batch).min(batch.len()));
+            let n = chunk.len();
+            self.forward(chunk.images(), n)?;
+            let i1 = self.read_u32(&self.idx, self.dims.o_i1 as usize, n * C1 * P1 * P1)?;
+            let i2 = self.read_u32(&self.idx, self.dims.o_i2 as usize, n * FLAT)?;
+            for (j, &idx) in i1.iter().enumerate() {
+                let (c, q) = ((j / (P1 * P1)) % C1, j % (P1 * P1));
+                pat.pool1.push(route(idx, c * S1 * S1, S1, q / P1, q % P1));
+            }
+            for (j, &idx) in i2.iter().enumerate() {
+                let (c, q) = ((j % FLAT) / (P2 * P2), j % (P2 * P2));
+                pat.pool2.push(route(idx, c * S2 * S2, S2, q / P2, q % P2));
+            }
+            if self.arch == Arch::Caffe {
+                let h = self.read(&self.act, self.dims.o_h as usize, n * HIDDEN)?;
+                pat.fc1.extend(h.iter().map(|&v| v > 0.0));
+            }
+        }
+        Ok(pat)
     }
 
     /// Uploads the chunk, runs the forward kernels and reads the logits back into `z_host`.
@@ -393,6 +429,11 @@ impl LeNetGpu {
             }
         }
         self.queue.submit([enc.finish()]);
+    }
+
+    /// Copies `count` u32 from `src` at element `offset` to the host (blocks).
+    fn read_u32(&self, src: &wgpu::Buffer, offset: usize, count: usize) -> Result<Vec<u32>> {
+        Ok(self.read(src, offset, count)?.into_iter().map(f32::to_bits).collect())
     }
 
     /// Copies `count` f32 from `src` at element `offset` to the host (blocks).

@@ -1,7 +1,7 @@
 //! LeNet-5 on MNIST for issue 6: the per-worker loss fⱼ of model (15) (mean negative
 //! log-likelihood of a softmax over a minibatch) and its gradient δⱼ of (16), in three forms:
 //!
-//! * [`reference`]: an f64 reference in straightforward loops, written for clarity (gradient
+//! * [`mod@reference`]: an f64 reference in straightforward loops, written for clarity (gradient
 //!   checks, and the reference of the f32 paths);
 //! * [`LeNetCpu`]: the fast f32 CPU path (im2col + sgemm), one instance per worker;
 //! * [`evaluate_dataset`] / [`loss_grad_dataset`]: whole data sets on several threads, with a
@@ -14,9 +14,9 @@
 //! the two FC layers by one FC 800→10 (33,580 parameters), as the paper's section 6 writes it.
 //!
 //! The parameter vector is cut as [`crate::layers::LENET5`] (each weight tensor and each bias is
-//! one layer of (18)): conv1.w [20][1][5][5], conv1.b [20], conv2.w [50][20][5][5], conv2.b [50],
-//! fc1.w [500][800] (out-major), fc1.b [500], fc2.w [10][500], fc2.b [10]; the paper variant
-//! ends with fc.w [10][800], fc.b [10].
+//! one layer of (18)): `conv1.w [20][1][5][5]`, `conv1.b [20]`, `conv2.w [50][20][5][5]`,
+//! `conv2.b [50]`, `fc1.w [500][800]` (out-major), `fc1.b [500]`, `fc2.w [10][500]`, `fc2.b [10]`;
+//! the paper variant ends with `fc.w [10][800]`, `fc.b [10]`.
 //!
 //! Conventions shared by every path (so that they agree exactly on the piecewise-linear
 //! structure): ReLU′(0) = 0; a max-pool window sends its gradient to the first maximal entry in
@@ -261,7 +261,7 @@ pub(crate) fn check_shapes(image_len: usize, labels: &[u8]) -> Result<()> {
 /// Loss and error count of a set of samples.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct BatchStats {
-    /// Σ over the samples of −log softmax(logits)[label] (the mean loss is `loss_sum / count`).
+    /// Σ over the samples of `−log softmax(logits)[label]` (the mean loss is `loss_sum / count`).
     pub loss_sum: f64,
     /// Samples whose first maximal logit is not the label.
     pub errors: usize,
