@@ -39,10 +39,10 @@ pub struct TrainArgs {
     /// λ of (15).
     #[arg(long, allow_negative_numbers = true)]
     pub lambda: Option<f64>,
-    /// τ, the consensus step.
+    /// τ, the consensus step (default η²/(2M): the mean of the copies for quad).
     #[arg(long, allow_negative_numbers = true)]
     pub tau: Option<f64>,
-    /// σ, the worker step.
+    /// σ, the worker step (default 0.01).
     #[arg(long, allow_negative_numbers = true)]
     pub sigma: Option<f64>,
     /// κ, Nesterov momentum.
@@ -117,6 +117,9 @@ impl TrainArgs {
             ($($f:ident),*) => { $( if let Some(x) = self.$f.clone() { c.$f = x; } )* };
         }
         set!(workers, iterations, batch, eta, lambda, tau, sigma, kappa, nu, seed, order, arch, log_every, eval_samples, train_limit, checkpoint_every, prox_iterations);
+        if self.tau.is_none() {
+            c.tau = crate::train::config::mean_tau(c.eta, c.workers);
+        }
         c.validate()?;
         Ok(c)
     }
@@ -246,7 +249,7 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
 /// The flags of `infconv table1`.
 #[derive(Debug, Args)]
 pub struct Table1Args {
-    /// small (2 configurations per potential) or paper (the paper's 72).
+    /// small (σ = 0.01, τ = η²/(2M), λ ∈ {0.05, 0.01}) or paper (σ = τ, the paper's 72 per potential).
     #[arg(long, default_value = "small")]
     pub grid: String,
     /// Iterations per configuration (the paper: 30,000).

@@ -66,8 +66,22 @@ fn a_run_killed_with_sigkill_and_resumed_ends_like_the_uninterrupted_run() {
     eprintln!("killed after the checkpoint of iteration {at} (exit {status:?})");
     assert!(at < 40 && !status.success(), "the run must be killed before it ends (checkpoint at {at})");
 
-    let st = infconv().args(["train", "--resume"]).arg(&cut).args(["--threads", "2"]).stdout(Stdio::null()).status().unwrap();
-    assert!(st.success());
+    // Control: the same resume from a checkpoint one ulp away in one coordinate must end
+    // differently, so the bitwise comparison below can fail.
+    let ulp = scratch("ulp");
+    std::fs::create_dir_all(&ulp).unwrap();
+    for f in ["checkpoint.bin", "log.jsonl", "log.csv"] {
+        std::fs::copy(cut.join(f), ulp.join(f)).unwrap();
+    }
+    let mut ck = Checkpoint::load(&ulp.join("checkpoint.bin")).unwrap();
+    ck.z[0] = f32::from_bits(ck.z[0].to_bits() + 1);
+    ck.save(&ulp.join("checkpoint.bin")).unwrap();
+
+    for dir in [&cut, &ulp] {
+        let st = infconv().args(["train", "--resume"]).arg(dir).args(["--threads", "2"]).stdout(Stdio::null()).status().unwrap();
+        assert!(st.success());
+    }
+    let c = Checkpoint::load(&ulp.join("checkpoint.bin")).unwrap();
     let a = Checkpoint::load(&whole.join("checkpoint.bin")).unwrap();
     let b = Checkpoint::load(&cut.join("checkpoint.bin")).unwrap();
     assert_eq!(a.header.iteration, 40);
@@ -77,6 +91,8 @@ fn a_run_killed_with_sigkill_and_resumed_ends_like_the_uninterrupted_run() {
     assert!(bits(&a.z) == bits(&b.z), "z differs after resume");
     assert!(bits(&a.v) == bits(&b.v), "v differs after resume");
     assert_eq!(logs_without_seconds(&whole), logs_without_seconds(&cut));
+    let a_bits = (bits(&a.u), bits(&a.z));
+    assert!(a_bits != (bits(&c.u), bits(&c.z)), "a one-ulp change of the resumed state must change the end state");
     let last = logs_without_seconds(&whole).pop().unwrap();
     assert!(last.residual_5a.is_some() && last.envelope_stationarity.is_some(), "the last record carries Corollary 5.1");
     for f in ["figure1.svg", "summary.json", "log.csv"] {
@@ -84,6 +100,7 @@ fn a_run_killed_with_sigkill_and_resumed_ends_like_the_uninterrupted_run() {
     }
     let _ = std::fs::remove_dir_all(&whole);
     let _ = std::fs::remove_dir_all(&cut);
+    let _ = std::fs::remove_dir_all(&ulp);
 }
 
 fn refused(args: &[&str], needle: &str) {

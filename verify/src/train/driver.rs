@@ -37,8 +37,8 @@ pub struct LogRecord {
     /// Model (15) on the evaluation subset: Σⱼ fⱼ(zⱼ) + (1/λ)φ̂(u − zⱼ), fⱼ = mean loss + (ν/2)‖zⱼ‖²
     /// (mSGD: f(w)).
     pub objective: f64,
-    /// Mean minibatch loss of the workers since the previous record.
-    pub batch_loss: f64,
+    /// Mean minibatch loss of the workers since the previous record (null at the initial point).
+    pub batch_loss: Option<f64>,
     /// Mean loss of the consensus u on the evaluation subset of the training set.
     pub train_loss: f64,
     /// Error rate of u on that subset.
@@ -331,7 +331,7 @@ impl Trainer {
                 consensus = consensus.max(distance(&u, zj));
             }
         }
-        let batch_loss = if self.batch_loss_count > 0 { self.batch_loss_sum / self.batch_loss_count as f64 } else { f64::NAN };
+        let batch_loss = (self.batch_loss_count > 0).then(|| self.batch_loss_sum / self.batch_loss_count as f64);
         self.batch_loss_sum = 0.0;
         self.batch_loss_count = 0;
         Ok(LogRecord {

@@ -38,13 +38,13 @@ fn opt(x: Option<f64>) -> String {
 /// One CSV row.
 pub fn csv_row(r: &LogRecord) -> String {
     format!(
-        "{},{},{},{:.3},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{},{},{},{},{}",
+        "{},{},{},{:.3},{:e},{},{:e},{:e},{:e},{:e},{:e},{},{},{},{},{}",
         r.method,
         r.workers,
         r.iterations,
         r.seconds,
         r.objective,
-        r.batch_loss,
+        opt(r.batch_loss),
         r.train_loss,
         r.train_error,
         r.test_loss,

@@ -17,11 +17,22 @@ use std::sync::Arc;
 pub const TABLE2: [PotentialKind; 6] =
     [PotentialKind::Quad, PotentialKind::Cubic, PotentialKind::Tan, PotentialKind::TanSep, PotentialKind::Log, PotentialKind::LogSep];
 
-/// A grid of (σ = τ, κ, λ, η).
+/// How τ is set in a grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TauRule {
+    /// τ = σ (the paper's grid).
+    EqualSigma,
+    /// τ = η²/(2M), the mean of the copies for quad (see `config::mean_tau`).
+    Mean,
+}
+
+/// A grid of (σ, τ, κ, λ, η).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
-    /// σ = τ values.
-    pub step: Vec<f64>,
+    /// σ values.
+    pub sigma: Vec<f64>,
+    /// τ from σ or from η and M.
+    pub tau: TauRule,
     /// κ values.
     pub kappa: Vec<f64>,
     /// λ values.
@@ -34,12 +45,19 @@ impl Grid {
     /// The paper's grid (section 6): σ = τ ∈ {0.001, 0.005}, κ ∈ {0.9, 0.99}, λ ∈ {0.1, 0.05,
     /// 0.025, 0.01, 0.005, 0.0025}, η ∈ {0.5, 1, 2}: 72 configurations per potential.
     pub fn paper() -> Grid {
-        Grid { step: vec![0.001, 0.005], kappa: vec![0.9, 0.99], lambda: vec![0.1, 0.05, 0.025, 0.01, 0.005, 0.0025], eta: vec![0.5, 1.0, 2.0] }
+        Grid {
+            sigma: vec![0.001, 0.005],
+            tau: TauRule::EqualSigma,
+            kappa: vec![0.9, 0.99],
+            lambda: vec![0.1, 0.05, 0.025, 0.01, 0.005, 0.0025],
+            eta: vec![0.5, 1.0, 2.0],
+        }
     }
 
-    /// The small grid that fits a 2-core machine: σ = τ = 0.005, κ = 0.9, λ ∈ {0.05, 0.01}, η = 1.
+    /// The small grid that fits a 2-core machine: σ = 0.01, τ = η²/(2M), κ = 0.9,
+    /// λ ∈ {0.05, 0.01}, η = 1 (2 configurations per potential).
     pub fn small() -> Grid {
-        Grid { step: vec![0.005], kappa: vec![0.9], lambda: vec![0.05, 0.01], eta: vec![1.0] }
+        Grid { sigma: vec![0.01], tau: TauRule::Mean, kappa: vec![0.9], lambda: vec![0.05, 0.01], eta: vec![1.0] }
     }
 
     /// By name: "small" or "paper".
@@ -54,14 +72,17 @@ impl Grid {
     /// Every configuration for a potential, from a base configuration.
     pub fn configs(&self, kind: PotentialKind, base: &TrainConfig) -> Vec<TrainConfig> {
         let mut out = Vec::new();
-        for &s in &self.step {
+        for &s in &self.sigma {
             for &k in &self.kappa {
                 for &l in &self.lambda {
                     for &e in &self.eta {
                         let mut c = base.clone();
                         c.method = kind.name().into();
                         c.sigma = s;
-                        c.tau = s;
+                        c.tau = match self.tau {
+                            TauRule::EqualSigma => s,
+                            TauRule::Mean => super::config::mean_tau(e, c.workers),
+                        };
                         c.kappa = k;
                         c.lambda = l;
                         c.eta = e;
@@ -76,7 +97,7 @@ impl Grid {
 
 /// The folder name of a configuration.
 pub fn run_name(c: &TrainConfig) -> String {
-    format!("{}-s{}-k{}-l{}-e{}", c.method, c.sigma, c.kappa, c.lambda, c.eta)
+    format!("{}-s{}-t{}-k{}-l{}-e{}", c.method, c.sigma, c.tau, c.kappa, c.lambda, c.eta)
 }
 
 /// One row of the table: the best run of a potential.
@@ -152,13 +173,13 @@ pub fn table1(
 pub fn markdown(rows: &[Row], test_images: usize, note: &str) -> String {
     let mut s = String::new();
     s += &format!("{note}\n\n");
-    s += "| φ | objective | train loss (nll, mean) | train error | test loss (nll, mean / sum) | test error | σ = τ | κ | λ | η | cuts | (5a) | (5b) | consensus | envelope | configs |\n";
-    s += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    s += "| φ | objective | train loss (nll, mean) | train error | test loss (nll, mean / sum) | test error | σ | τ | κ | λ | η | cuts | (5a) | (5b) | consensus | envelope | configs |\n";
+    s += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     let e = |x: Option<f64>| x.map(|v| format!("{v:.2e}")).unwrap_or_else(|| "–".into());
     for r in rows {
         let l = &r.last;
         s += &format!(
-            "| {} | {:.4} | {:.4} | {:.2} % | {:.4} / {:.1} | {:.2} % | {} | {} | {} | {} | {} | {} | {} | {:.2e} | {} | {} |\n",
+            "| {} | {:.4} | {:.4} | {:.2} % | {:.4} / {:.1} | {:.2} % | {} | {} | {} | {} | {} | {} | {} | {} | {:.2e} | {} | {} |\n",
             r.potential,
             l.objective,
             l.train_loss,
@@ -167,6 +188,7 @@ pub fn markdown(rows: &[Row], test_images: usize, note: &str) -> String {
             l.test_loss * test_images as f64,
             100.0 * l.test_error,
             r.config.sigma,
+            r.config.tau,
             r.config.kappa,
             r.config.lambda,
             r.config.eta,
