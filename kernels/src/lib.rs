@@ -14,6 +14,7 @@ pub mod feasibility;
 pub mod gpu;
 pub mod layers;
 pub mod potential;
+pub mod prox;
 pub mod real;
 pub mod reference;
 pub mod tolerance;

@@ -3,6 +3,7 @@
 //! tile order, so results do not depend on the number of threads.
 
 mod passes;
+mod prox;
 mod state;
 mod step;
 
