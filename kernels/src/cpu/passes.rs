@@ -350,10 +350,12 @@ impl<T: Real> CpuBackend<T> {
         fold(st, &per_tile)
     }
 
-    /// u ← u + t·du and, per worker, ‖u_new − zⱼ‖² and max (the norms of the worker step).
+    /// u ← u + t·du and, per worker, ‖u_new − zⱼ‖² (and the maxima for separable potentials):
+    /// the norms of the worker step.
     pub(crate) fn pass_consensus_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, tau: f64, t_u: f64) {
         let n = st.n();
         let m = st.m;
+        let separable = matches!(fac, Factors::PerCoord { .. });
         let ushared = SharedMut::new(&mut st.u);
         let (z_all, tiles) = (&st.z, &st.tiles);
         let per_tile = self.map_tiles(tiles, |t| {
@@ -370,9 +372,11 @@ impl<T: Real> CpuBackend<T> {
                     u[i] = u[i] + c * acc[i];
                 }
                 for (j, r) in reds.iter_mut().enumerate() {
-                    let (s, max_sq) = sq_and_max(u, &z_all[j * n + b0..j * n + b1]);
-                    r.s += s;
-                    r.max_sq = r.max_sq.max(max_sq);
+                    // The maxima only for separable potentials (radial ones never read them).
+                    let z = &z_all[j * n + b0..j * n + b1];
+                    let q = if separable { sq3::<T, true, false>(u, z, z) } else { sq3::<T, false, false>(u, z, z) };
+                    r.s += q[0];
+                    r.max_sq = r.max_sq.max(q[1]);
                 }
             }
             reds
@@ -381,6 +385,7 @@ impl<T: Real> CpuBackend<T> {
         st.norms = red.iter().map(|r| r.s).collect();
         st.max_sq = red.iter().map(|r| r.max_sq).collect();
         st.norms_valid = true;
+        st.maxima_valid = separable;
     }
 
     /// Per worker, the direction e = −dzⱼ of u − zⱼ of the worker step and its bound data.
