@@ -97,6 +97,25 @@ fn cpu_sep_prox_every_problem_at_four_million() {
     agreement::<f64>("cpu-f64", &SIZES[4..], true);
 }
 
+/// Close to the uniqueness bound (λ = 0.998 λ_u, G′ ≥ δ ≈ 0.002 μ/λ, so the initial bracket
+/// −G(0)/δ is wide and the objective barely convex somewhere) the f32 kernel still converges on
+/// every coordinate and agrees with the reference, including roots near the boundary.
+#[test]
+fn agrees_near_the_uniqueness_bound() {
+    let b = CpuBackend::<f32>::new(0).unwrap();
+    let a = Arith::Cpu(Precision::F32);
+    for p0 in problems() {
+        let p = SepProx::new(p0.potential, p0.eta, 0.998 * p0.lambda_unique(), p0.term).unwrap();
+        for far in [false, true] {
+            let (v, c) = batch(20_000, 3, far);
+            let refs = reference::solve_all(&p, &v, &c);
+            let (x, rep) = run_cpu(&b, &p, &v, &c);
+            let w = compare(a, &p, &v, &c, &x, &refs);
+            assert_agrees(&w, &rep, &format!("near λ_u: {} far {far}", label(&p)));
+        }
+    }
+}
+
 #[test]
 fn one_thread_and_all_threads_give_identical_results() {
     let p = problems()[3];
