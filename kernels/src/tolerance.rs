@@ -129,14 +129,17 @@ pub const PROX_EVAL_MULT: f64 = 24.0;
 
 /// Tolerance of |x̃ − x*| for the separable φ-prox at a root with scale S and slope G′ = dg > 0.
 ///
-/// The kernel stops at |Ĝ(w̃)| ≤ STOP_MULT·ε·Ŝ(w̃) (`prox::STOP_MULT`), Ŝ its own S at w̃ in the
-/// working precision (≤ 1.25 S: w̃ is within rounding of w* and Ŝ carries a few ε); or, if the
-/// bracket closes first, at two adjacent floats around the root, where
-/// |G| ≤ G′·ε|w| + PROX_EVAL_MULT·ε·S. Either way |G(w̃)| ≤ (PROX_EVAL_MULT + 1.25·STOP_MULT)·ε·S,
-/// and |w̃ − w*| ≤ |G(w̃)|/min G′ over [w̃, w*], bounded by 2/G′(w*) (G′ changes by far less
-/// than half over an interval of relative width ~10⁻⁵). x̃ = fl(v − w̃) adds u|x| ≤ ε·S/G′
-/// (S ≥ G′(|w| + |x|) when f″ ≥ 0, and |f″| only enlarges S). Hence
-/// tol = 2·(PROX_EVAL_MULT + 1.25·STOP_MULT + 1)·ε·S/G′(w*).
+/// A coordinate stops (`prox::scalar::Consts::solve`) either (A) at |Ĝ(w̃)| ≤ STOP_MULT·ε·Ŝ_stop(w̃)
+/// (`prox::STOP_MULT`), Ŝ_stop = |φ′|/λ + |f″||x| + T_f + δ(|w| + |x|) ≤ S (φ″/λ ≥ μ/λ ≥ δ), in
+/// the working precision and at w̃ rather than w* (≤ 1.25 S: w̃ is within rounding of w* and Ŝ
+/// carries a few ε); or (B) with the bracket closed to 4ε·|w|, where the signs of Ĝ at its ends
+/// are right up to the evaluation error, so |w̃ − w*| ≤ 4ε|w| + PROX_EVAL_MULT·ε·S/G′. In case
+/// (A), |G(w̃)| ≤ (PROX_EVAL_MULT + 1.25·STOP_MULT)·ε·S, and |w̃ − w*| ≤ |G(w̃)|/min G′ over
+/// [w̃, w*], bounded by 2/G′(w*) (G′ changes by far less than half over an interval of relative
+/// width ~10⁻⁵). x̃ = fl(v − w̃) adds u|x|. Since S ≥ G′·(|w| + |x|) (S contains
+/// (φ″/λ + |f″|)(|w| + |x|)), every term is ≤ a multiple of ε·S/G′, hence
+/// tol = 2·(PROX_EVAL_MULT + 1.25·STOP_MULT + 1)·ε·S/G′(w*). For f64 backends the reference's own
+/// error (it stops at |G| ≤ 4ε·S or a bracket of 2ε|w|) is inside the same bound.
 pub fn prox_x_tol(a: Arith, scale: f64, dg: f64) -> f64 {
     2.0 * (PROX_EVAL_MULT + 1.25 * crate::prox::STOP_MULT + 1.0) * a.eps() * scale / dg
 }

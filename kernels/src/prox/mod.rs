@@ -34,7 +34,7 @@
 //!
 //! Backends: [`crate::CpuBackend::sep_prox`] (f32 and f64, rayon tiles) and
 //! [`crate::GpuBackend::sep_prox`] (f32, WGSL `prox.wgsl`), checked against the serial f64
-//! [`reference`] with the tolerance of [`crate::tolerance::prox_x_tol`].
+//! [`mod@reference`] with the tolerance of [`crate::tolerance::prox_x_tol`].
 //!
 //! ```
 //! use infconv_kernels::prox::{SepProx, SepTerm};
