@@ -34,6 +34,7 @@ fn agreement<T: ProxReal>(label_b: &str, sizes: &[usize], all_problems_at_4m: bo
     let a = Arith::Cpu(if T::NAME == "f32" { Precision::F32 } else { Precision::F64 });
     let (mut worst_x, mut worst_r, mut fill): (f64, f64, f64) = (0.0, 0.0, 0.0);
     for (si, &n) in sizes.iter().enumerate() {
+        let (mut size_x, mut size_r): (f64, f64) = (0.0, 0.0);
         let probs = problems();
         let probs: Vec<&SepProx> = if n >= 4_000_000 && !all_problems_at_4m { vec![&probs[3]] } else { probs.iter().collect() };
         for (pi, p) in probs.into_iter().enumerate() {
@@ -54,6 +55,7 @@ fn agreement<T: ProxReal>(label_b: &str, sizes: &[usize], all_problems_at_4m: bo
                 assert_agrees(&w, &rep, &ctx);
                 worst_x = worst_x.max(w.x);
                 worst_r = worst_r.max(w.residual);
+                (size_x, size_r) = (size_x.max(w.x), size_r.max(w.residual));
                 fill = fill.max(w.fill);
                 if n >= 100_000 {
                     println!(
@@ -70,6 +72,7 @@ fn agreement<T: ProxReal>(label_b: &str, sizes: &[usize], all_problems_at_4m: bo
                 }
             }
         }
+        println!("worst residual [{}] sep_prox n = {n}: x {size_x:.3e}, optimality {size_r:.3e}", label_b);
     }
     println!("worst residual [{label_b}] sep_prox x: error/tolerance = {worst_x:.3e}; optimality |G|/tolerance = {worst_r:.3e}; largest root fill |w*|/ρ = {fill:.4}");
 }

@@ -45,6 +45,7 @@ fn wgpu_sep_prox_agrees_with_reference_at_every_size() {
     let Some(b) = gpu() else { return };
     let (mut worst_x, mut worst_r, mut fill): (f64, f64, f64) = (0.0, 0.0, 0.0);
     for (si, &n) in SIZES.iter().enumerate() {
+        let (mut size_x, mut size_r): (f64, f64) = (0.0, 0.0);
         let probs = problems();
         // At 4,000,000 one problem (tan-sep with quad-log; the reference's serial time).
         let probs: Vec<&SepProx> = if n >= 4_000_000 { vec![&probs[3]] } else { probs.iter().collect() };
@@ -64,6 +65,7 @@ fn wgpu_sep_prox_agrees_with_reference_at_every_size() {
                 assert_agrees(&w, &rep, &ctx);
                 worst_x = worst_x.max(w.x);
                 worst_r = worst_r.max(w.residual);
+                (size_x, size_r) = (size_x.max(w.x), size_r.max(w.residual));
                 fill = fill.max(w.fill);
                 if n >= 100_000 {
                     println!(
@@ -78,6 +80,7 @@ fn wgpu_sep_prox_agrees_with_reference_at_every_size() {
                 }
             }
         }
+        println!("worst residual [wgpu-f32] sep_prox n = {n}: x {size_x:.3e}, optimality {size_r:.3e}");
     }
     println!("worst residual [wgpu-f32] sep_prox x: error/tolerance = {worst_x:.3e}; optimality |G|/tolerance = {worst_r:.3e}; largest root fill |w*|/ρ = {fill:.4}");
 }
