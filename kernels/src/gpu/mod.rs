@@ -3,6 +3,7 @@
 //! one file of entry points; all pipelines share one bind-group layout.
 
 mod context;
+mod prox;
 mod state;
 
 pub use context::GpuBackend;
