@@ -249,7 +249,7 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
 /// The flags of `infconv table1`.
 #[derive(Debug, Args)]
 pub struct Table1Args {
-    /// small (σ = 0.01, τ = η²/(2M), λ ∈ {0.05, 0.01}) or paper (σ = τ, the paper's 72 per potential).
+    /// small (σ = 0.01, τ = η²/(2M), λ ∈ {0.1, 0.05}) or paper (σ = τ, the paper's 72 per potential).
     #[arg(long, default_value = "small")]
     pub grid: String,
     /// Iterations per configuration (the paper: 30,000).

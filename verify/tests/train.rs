@@ -163,3 +163,26 @@ fn bad_configurations_are_named() {
     assert!(Trainer::new(c, data.clone(), 1).err().unwrap().contains("--workers 3"));
     assert!(Method::parse("tanh").unwrap_err().contains("tanh"));
 }
+
+#[test]
+fn table1_records_a_diverging_configuration_and_goes_on() {
+    use infconv_verify::train::table1::{FAILED, Grid, TauRule, base_config, table1};
+    let data = digits(200);
+    let dir = std::env::temp_dir().join(format!("infconv-table1-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // λ = 5e-4 puts quad at σ·2/λ = 40: the momentum step explodes within a few iterations.
+    let grid = Grid { sigma: vec![0.01], tau: TauRule::Mean, kappa: vec![0.9], lambda: vec![0.05, 5e-4], eta: vec![1.0] };
+    let mut base = base_config(30, SEED);
+    base.eval_samples = 50;
+    base.prox_iterations = 0;
+    let mut lines = Vec::new();
+    let rows = table1(&grid, &base, &[PotentialKind::Quad], data, &dir, 2, |l| lines.push(l.to_string())).unwrap();
+    eprintln!("{lines:#?}");
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].tried, rows[0].failed), (2, 1));
+    assert_eq!(rows[0].config.lambda, 0.05);
+    let failed = dir.join("quad-s0.01-t0.125-k0.9-l0.0005-e1").join(FAILED);
+    let why = std::fs::read_to_string(&failed).unwrap();
+    assert!(why.contains("diverged"), "{why}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -243,7 +243,7 @@ impl Trainer {
             })
             .collect();
         for s in stats {
-            let s = s?;
+            let s = s.map_err(|e| self.diverged(e))?;
             self.batch_loss_sum += s.loss_sum;
             self.batch_loss_count += s.count;
         }
@@ -277,6 +277,15 @@ impl Trainer {
         Ok(())
     }
 
+    /// An error of the losses (non-finite) as what it means in a run: divergence, with the
+    /// stability condition to look at.
+    pub fn diverged(&self, e: String) -> String {
+        format!(
+            "iteration {}: {e}; the run diverged (σ·L_φ̂/λ, with L_φ̂ = 2/η² at w = 0, must stay well below 2: here σ = {}, λ = {}, η = {})",
+            self.iteration, self.cfg.sigma, self.cfg.lambda, self.cfg.eta
+        )
+    }
+
     /// The state and counters as a checkpoint.
     pub fn checkpoint(&self) -> Checkpoint {
         let header = Header {
@@ -306,7 +315,7 @@ impl Trainer {
     }
 
     fn eval(&mut self, params: &[f32], set: &Images) -> Result<BatchStats, String> {
-        lenet::evaluate_dataset(self.arch, params, &set.x, &set.y, self.threads).map_err(kerr)
+        lenet::evaluate_dataset(self.arch, params, &set.x, &set.y, self.threads).map_err(|e| self.diverged(kerr(e)))
     }
 
     /// Evaluates the logged figures at the current iterate.

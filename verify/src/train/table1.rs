@@ -55,9 +55,11 @@ impl Grid {
     }
 
     /// The small grid that fits a 2-core machine: σ = 0.01, τ = η²/(2M), κ = 0.9,
-    /// λ ∈ {0.05, 0.01}, η = 1 (2 configurations per potential).
+    /// λ ∈ {0.1, 0.05}, η = 1 (2 configurations per potential). Both keep σ·L/λ well below the
+    /// stability limit of the momentum step (L = 2/η² for every potential at w = 0): λ = 0.01
+    /// puts quad at σ·2/λ = 2 and diverges.
     pub fn small() -> Grid {
-        Grid { sigma: vec![0.01], tau: TauRule::Mean, kappa: vec![0.9], lambda: vec![0.05, 0.01], eta: vec![1.0] }
+        Grid { sigma: vec![0.01], tau: TauRule::Mean, kappa: vec![0.9], lambda: vec![0.1, 0.05], eta: vec![1.0] }
     }
 
     /// By name: "small" or "paper".
@@ -111,7 +113,13 @@ pub struct Row {
     pub last: LogRecord,
     /// Configurations tried.
     pub tried: usize,
+    /// Of those, how many failed (diverged: a non-finite loss, or an iterate the line search
+    /// could not keep in the domain).
+    pub failed: usize,
 }
+
+/// The marker file of a configuration that failed (holds the error).
+pub const FAILED: &str = "FAILED.txt";
 
 fn finished(dir: &Path) -> Option<LogRecord> {
     let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
@@ -135,8 +143,14 @@ pub fn table1(
     for &kind in potentials {
         let configs = grid.configs(kind, base);
         let mut best: Option<(TrainConfig, LogRecord)> = None;
+        let mut failed = 0;
         for c in &configs {
             let sub = dir.join(run_name(c));
+            if let Ok(why) = std::fs::read_to_string(sub.join(FAILED)) {
+                say(&format!("{}: failed earlier ({})", run_name(c), why.trim()));
+                failed += 1;
+                continue;
+            }
             let last = match finished(&sub) {
                 Some(r) => {
                     say(&format!("{}: done earlier, test error {:.2} %", run_name(c), 100.0 * r.test_error));
@@ -147,9 +161,20 @@ pub fn table1(
                         std::fs::remove_dir_all(&sub).map_err(|e| format!("{}: cannot clear an unfinished run ({e})", sub.display()))?;
                     }
                     let opts = RunOptions { out: sub.clone(), resume: false, threads, progress: true };
-                    let r = run(Some(c.clone()), data.clone(), &opts, |_| {})?;
-                    say(&format!("{}: test error {:.2} %, objective {:.4}, {:.0} s", run_name(c), 100.0 * r.test_error, r.objective, r.seconds));
-                    r
+                    match run(Some(c.clone()), data.clone(), &opts, |_| {}) {
+                        Ok(r) => {
+                            say(&format!("{}: test error {:.2} %, objective {:.4}, {:.0} s", run_name(c), 100.0 * r.test_error, r.objective, r.seconds));
+                            r
+                        }
+                        // A configuration that diverges is a result of the grid, not the end of it.
+                        Err(e) => {
+                            say(&format!("{}: FAILED: {e}", run_name(c)));
+                            std::fs::create_dir_all(&sub).map_err(|e| format!("{}: {e}", sub.display()))?;
+                            super::checkpoint::write_atomic(&sub.join(FAILED), e.as_bytes())?;
+                            failed += 1;
+                            continue;
+                        }
+                    }
                 }
             };
             let better = match &best {
@@ -160,8 +185,9 @@ pub fn table1(
                 best = Some((c.clone(), last));
             }
         }
-        if let Some((config, last)) = best {
-            rows.push(Row { potential: kind.name().into(), config, last, tried: configs.len() });
+        match best {
+            Some((config, last)) => rows.push(Row { potential: kind.name().into(), config, last, tried: configs.len(), failed }),
+            None => say(&format!("{kind}: every configuration failed; no row")),
         }
     }
     Ok(rows)
@@ -173,13 +199,13 @@ pub fn table1(
 pub fn markdown(rows: &[Row], test_images: usize, note: &str) -> String {
     let mut s = String::new();
     s += &format!("{note}\n\n");
-    s += "| φ | objective | train loss (nll, mean) | train error | test loss (nll, mean / sum) | test error | σ | τ | κ | λ | η | cuts | (5a) | (5b) | consensus | envelope | configs |\n";
+    s += "| φ | objective | train loss (nll, mean) | train error | test loss (nll, mean / sum) | test error | σ | τ | κ | λ | η | cuts | (5a) | (5b) | consensus | envelope | configs (failed) |\n";
     s += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     let e = |x: Option<f64>| x.map(|v| format!("{v:.2e}")).unwrap_or_else(|| "–".into());
     for r in rows {
         let l = &r.last;
         s += &format!(
-            "| {} | {:.4} | {:.4} | {:.2} % | {:.4} / {:.1} | {:.2} % | {} | {} | {} | {} | {} | {} | {} | {} | {:.2e} | {} | {} |\n",
+            "| {} | {:.4} | {:.4} | {:.2} % | {:.4} / {:.1} | {:.2} % | {} | {} | {} | {} | {} | {} | {} | {} | {:.2e} | {} | {} ({}) |\n",
             r.potential,
             l.objective,
             l.train_loss,
@@ -197,7 +223,8 @@ pub fn markdown(rows: &[Row], test_images: usize, note: &str) -> String {
             e(l.residual_5b),
             l.consensus,
             e(l.envelope_stationarity),
-            r.tried
+            r.tried,
+            r.failed
         );
     }
     s
