@@ -2,6 +2,7 @@
 //! device, in CI and on machines without a GPU). Every shader is the shared `prelude.wgsl` plus
 //! one file of entry points; all pipelines share one bind-group layout.
 
+mod access;
 mod context;
 mod state;
 
