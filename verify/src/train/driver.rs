@@ -209,6 +209,12 @@ impl Trainer {
         self.gpu.as_ref().map_or_else(|| "cpu-f32".to_string(), |g| g.name())
     }
 
+    /// Ends the run and hands back its wgpu devices (None on the CPU engine), to open another
+    /// run on them without compiling the shaders again.
+    pub fn into_devices(self) -> Option<GpuDevices> {
+        self.gpu
+    }
+
     /// The minibatch gradients δⱼ of the last step (worker-major; zero before the first).
     pub fn delta(&self) -> &[f32] {
         &self.delta
