@@ -150,8 +150,13 @@ fn default_out(c: &TrainConfig) -> PathBuf {
 /// run's opening line.
 pub fn check_backend(b: BackendChoice, cfg: &TrainConfig) -> Result<(Option<GpuDevices>, String), String> {
     let arch = cfg.arch()?;
+    let max_m = infconv_kernels::gpu::GPU_MAX_WORKERS;
     match b {
         BackendChoice::Cpu => Ok((None, "backend cpu-f32".into())),
+        BackendChoice::Gpu if cfg.workers > max_m => {
+            Err(format!("--backend gpu with --workers {}: the wgpu kernels take at most {max_m} workers; use --backend cpu", cfg.workers))
+        }
+        BackendChoice::Auto if cfg.workers > max_m => Ok((None, format!("backend auto: cpu-f32 (M = {} > {max_m}, the wgpu kernels' limit)", cfg.workers))),
         BackendChoice::Gpu => match GpuDevices::open(arch, cfg.batch) {
             Ok(g) => {
                 let note = if g.is_cpu_device() { " (a CPU device: slower than --backend cpu)" } else { "" };

@@ -307,6 +307,15 @@ fn backend_gpu_without_an_adapter_is_exit_2_and_auto_falls_back_to_the_cpu() {
     assert_eq!(o.status.code(), Some(2), "--backend gpu without an adapter: {err}");
     assert!(err.contains("--backend gpu: no usable wgpu adapter"), "the message names what is missing: {err}");
     assert!(!out.exists(), "a refused run wrote {}", out.display());
+    let o = Command::new(env!("CARGO_BIN_EXE_infconv"))
+        .args(["train", "--backend", "gpu", "--workers", "17", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "--backend gpu --workers 17: {err}");
+    assert!(err.contains("--workers 17: the wgpu kernels take at most 16 workers"), "{err}");
+    assert!(!out.exists(), "a refused run wrote {}", out.display());
     // Control: the same command with auto runs, on the CPU engine, and says so.
     let o = run("auto");
     let err = String::from_utf8_lossy(&o.stderr);

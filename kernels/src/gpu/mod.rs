@@ -7,4 +7,4 @@ mod context;
 mod state;
 
 pub use context::GpuBackend;
-pub use state::GpuState;
+pub use state::{GPU_MAX_WORKERS, GpuState};

@@ -69,6 +69,8 @@ pub struct LogRecord {
     pub prox_residual: Option<f64>,
 }
 
+// One engine per run: the size of the CPU variant's inline state costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Engine {
     Easgd { backend: CpuBackend<f32>, state: infconv_kernels::cpu::CpuState<f32>, params: Params },
     Msgd { w: Vec<f32>, v: Vec<f32> },
