@@ -1,7 +1,8 @@
 //! Criterion benches of the kernels of issue 5: each kernel on CPU one thread, CPU all threads
 //! (f64 and f32) and wgpu (f32), n from 10³ to 10⁷ (M = 4) and at LeNet size (M ∈ {4, 8});
 //! the triad bandwidth baseline over the same bytes and the numpy peer of the fused step in the
-//! same run. `INFCONV_BENCH_QUICK=1` restricts to n ∈ {10⁴, LeNet}.
+//! same run; the batched separable φ-prox ("sep-prox") at M = 4 sizes. `INFCONV_BENCH_QUICK=1`
+//! restricts to n ∈ {10⁴, LeNet}.
 //!
 //! `cargo bench -p infconv-bench --bench kernels` (criterion's report: target/criterion/).
 
@@ -65,6 +66,34 @@ fn bench_backend<B: Backend>(c: &mut Criterion, label: &str, elem: usize, b: &B,
         });
         g.finish();
     }
+}
+
+/// The batched separable φ-prox (`infconv_bench::suite::sep_prox_problem`, tan-sep with
+/// quad-cos) on the CPU (f64/f32, one and all threads) and wgpu; throughput over the 3n elements
+/// it must move (read v, c; write x).
+fn sep_prox(c: &mut Criterion, n: usize, all: usize, gpu: Option<&GpuBackend>) {
+    use infconv_bench::suite::{sep_prox_batch, sep_prox_problem};
+    let p = sep_prox_problem();
+    let (v, cc) = sep_prox_batch(n);
+    let mut g = c.benchmark_group("sep-prox");
+    g.sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+    let id = |label: &str| BenchmarkId::new(label.to_string(), format!("n={n}"));
+    let (v32, c32): (Vec<f32>, Vec<f32>) = (v.iter().map(|&a| a as f32).collect(), cc.iter().map(|&a| a as f32).collect());
+    g.throughput(Throughput::Bytes((3 * n * 8) as u64));
+    for (label, b) in [("cpu-f64-t1".to_string(), CpuBackend::<f64>::single_thread()), (format!("cpu-f64-t{all}"), CpuBackend::<f64>::new(all).expect("pool"))] {
+        let mut x = vec![0.0f64; n];
+        g.bench_function(id(&label), |bench| bench.iter(|| drop(black_box(b.sep_prox(&p, &v, &cc, &mut x, None)))));
+    }
+    g.throughput(Throughput::Bytes((3 * n * 4) as u64));
+    for (label, b) in [("cpu-f32-t1".to_string(), CpuBackend::<f32>::single_thread()), (format!("cpu-f32-t{all}"), CpuBackend::<f32>::new(all).expect("pool"))] {
+        let mut x = vec![0.0f32; n];
+        g.bench_function(id(&label), |bench| bench.iter(|| drop(black_box(b.sep_prox(&p, &v32, &c32, &mut x, None)))));
+    }
+    if let Some(gb) = gpu {
+        let mut x = vec![0.0f32; n];
+        g.bench_function(id("wgpu-f32"), |bench| bench.iter(|| drop(black_box(gb.sep_prox(&p, &v32, &c32, &mut x, None)))));
+    }
+    g.finish();
 }
 
 /// The triad a ← b + s·c over the fused step's bytes (f32 and f64), one thread and all threads.
@@ -134,6 +163,9 @@ fn kernels(c: &mut Criterion) {
         bench_backend(c, &format!("cpu-f32-t{all}"), 4, &CpuBackend::<f32>::new(all).expect("pool"), &h);
         if let Ok(g) = &gpu {
             bench_backend(c, "wgpu-f32", 4, g, &h);
+        }
+        if m == 4 {
+            sep_prox(c, n, all, gpu.as_ref().ok());
         }
         triad(c, n, m);
         numpy(c, n, m);

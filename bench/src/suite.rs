@@ -14,7 +14,8 @@ use std::collections::HashMap;
 /// One measurement: a kernel at (n, workers) on a backend.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BenchRecord {
-    /// layer_sq_norms, grad_phi, feasibility_bound, consensus_step, worker_step, step, residuals;
+    /// layer_sq_norms, grad_phi, feasibility_bound, consensus_step, worker_step, step, residuals,
+    /// sep-prox (the batched separable φ-prox, M-independent, recorded with M = 4);
     /// `triad` for the baseline, `step` with backend numpy-… for the peer.
     pub kernel: String,
     /// The potential (tan for the bounded, radial case; quad for the one-pass fused step).
@@ -52,6 +53,8 @@ enum Kernel {
     Worker(PotentialKind),
     Step(PotentialKind),
     Residuals(PotentialKind),
+    /// The batched separable φ-prox ([`sep_prox_problem`]); not a [`Backend`] method.
+    SepProx,
 }
 
 impl Kernel {
@@ -64,12 +67,14 @@ impl Kernel {
             Kernel::Worker(_) => "worker_step",
             Kernel::Step(_) => "step",
             Kernel::Residuals(_) => "residuals",
+            Kernel::SepProx => "sep-prox",
         }
     }
 
     fn potential(self) -> String {
         match self {
             Kernel::Norms => "-".into(),
+            Kernel::SepProx => "tan-sep/quad-cos".into(),
             Kernel::Grad(k) | Kernel::Bound(k) | Kernel::Consensus(k) | Kernel::Worker(k) | Kernel::Step(k) | Kernel::Residuals(k) => {
                 k.name().into()
             }
@@ -86,6 +91,8 @@ impl Kernel {
             Kernel::Worker(_) => 5 * m + 1,
             Kernel::Step(_) => 5 * m + 2,
             Kernel::Residuals(_) => 2 * m + 1,
+            // read v, c; write x (independent of M).
+            Kernel::SepProx => 3,
         }
     }
 }
@@ -139,7 +146,8 @@ fn time_backend<B: Backend>(b: &B, h: &HostState, kernels: &[Kernel], min_time: 
     let du: Vec<f64> = (0..n).map(|i| 1e-3 * ((i % 7) as f64 - 3.0)).collect();
     let dz: Vec<f64> = (0..h.z.len()).map(|i| 1e-3 * ((i % 5) as f64 - 2.0)).collect();
     let mut out = Vec::new();
-    for &k in kernels {
+    for &k in kernels.iter().filter(|&&k| k != Kernel::SepProx) {
+        // (sep-prox is not a Backend method: timed by time_sep_prox_*.)
         let mut st = match b.load(h) {
             Ok(s) => s,
             Err(e) => {
@@ -164,6 +172,7 @@ fn time_backend<B: Backend>(b: &B, h: &HostState, kernels: &[Kernel], min_time: 
             Kernel::Worker(kind) => seconds_per_call(min_time, || rec(b.worker_step(&mut st, &params(kind)).map(|_| ()))),
             Kernel::Step(kind) => seconds_per_call(min_time, || rec(b.step(&mut st, &params(kind)).map(|_| ()))),
             Kernel::Residuals(kind) => seconds_per_call(min_time, || rec(b.residuals(&mut st, &params(kind)).map(|_| ()))),
+            Kernel::SepProx => unreachable!("skipped above"),
         };
         out.push((k, match err {
             Some(e) => Err(e),
@@ -171,6 +180,63 @@ fn time_backend<B: Backend>(b: &B, h: &HostState, kernels: &[Kernel], min_time: 
         }));
     }
     out
+}
+
+/// The separable φ-prox benchmarked as kernel "sep-prox": tan-sep with the quad-cos term
+/// (a = 1, b = 0.8, ω = 3), η = 1, λ = 0.6 λ_u, centers v ∈ [−1, 1) and data c ∈ [−3, 3)
+/// (deterministic). Compute-bound (≈ 3–4 Newton steps per coordinate), so its GB/s over the 3n
+/// elements it must move (read v, c; write x) is far below the triad.
+pub fn sep_prox_problem() -> infconv_kernels::prox::SepProx {
+    use infconv_kernels::prox::{SepProx, SepTerm};
+    let term = SepTerm::QuadCos { a: 1.0, b: 0.8, omega: 3.0 };
+    let lu = SepProx::new(PotentialKind::TanSep, 1.0, 1e-3, term).expect("valid").lambda_unique();
+    SepProx::new(PotentialKind::TanSep, 1.0, 0.6 * lu, term).expect("below λ_u")
+}
+
+/// The centers and data of the sep-prox benchmark at n.
+pub fn sep_prox_batch(n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut x: u64 = 0x2545f4914f6cdd1d;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    };
+    let v = (0..n).map(|_| rnd()).collect();
+    let c = (0..n).map(|_| 3.0 * rnd()).collect();
+    (v, c)
+}
+
+/// Seconds per sep-prox call on the CPU backend in T, or the error.
+fn time_sep_prox_cpu<T: infconv_kernels::prox::scalar::ProxReal>(b: &CpuBackend<T>, n: usize, min_time: f64) -> Result<f64, String> {
+    let p = sep_prox_problem();
+    let (v, c) = sep_prox_batch(n);
+    let (v, c): (Vec<T>, Vec<T>) = (v.iter().map(|&a| T::from_f64(a)).collect(), c.iter().map(|&a| T::from_f64(a)).collect());
+    let mut x = vec![T::default(); n];
+    let mut err = None;
+    let t = seconds_per_call(min_time, || match b.sep_prox(&p, &v, &c, &mut x, None).and_then(|r| r.ensure_converged()) {
+        Ok(()) => {}
+        Err(e) => {
+            err.get_or_insert(e.to_string());
+        }
+    });
+    err.map_or(Ok(t), Err)
+}
+
+/// Seconds per sep-prox call on the wgpu backend (upload, dispatch, read-back of x).
+fn time_sep_prox_gpu(g: &GpuBackend, n: usize, min_time: f64) -> Result<f64, String> {
+    let p = sep_prox_problem();
+    let (v, c) = sep_prox_batch(n);
+    let (v, c): (Vec<f32>, Vec<f32>) = (v.iter().map(|&a| a as f32).collect(), c.iter().map(|&a| a as f32).collect());
+    let mut x = vec![0.0f32; n];
+    let mut err = None;
+    let t = seconds_per_call(min_time, || match g.sep_prox(&p, &v, &c, &mut x, None).and_then(|r| r.ensure_converged()) {
+        Ok(()) => {}
+        Err(e) => {
+            err.get_or_insert(e.to_string());
+        }
+    });
+    err.map_or(Ok(t), Err)
 }
 
 /// The configurations of a run.
@@ -186,7 +252,7 @@ fn plan(quick: bool) -> Plan {
     if quick {
         Plan {
             sizes: vec![(10_000, 4), (LENET5_PARAMS, 4)],
-            kernels: vec![Kernel::Norms, Kernel::Grad(Tan), Kernel::Step(Tan), Kernel::Step(Quad)],
+            kernels: vec![Kernel::Norms, Kernel::Grad(Tan), Kernel::Step(Tan), Kernel::Step(Quad), Kernel::SepProx],
             min_time: 0.06,
             peer_min_time: 0.15,
         }
@@ -205,6 +271,7 @@ fn plan(quick: bool) -> Plan {
                 Kernel::Step(Tan),
                 Kernel::Step(Quad),
                 Kernel::Residuals(Tan),
+                Kernel::SepProx,
             ],
             min_time: 0.3,
             peer_min_time: 0.3,
@@ -304,11 +371,21 @@ pub fn run_with(quick: bool, mut progress: impl FnMut(&BenchRecord)) -> Vec<Benc
             for (k, r) in time_backend(&b32, &h, &plan.kernels, plan.min_time) {
                 push(&mut records, k, format!("cpu-f32-t{threads}"), "f32", threads, r, None);
             }
+            if m == 4 && plan.kernels.contains(&Kernel::SepProx) {
+                let r = time_sep_prox_cpu(&b64, n, plan.min_time);
+                push(&mut records, Kernel::SepProx, format!("cpu-f64-t{threads}"), "f64", threads, r, None);
+                let r = time_sep_prox_cpu(&b32, n, plan.min_time);
+                push(&mut records, Kernel::SepProx, format!("cpu-f32-t{threads}"), "f32", threads, r, None);
+            }
         }
         match &gpu {
             Ok(g) => {
                 for (k, r) in time_backend(g, &h, &plan.kernels, plan.min_time) {
                     push(&mut records, k, "wgpu-f32".into(), "f32", all, r, gpu_note.clone());
+                }
+                if m == 4 && plan.kernels.contains(&Kernel::SepProx) {
+                    let r = time_sep_prox_gpu(g, n, plan.min_time);
+                    push(&mut records, Kernel::SepProx, "wgpu-f32".into(), "f32", all, r, gpu_note.clone());
                 }
             }
             Err(_) => {

@@ -15,6 +15,7 @@ pub mod gpu;
 pub mod layers;
 pub mod lenet;
 pub mod potential;
+pub mod prox;
 pub mod real;
 pub mod reference;
 pub mod tolerance;

@@ -216,3 +216,45 @@ pub fn lenet_loss_bound(e_z: f64, loss: f64) -> f64 {
 pub fn lenet_dlogit_bound(p_k: f64, e_z: f64) -> f64 {
     2.0 * p_k * e_z + 4.0 * (f32::EPSILON as f64 / 2.0) * (p_k + 1.0)
 }
+
+/// The multiple K of ε·S that bounds the error of the computed G(w) = φ′(w)/λ − f′(v − w) of the
+/// separable φ-prox (`prox/`), S = |φ′|/λ + (φ″/λ + |f″|)(|w| + |x|) + T_f with T_f the
+/// magnitude of f′'s terms (a(|x| + |c|) + |bω|(1 + ω|x|) for quad-cos, a(|x| + |c|) + |p′| for
+/// quad-log). Derivation, in units of ε (u = ε/2):
+///
+/// * φ′(w) = 2h′(s)w/η², s = w²/η²: s carries 3u, which moves h′ by cond_h(s)·3u; h′ itself
+///   (1/cos² with the polynomial cos, or 1/(1 − s)) carries ≤ 8ε(1 + cond_h) as in
+///   [`grad_rel`]; 3 more roundings form 2h′w/η² and 2 apply 1/λ: ≤ (12 + 4 cond_h)ε|φ′|/λ,
+///   and since (1 + 2 cond_h)|φ′| = φ″|w|, this is ≤ 12ε·(|φ′|/λ + φ″|w|/λ).
+/// * x = fl(v − w) carries u|x|, which moves f′ by |f″|·u|x|.
+/// * f′: the quadratic part a(x − c) has 2 roundings (≤ ε·a(|x| + |c|)); sin(ωx) carries its own
+///   error (≤ ε for std, ≤ 2ε for the shader's range-reduced polynomial) plus the rounding of
+///   the argument ωx (u|ωx|): ≤ 3ε|bω|(1 + ω|x|), and 2 roundings apply bω; the log penalty's
+///   p′ = 2μx/(ε² + x²) has ≤ 5 roundings: together ≤ 4ε·T_f.
+/// * the difference: u(|φ′|/λ + |f′|) ≤ u·S.
+///
+/// Sum ≤ (12 + 1 + 4 + 1)ε·S; K = 24 keeps a margin of a third.
+pub const PROX_EVAL_MULT: f64 = 24.0;
+
+/// Tolerance of |x̃ − x*| for the separable φ-prox at a root with scale S and slope G′ = dg > 0.
+///
+/// A coordinate stops (`prox::scalar::Consts::solve`) either (A) at |Ĝ(w̃)| ≤ STOP_MULT·ε·Ŝ_stop(w̃)
+/// (`prox::STOP_MULT`), Ŝ_stop = |φ′|/λ + |f″||x| + T_f + δ(|w| + |x|) ≤ S (φ″/λ ≥ μ/λ ≥ δ), in
+/// the working precision and at w̃ rather than w* (≤ 1.25 S: w̃ is within rounding of w* and Ŝ
+/// carries a few ε); or (B) with the bracket closed to 4ε·|w|, where the signs of Ĝ at its ends
+/// are right up to the evaluation error, so |w̃ − w*| ≤ 4ε|w| + PROX_EVAL_MULT·ε·S/G′. In case
+/// (A), |G(w̃)| ≤ (PROX_EVAL_MULT + 1.25·STOP_MULT)·ε·S, and |w̃ − w*| ≤ |G(w̃)|/min G′ over
+/// [w̃, w*], bounded by 2/G′(w*) (G′ changes by far less than half over an interval of relative
+/// width ~10⁻⁵). x̃ = fl(v − w̃) adds u|x|. Since S ≥ G′·(|w| + |x|) (S contains
+/// (φ″/λ + |f″|)(|w| + |x|)), every term is ≤ a multiple of ε·S/G′, hence
+/// tol = 2·(PROX_EVAL_MULT + 1.25·STOP_MULT + 1)·ε·S/G′(w*). For f64 backends the reference's own
+/// error (it stops at |G| ≤ 4ε·S or a bracket of 2ε|w|) is inside the same bound.
+pub fn prox_x_tol(a: Arith, scale: f64, dg: f64) -> f64 {
+    2.0 * (PROX_EVAL_MULT + 1.25 * crate::prox::STOP_MULT + 1.0) * a.eps() * scale / dg
+}
+
+/// Tolerance of the optimality residual |G(v − x̃)| evaluated in f64 at a kernel's x̃: the
+/// bound on |G(w̃)| above plus G′·u|x| ≤ ε·S for the rounding of x̃.
+pub fn prox_residual_tol(a: Arith, scale: f64) -> f64 {
+    (PROX_EVAL_MULT + 1.25 * crate::prox::STOP_MULT + 1.0) * a.eps() * scale
+}

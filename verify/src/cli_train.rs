@@ -392,3 +392,54 @@ pub fn table1_main(args: &Table1Args) -> std::process::ExitCode {
     print!("{md}");
     ExitCode::SUCCESS
 }
+
+/// The flags of `infconv figure1`.
+#[derive(Debug, Args)]
+pub struct Figure1Args {
+    /// Run folders (of `infconv train`), each drawn as one curve named after its folder.
+    #[arg(required = true, value_name = "RUN_DIR")]
+    pub runs: Vec<PathBuf>,
+    /// The SVG file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// Runs `infconv figure1`: Figure 1 (objective, train and test loss, test error against
+/// iterations) of several runs in one SVG.
+pub fn figure1_main(args: &Figure1Args) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let mut runs = Vec::new();
+    for dir in &args.runs {
+        let path = dir.join("log.jsonl");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("infconv figure1: {}: cannot read ({e}); expected the folder of an `infconv train` run", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        let mut recs = Vec::new();
+        for (k, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            match serde_json::from_str::<LogRecord>(line) {
+                Ok(r) => recs.push(r),
+                Err(e) => {
+                    eprintln!("infconv figure1: {}: line {} is not a log record ({e})", path.display(), k + 1);
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| dir.display().to_string());
+        runs.push((name, recs));
+    }
+    let written = crate::train::plot::figure1(&runs).and_then(|svg| crate::train::checkpoint::write_atomic(&args.out, svg.as_bytes()));
+    match written {
+        Ok(()) => {
+            eprintln!("infconv figure1: wrote {}", args.out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("infconv figure1: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

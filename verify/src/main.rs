@@ -43,6 +43,8 @@ enum Command {
     /// Table 1 of the paper: every potential of Table 2 over a grid, the best run of each, as a
     /// Markdown table with Figure 1 of the best runs.
     Table1(infconv_verify::cli_train::Table1Args),
+    /// Figure 1 of several training runs in one SVG (objective, losses, test error).
+    Figure1(infconv_verify::cli_train::Figure1Args),
 }
 
 #[derive(Args)]
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify(&args),
         Command::Train(args) => infconv_verify::cli_train::main(&args),
         Command::Table1(args) => infconv_verify::cli_train::table1_main(&args),
+        Command::Figure1(args) => infconv_verify::cli_train::figure1_main(&args),
         Command::Prox(args) => match cli_prox::run(&args) {
             Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
             Err(e) => {

@@ -37,7 +37,7 @@ impl<T: Real> CpuBackend<T> {
     pub fn set_delta_native(&self, st: &mut CpuState<T>, delta: &[T]) -> Result<()> {
         ensure_len("δ", delta.len(), st.z.len())?;
         st.delta.copy_from_slice(delta);
-        refresh_delta_norms(st);
+        super::step::refresh_delta_norms(st);
         Ok(())
     }
 
@@ -51,19 +51,5 @@ impl<T: Real> CpuBackend<T> {
         st.norms_valid = false;
         st.aux_valid = false;
         Ok(())
-    }
-}
-
-/// Refreshes ‖δⱼₗ‖² and maxᵢ δⱼᵢ² per (worker, layer), which the a-priori bound of the worker
-/// step reads (from the stored T values).
-pub(crate) fn refresh_delta_norms<T: Real>(st: &mut CpuState<T>) {
-    let (n, l_count) = (st.n(), st.layers.num_layers());
-    for j in 0..st.m {
-        for l in 0..l_count {
-            let r = st.layers.range(l);
-            let (sum, max) = super::passes::sq_sum_max(&st.delta[j * n + r.start..j * n + r.end]);
-            st.zvd[j * l_count + l][2] = sum;
-            st.zvd[j * l_count + l][5] = max;
-        }
     }
 }

@@ -4,6 +4,7 @@
 
 mod access;
 mod passes;
+mod prox;
 mod state;
 mod step;
 

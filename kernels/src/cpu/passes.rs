@@ -144,6 +144,67 @@ fn sq_and_max<T: Real>(u: &[T], z: &[T]) -> (f64, f64) {
     (s, m.to_f64())
 }
 
+/// In one sweep over a block (in L1 right after the worker update wrote it): ‖u − z‖² and, with
+/// `ZV`, ‖z‖², ‖v‖² (same summation as [`sq_and_max`]: T lanes per sub-block of 256, then f64);
+/// with `MAX` (separable potentials) the maxima of the squares too. Returns
+/// [s, max_d², ‖z‖², ‖v‖², max z², max v²] (zeros where not computed).
+#[inline(always)]
+fn sq3<T: Real, const MAX: bool, const ZV: bool>(u: &[T], z: &[T], v: &[T]) -> [f64; 6] {
+    let mut out = [0.0f64; 6];
+    let mut mxs = [T::default(); 3];
+    for ((cu, cz), cv) in u.chunks(SUB).zip(z.chunks(SUB)).zip(v.chunks(SUB)) {
+        let mut acc = [[T::default(); LANES]; 3];
+        let mut mx = [[T::default(); LANES]; 3];
+        let mut iu = cu.chunks_exact(LANES);
+        let mut iz = cz.chunks_exact(LANES);
+        let mut iv = cv.chunks_exact(LANES);
+        for ((a, b), c) in (&mut iu).zip(&mut iz).zip(&mut iv) {
+            for k in 0..LANES {
+                let d = a[k] - b[k];
+                let (dd, zz, vv) = (d * d, b[k] * b[k], c[k] * c[k]);
+                acc[0][k] = acc[0][k] + dd;
+                if MAX {
+                    mx[0][k] = if dd > mx[0][k] { dd } else { mx[0][k] };
+                }
+                if ZV {
+                    acc[1][k] = acc[1][k] + zz;
+                    acc[2][k] = acc[2][k] + vv;
+                }
+                if MAX && ZV {
+                    mx[1][k] = if zz > mx[1][k] { zz } else { mx[1][k] };
+                    mx[2][k] = if vv > mx[2][k] { vv } else { mx[2][k] };
+                }
+            }
+        }
+        for ((a, b), c) in iu.remainder().iter().zip(iz.remainder()).zip(iv.remainder()) {
+            let d = *a - *b;
+            let (dd, zz, vv) = (d * d, *b * *b, *c * *c);
+            acc[0][0] = acc[0][0] + dd;
+            if MAX {
+                mx[0][0] = if dd > mx[0][0] { dd } else { mx[0][0] };
+            }
+            if ZV {
+                acc[1][0] = acc[1][0] + zz;
+                acc[2][0] = acc[2][0] + vv;
+            }
+            if MAX && ZV {
+                mx[1][0] = if zz > mx[1][0] { zz } else { mx[1][0] };
+                mx[2][0] = if vv > mx[2][0] { vv } else { mx[2][0] };
+            }
+        }
+        for q in 0..3 {
+            out[[0, 2, 3][q]] += acc[q].iter().map(|x| x.to_f64()).sum::<f64>();
+            if MAX {
+                mxs[q] = mx[q].iter().fold(mxs[q], |a, &b| if b > a { b } else { a });
+            }
+        }
+    }
+    if MAX {
+        (out[1], out[4], out[5]) = (mxs[0].to_f64(), mxs[1].to_f64(), mxs[2].to_f64());
+    }
+    out
+}
+
 /// Σ x² and max xᵢ² (same summation as [`sq_and_max`]).
 #[inline(always)]
 pub(crate) fn sq_sum_max<T: Real>(x: &[T]) -> (f64, f64) {
@@ -289,10 +350,12 @@ impl<T: Real> CpuBackend<T> {
         fold(st, &per_tile)
     }
 
-    /// u ← u + t·du and, per worker, ‖u_new − zⱼ‖² and max (the norms of the worker step).
+    /// u ← u + t·du and, per worker, ‖u_new − zⱼ‖² (and the maxima for separable potentials):
+    /// the norms of the worker step.
     pub(crate) fn pass_consensus_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, tau: f64, t_u: f64) {
         let n = st.n();
         let m = st.m;
+        let separable = matches!(fac, Factors::PerCoord { .. });
         let ushared = SharedMut::new(&mut st.u);
         let (z_all, tiles) = (&st.z, &st.tiles);
         let per_tile = self.map_tiles(tiles, |t| {
@@ -309,9 +372,11 @@ impl<T: Real> CpuBackend<T> {
                     u[i] = u[i] + c * acc[i];
                 }
                 for (j, r) in reds.iter_mut().enumerate() {
-                    let (s, max_sq) = sq_and_max(u, &z_all[j * n + b0..j * n + b1]);
-                    r.s += s;
-                    r.max_sq = r.max_sq.max(max_sq);
+                    // The maxima only for separable potentials (radial ones never read them).
+                    let z = &z_all[j * n + b0..j * n + b1];
+                    let q = if separable { sq3::<T, true, false>(u, z, z) } else { sq3::<T, false, false>(u, z, z) };
+                    r.s += q[0];
+                    r.max_sq = r.max_sq.max(q[1]);
                 }
             }
             reds
@@ -320,6 +385,7 @@ impl<T: Real> CpuBackend<T> {
         st.norms = red.iter().map(|r| r.s).collect();
         st.max_sq = red.iter().map(|r| r.max_sq).collect();
         st.norms_valid = true;
+        st.maxima_valid = separable;
     }
 
     /// Per worker, the direction e = −dzⱼ of u − zⱼ of the worker step and its bound data.
@@ -360,46 +426,74 @@ impl<T: Real> CpuBackend<T> {
         fold(st, &per_tile)
     }
 
-    /// zⱼ ← zⱼ − tⱼσ(Δⱼ + κvⱼ'), vⱼ ← vⱼ' and the norms ‖u − zⱼ_new‖² for the next step.
-    pub(crate) fn pass_worker_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, k: &WorkerConsts<T>, t_w: &[f64]) {
+    /// zⱼ ← zⱼ − tⱼσ(Δⱼ + κvⱼ'), vⱼ ← vⱼ' and, for the next step, ‖u − zⱼ_new‖² per layer (and
+    /// its maximum for separable potentials); with `exact_aux` also ‖zⱼ‖², ‖vⱼ‖² (and maxima) for
+    /// the a-priori bound (otherwise the caller updates upper bounds of them, see `step.rs`).
+    /// The reductions run per block of [`BLK`] right after the block's update, while it is in
+    /// L1 (as separate sweeps over the tile in L2, four of them, they took half of the worker
+    /// step); ‖δⱼ‖² is never recomputed here (δ does not change in a step: `load` and
+    /// `set_delta` compute it).
+    pub(crate) fn pass_worker_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, k: &WorkerConsts<T>, t_w: &[f64], exact_aux: bool) {
         let n = st.n();
         let m = st.m;
+        let separable = matches!(fac, Factors::PerCoord { .. });
         let zs = SharedMut::new(&mut st.z);
         let vs = SharedMut::new(&mut st.v);
         let (u_all, delta, tiles) = (&st.u, &st.delta, &st.tiles);
         let per_tile = self.map_tiles(tiles, |t| {
-            let u = &u_all[t.start..t.end];
             (0..m)
                 .map(|j| {
-                    let len = t.end - t.start;
-                    // SAFETY: tile t of worker j's z and v is touched only here.
-                    let (z, v) = unsafe { (zs.slice(j * n + t.start, len), vs.slice(j * n + t.start, len)) };
-                    let dl = range(delta, j, n, t);
                     let step = T::from_f64(-t_w[j]) * k.sigma;
-                    // The update vectorizes as a plain loop; the reductions the next step needs
-                    // (fusing them into the update loop measured 2× slower) run on the tile while
-                    // it is in L2.
-                    with_grad!(fac, j, t, |gf| {
-                        for i in 0..len {
-                            let delta = dl[i] + k.nu * z[i] - gf(u[i] - z[i]) * k.inv_lambda;
-                            let vn = k.kappa * v[i] + delta;
-                            z[i] = z[i] + step * (delta + k.kappa * vn);
-                            v[i] = vn;
-                        }
-                    });
-                    let (s, max_sq) = sq_and_max(u, z);
-                    let ((zs, zm), (vs_, vm), (ds, dm)) = (sq_sum_max(z), sq_sum_max(v), sq_sum_max(dl));
-                    Red { s, max_sq, zvd: [zs, vs_, ds, zm, vm, dm], ..Red::default() }
+                    let mut r = Red::default();
+                    for (b0, b1) in blocks(t) {
+                        let len = b1 - b0;
+                        let u = &u_all[b0..b1];
+                        // SAFETY: block b0..b1 of worker j's z and v is touched only here.
+                        let (z, v) = unsafe { (zs.slice(j * n + b0, len), vs.slice(j * n + b0, len)) };
+                        let dl = &delta[j * n + b0..j * n + b1];
+                        with_grad!(fac, j, t, |gf| {
+                            for i in 0..len {
+                                let delta = dl[i] + k.nu * z[i] - gf(u[i] - z[i]) * k.inv_lambda;
+                                let vn = k.kappa * v[i] + delta;
+                                z[i] = z[i] + step * (delta + k.kappa * vn);
+                                v[i] = vn;
+                            }
+                        });
+                        let q = match (separable, exact_aux) {
+                            (true, true) => sq3::<T, true, true>(u, z, v),
+                            (true, false) => sq3::<T, true, false>(u, z, v),
+                            (false, true) => sq3::<T, false, true>(u, z, v),
+                            (false, false) => sq3::<T, false, false>(u, z, v),
+                        };
+                        r.s += q[0];
+                        r.max_sq = r.max_sq.max(q[1]);
+                        r.zvd[0] += q[2];
+                        r.zvd[1] += q[3];
+                        r.zvd[3] = r.zvd[3].max(q[4]);
+                        r.zvd[4] = r.zvd[4].max(q[5]);
+                    }
+                    r
                 })
                 .collect::<Vec<_>>()
         });
         let red = fold(st, &per_tile);
         st.norms = red.iter().map(|r| r.s).collect();
         st.max_sq = red.iter().map(|r| r.max_sq).collect();
-        st.zvd = red.iter().map(|r| r.zvd).collect();
+        if exact_aux {
+            // Keep ‖δⱼₗ‖² and max δᵢ² (slots 2 and 5) from load / set_delta.
+            st.zvd = red
+                .iter()
+                .zip(&st.zvd)
+                .map(|(r, old)| {
+                    let mut q = r.zvd;
+                    (q[2], q[5]) = (old[2], old[5]);
+                    q
+                })
+                .collect();
+            st.aux_valid = true;
+        }
         st.norms_valid = true;
-        st.aux_valid = true;
-        st.maxima_valid = true;
+        st.maxima_valid = separable;
     }
 
     /// quad (∇φ̂(w) = 2w/η², no norms, no bound): consensus and worker step in one pass over the

@@ -3,7 +3,9 @@
 use crate::error::{KernelError, Result};
 use std::collections::HashMap;
 
+const MATH: &str = include_str!("shaders/math.wgsl");
 const PRELUDE: &str = include_str!("shaders/prelude.wgsl");
+const PROX: &str = include_str!("shaders/prox.wgsl");
 const REDUCE: &str = include_str!("shaders/reduce.wgsl");
 const STEP: &str = include_str!("shaders/step.wgsl");
 
@@ -24,6 +26,8 @@ pub struct GpuBackend {
     pub(crate) pipelines: HashMap<&'static str, wgpu::ComputePipeline>,
     pub(crate) info: wgpu::AdapterInfo,
     pub(crate) max_binding: u64,
+    /// The separable φ-prox kernel (`prox.wgsl`) and its own bind-group layout.
+    pub(crate) prox: super::prox::ProxPipeline,
 }
 
 impl std::fmt::Debug for GpuBackend {
@@ -85,7 +89,7 @@ impl GpuBackend {
         });
         let mut pipelines = HashMap::new();
         for (src, entries) in [(REDUCE, &REDUCE_ENTRIES[..]), (STEP, &STEP_ENTRIES[..])] {
-            let code = format!("{PRELUDE}\n{src}");
+            let code = format!("{MATH}\n{PRELUDE}\n{src}");
             let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
                 label: Some("easgd"),
                 source: wgpu::ShaderSource::Wgsl(code.into()),
@@ -103,7 +107,8 @@ impl GpuBackend {
             }
         }
         let info = adapter.get_info();
-        Ok(GpuBackend { device, queue, layout, pipelines, info, max_binding: limits.max_storage_buffer_binding_size as u64 })
+        let prox = super::prox::ProxPipeline::new(&device, &format!("{MATH}\n{PROX}"));
+        Ok(GpuBackend { device, queue, layout, pipelines, info, max_binding: limits.max_storage_buffer_binding_size as u64, prox })
     }
 
     /// The adapter's name and type, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)".

@@ -4,6 +4,7 @@
 
 mod access;
 mod context;
+mod prox;
 mod state;
 
 pub use context::GpuBackend;

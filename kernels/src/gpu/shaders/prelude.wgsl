@@ -1,6 +1,7 @@
-// Shared by every kernel of the wgpu backend: the bindings, the potential factor 2h'(s) of (18)
-// and the workgroup reduction. All arithmetic is f32 (f64 transcendental functions are not
-// trusted in shaders: lavapipe returns garbage for f64 exp/log/pow).
+// Shared by every kernel of the EASGD steps: the bindings, the potential factor 2h'(s) of (18)
+// and the workgroup reduction (cos_acc is in math.wgsl, prepended). All arithmetic is f32 (f64
+// transcendental functions are not trusted in shaders: lavapipe returns garbage for f64
+// exp/log/pow).
 
 struct Params {
     n: u32, m: u32, num_layers: u32, num_tiles: u32,
@@ -33,16 +34,6 @@ const WG: u32 = 256u;
 const STRIDE: u32 = 8u;
 const MAXM: u32 = 16u;
 const BIG: f32 = 3.0e38;
-
-// cos s for s in [0, pi/2] as sin(pi/2 - s), pi/2 split into two f32s so that r keeps its
-// relative accuracy near the boundary of tan's domain; sin by its Taylor polynomial to r^13
-// (truncation < 6e-8 relative at r = pi/2).
-fn cos_acc(s: f32) -> f32 {
-    let r = (1.5707963705062866 - s) - 4.371139e-8;
-    let r2 = r * r;
-    return r * (1.0 + r2 * (-1.6666667e-1 + r2 * (8.3333333e-3 + r2 * (-1.9841270e-4
-        + r2 * (2.7557319e-6 + r2 * (-2.5052108e-8 + r2 * 1.6059044e-10))))));
-}
 
 // 2h'(s): quad 2, cubic 3 sqrt(s), cubic-reg 3 sqrt(s) + 0.02, tan 2 sec^2 s, log 2/(1 - s).
 fn two_dh(s: f32) -> f32 {

@@ -1,0 +1,114 @@
+//! The batched separable φ-prox on the wgpu backend (f32; Mesa lavapipe in CI) against the
+//! serial f64 reference at n ∈ {1, 7, 256, 431,080, 4,000,000}, with the negative controls.
+//! Without an adapter the tests print a visible skip line, except with `CI=true`, where a
+//! missing adapter fails the run (the convention of gpu_agreement.rs).
+
+mod prox_common;
+
+use infconv_kernels::GpuBackend;
+use infconv_kernels::prox::reference;
+use infconv_kernels::prox::{Fault, STATUS_BRACKET, STATUS_UNCONVERGED, SepProx, SepProxReport};
+use infconv_kernels::tolerance::Arith;
+use prox_common::*;
+
+/// The backend, or None (after printing why) outside CI.
+fn gpu() -> Option<GpuBackend> {
+    match GpuBackend::new() {
+        Ok(b) => {
+            println!("wgpu adapter: {}", b.adapter());
+            Some(b)
+        }
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true and no wgpu adapter: {e}");
+            }
+            println!("SKIPPED: no wgpu adapter ({e}); install mesa-vulkan-drivers libvulkan1 to run the wgpu tests");
+            None
+        }
+    }
+}
+
+fn run_gpu(b: &GpuBackend, p: &SepProx, v: &[f64], c: &[f64]) -> (Vec<f64>, SepProxReport) {
+    let vt: Vec<f32> = v.iter().map(|&a| a as f32).collect();
+    let ct: Vec<f32> = c.iter().map(|&a| a as f32).collect();
+    let mut x = vec![0.0f32; v.len()];
+    let mut status = vec![9u8; v.len()];
+    let rep = b.sep_prox(p, &vt, &ct, &mut x, Some(&mut status)).unwrap();
+    assert_eq!(status.iter().filter(|&&s| s == STATUS_UNCONVERGED).count(), rep.unconverged);
+    assert_eq!(status.iter().filter(|&&s| s == STATUS_BRACKET).count(), rep.by_bracket);
+    assert!(status.iter().all(|&s| s <= STATUS_UNCONVERGED));
+    (x.iter().map(|&a| a as f64).collect(), rep)
+}
+
+#[test]
+fn wgpu_sep_prox_agrees_with_reference_at_every_size() {
+    let Some(b) = gpu() else { return };
+    let (mut worst_x, mut worst_r, mut fill): (f64, f64, f64) = (0.0, 0.0, 0.0);
+    for (si, &n) in SIZES.iter().enumerate() {
+        let (mut size_x, mut size_r): (f64, f64) = (0.0, 0.0);
+        let probs = problems();
+        // At 4,000,000 one problem (tan-sep with quad-log; the reference's serial time).
+        let probs: Vec<&SepProx> = if n >= 4_000_000 { vec![&probs[3]] } else { probs.iter().collect() };
+        for (pi, p) in probs.into_iter().enumerate() {
+            for far in [false, true] {
+                if far && n > 431_080 {
+                    continue;
+                }
+                let seed = 7000 + 100 * si as u64 + 10 * pi as u64 + far as u64;
+                let (v, c) = batch(n, seed, far);
+                let refs = reference::solve_all(p, &v, &c);
+                let t0 = std::time::Instant::now();
+                let (x, rep) = run_gpu(&b, p, &v, &c);
+                let t_k = t0.elapsed().as_secs_f64();
+                let w = compare(Arith::Gpu, p, &v, &c, &x, &refs);
+                let ctx = format!("wgpu n = {n} {} far {far} seed {seed}", label(p));
+                assert_agrees(&w, &rep, &ctx);
+                worst_x = worst_x.max(w.x);
+                worst_r = worst_r.max(w.residual);
+                (size_x, size_r) = (size_x.max(w.x), size_r.max(w.residual));
+                fill = fill.max(w.fill);
+                if n >= 100_000 {
+                    println!(
+                        "{ctx}: x ratio {:.3e}, residual ratio {:.3e}, fill {:.4}, Newton/coord {:.2}, by bracket {}, {:.3} s",
+                        w.x,
+                        w.residual,
+                        w.fill,
+                        rep.newton_steps as f64 / n as f64,
+                        rep.by_bracket,
+                        t_k
+                    );
+                }
+            }
+        }
+        println!("worst residual [wgpu-f32] sep_prox n = {n}: x {size_x:.3e}, optimality {size_r:.3e}");
+    }
+    println!("worst residual [wgpu-f32] sep_prox x: error/tolerance = {worst_x:.3e}; optimality |G|/tolerance = {worst_r:.3e}; largest root fill |w*|/ρ = {fill:.4}");
+}
+
+/// The negative controls on the device: a planted wrong derivative is flagged by the same
+/// comparison; a wrong-sign Newton step is caught by the safeguard (agreement holds, with
+/// bisections); non-finite input is a typed error.
+#[test]
+fn wgpu_sep_prox_negative_controls() {
+    let Some(b) = gpu() else { return };
+    for p in problems() {
+        let (v, c) = batch(256, 9, false);
+        let refs = reference::solve_all(&p, &v, &c);
+        let mut bad = p;
+        bad.fault = Fault::WrongDerivative;
+        let (x, _) = run_gpu(&b, &bad, &v, &c);
+        let w = compare(Arith::Gpu, &p, &v, &c, &x, &refs);
+        assert!(w.x > 1e3 && w.residual > 1e3, "wrong derivative not flagged on wgpu for {}: {w:?}", label(&p));
+        bad.fault = Fault::NewtonSign;
+        let (x, rep) = run_gpu(&b, &bad, &v, &c);
+        let (_, clean) = run_gpu(&b, &p, &v, &c);
+        assert_agrees(&compare(Arith::Gpu, &p, &v, &c, &x, &refs), &rep, &format!("wgpu wrong-sign Newton {}", label(&p)));
+        assert!(rep.bisections > 10 * clean.bisections.max(1), "{}: {rep:?} vs clean {clean:?}", label(&p));
+    }
+    let p = problems()[2];
+    let mut x = [0.0f32; 2];
+    let e = b.sep_prox(&p, &[0.1, f32::NAN], &[0.0; 2], &mut x, None).unwrap_err();
+    assert!(e.to_string().contains("NaN at coordinate 1"), "{e}");
+    let e = b.sep_prox(&p, &[0.1; 2], &[0.0; 3], &mut x, None).unwrap_err();
+    assert!(e.to_string().contains("c has length 3, expected 2"), "{e}");
+}
