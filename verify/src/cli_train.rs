@@ -2,7 +2,7 @@
 //! folder with checkpoints, logs and Figure 1; `--resume DIR` continues a run exactly.
 
 use crate::data;
-use crate::train::{LogRecord, Method, RunOptions, TrainConfig, TrainData, run};
+use crate::train::{GpuDevices, LogRecord, Method, RunOptions, TrainConfig, TrainData};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,9 +12,9 @@ use std::sync::Arc;
 pub enum BackendChoice {
     /// The CPU backends (f32, multi-threaded).
     Cpu,
-    /// wgpu.
+    /// wgpu: the kernels' state and the LeNet gradients on the first adapter (an error if none).
     Gpu,
-    /// wgpu where a real GPU adapter exists, else the CPU.
+    /// wgpu where the adapter is a real GPU, else the CPU (lavapipe is slower than the CPU engine).
     Auto,
 }
 
@@ -145,10 +145,37 @@ fn default_out(c: &TrainConfig) -> PathBuf {
     p
 }
 
-fn check_backend(b: BackendChoice) -> Result<(), String> {
+/// Opens the wgpu devices for `--backend gpu` (an error naming what is missing when there is no
+/// adapter) or `--backend auto` (kept only on a real GPU); returns them with the words of the
+/// run's opening line.
+pub fn check_backend(b: BackendChoice, cfg: &TrainConfig) -> Result<(Option<GpuDevices>, String), String> {
+    let arch = cfg.arch()?;
+    let max_m = infconv_kernels::gpu::GPU_MAX_WORKERS;
     match b {
-        BackendChoice::Cpu | BackendChoice::Auto => Ok(()),
-        BackendChoice::Gpu => Err("--backend gpu: training runs on the CPU backends in this build (the LeNet forward/backward has no wgpu path yet); use --backend cpu or auto".into()),
+        BackendChoice::Cpu => Ok((None, "backend cpu-f32".into())),
+        BackendChoice::Gpu if cfg.workers > max_m => {
+            Err(format!("--backend gpu with --workers {}: the wgpu kernels take at most {max_m} workers; use --backend cpu", cfg.workers))
+        }
+        BackendChoice::Auto if cfg.workers > max_m => Ok((None, format!("backend auto: cpu-f32 (M = {} > {max_m}, the wgpu kernels' limit)", cfg.workers))),
+        BackendChoice::Gpu => match GpuDevices::open(arch, cfg.batch) {
+            Ok(g) => {
+                let note = if g.is_cpu_device() { " (a CPU device: slower than --backend cpu)" } else { "" };
+                let words = format!("backend {}{note}", g.name());
+                Ok((Some(g), words))
+            }
+            Err(e) => Err(format!(
+                "--backend gpu: no usable wgpu adapter ({e}); a Vulkan driver is needed (Mesa's lavapipe: \
+                 mesa-vulkan-drivers libvulkan1), or use --backend cpu"
+            )),
+        },
+        BackendChoice::Auto => match GpuDevices::open(arch, cfg.batch) {
+            Ok(g) if !g.is_cpu_device() => {
+                let words = format!("backend auto: {}", g.name());
+                Ok((Some(g), words))
+            }
+            Ok(g) => Ok((None, format!("backend auto: cpu-f32 (the wgpu adapter {} is a CPU device)", g.adapter()))),
+            Err(e) => Ok((None, format!("backend auto: cpu-f32 (no wgpu adapter: {e})"))),
+        },
     }
 }
 
@@ -188,9 +215,6 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
         eprintln!("infconv train: {m}");
         ExitCode::from(2)
     };
-    if let Err(e) = check_backend(args.backend) {
-        return bad(e);
-    }
     let (cfg, out) = match &args.resume {
         Some(dir) => {
             let o = args.overrides();
@@ -210,12 +234,16 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
             Err(e) => return bad(e),
         },
     };
+    let (gpu, engine) = match check_backend(args.backend, &cfg) {
+        Ok(x) => x,
+        Err(e) => return bad(e),
+    };
     let data = match load_data(args.data.as_deref(), cfg.train_limit, cfg.eval_samples) {
         Ok(d) => Arc::new(d),
         Err(e) => return bad(e),
     };
     eprintln!(
-        "infconv train: {} M={} on {} ({} train / {} test), seed {}, into {}",
+        "infconv train: {} M={} on {} ({} train / {} test), seed {}, {engine}, into {}",
         cfg.method,
         cfg.workers,
         data.source,
@@ -226,7 +254,7 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
     );
     let opts = RunOptions { out: out.clone(), resume: args.resume.is_some(), threads: args.threads, progress: !args.json };
     let json = args.json;
-    let result = run(if args.resume.is_some() { None } else { Some(cfg) }, data, &opts, |r| {
+    let result = crate::train::run::run_with(if args.resume.is_some() { None } else { Some(cfg) }, data, &opts, gpu, |r| {
         if json {
             println!("{}", serde_json::to_string(r).unwrap_or_default());
         }

@@ -2,9 +2,10 @@
 //! device, in CI and on machines without a GPU). Every shader is the shared `prelude.wgsl` plus
 //! one file of entry points; all pipelines share one bind-group layout.
 
+mod access;
 mod context;
 mod prox;
 mod state;
 
 pub use context::GpuBackend;
-pub use state::GpuState;
+pub use state::{GPU_MAX_WORKERS, GpuState};

@@ -42,13 +42,13 @@ struct GpuParams {
 
 /// u, zⱼ, vⱼ, δⱼ, gⱼ, the directions, the tile tables and the reduction buffers on the device.
 pub struct GpuState {
-    layers: LayerTable,
-    m: usize,
+    pub(super) layers: LayerTable,
+    pub(super) m: usize,
     num_tiles: usize,
     params: wgpu::Buffer,
-    bufs: Vec<wgpu::Buffer>,
+    pub(super) bufs: Vec<wgpu::Buffer>,
     bind: wgpu::BindGroup,
-    norms_valid: bool,
+    pub(super) norms_valid: bool,
 }
 
 impl std::fmt::Debug for GpuState {
@@ -58,10 +58,10 @@ impl std::fmt::Debug for GpuState {
 }
 
 // Indices into `bufs` (binding = index + 1).
-const U: usize = 0;
-const Z: usize = 1;
-const V: usize = 2;
-const DLT: usize = 3;
+pub(super) const U: usize = 0;
+pub(super) const Z: usize = 1;
+pub(super) const V: usize = 2;
+pub(super) const DLT: usize = 3;
 const GRAD: usize = 4;
 const DU: usize = 5;
 const DZ: usize = 6;

@@ -10,10 +10,16 @@
 //!    momentum; t_u, tⱼ < 1 only where the line search must keep u − zⱼ in dom φ̂ (counted as cuts).
 //!
 //! mSGD: w ← w − σ(Δ + κv), v ← κv + Δ, Δ = δ + νw (the same Nesterov form, one model).
+//!
+//! Engines: the CPU f32 backends (default; δⱼ on one `LeNetCpu` per worker in parallel), or,
+//! given [`GpuDevices`], the wgpu engine of `gpu_engine.rs` (δⱼ on `LeNetGpu`; Algorithm 1's state
+//! on the kernels' `GpuBackend`; mSGD keeps its host update). Resume is bit-exact on the CPU
+//! engine only; checkpoints load into either engine.
 
 use super::checkpoint::{Checkpoint, Header};
 use super::config::{Method, TrainConfig};
 use super::dataset::{Images, TrainData};
+use super::gpu_engine::{GpuDevices, GpuEasgd};
 use super::objective::{distance, phi_hat};
 use super::sampler::Sampler;
 use infconv_kernels::lenet::{self, Arch, Batch, BatchStats, LeNetCpu};
@@ -63,9 +69,12 @@ pub struct LogRecord {
     pub prox_residual: Option<f64>,
 }
 
+// One engine per run: the size of the CPU variant's inline state costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Engine {
     Easgd { backend: CpuBackend<f32>, state: infconv_kernels::cpu::CpuState<f32>, params: Params },
     Msgd { w: Vec<f32>, v: Vec<f32> },
+    Gpu(Box<GpuEasgd>),
 }
 
 /// A run in progress.
@@ -77,6 +86,7 @@ pub struct Trainer {
     data: Arc<TrainData>,
     engine: Engine,
     nets: Vec<LeNetCpu>,
+    gpu: Option<GpuDevices>,
     samplers: Vec<Sampler>,
     delta: Vec<f32>,
     batch_x: Vec<Vec<f32>>,
@@ -95,8 +105,13 @@ fn kerr(e: infconv_kernels::KernelError) -> String {
 }
 
 impl Trainer {
-    /// A fresh run: u = zⱼ = the seeded LeNet initialisation, zero momenta.
+    /// A fresh run: u = zⱼ = the seeded LeNet initialisation, zero momenta (CPU engine).
     pub fn new(cfg: TrainConfig, data: Arc<TrainData>, threads: usize) -> Result<Trainer, String> {
+        Trainer::new_on(cfg, data, threads, None)
+    }
+
+    /// A fresh run on the wgpu engine when `gpu` is given, else on the CPU.
+    pub fn new_on(cfg: TrainConfig, data: Arc<TrainData>, threads: usize, gpu: Option<GpuDevices>) -> Result<Trainer, String> {
         cfg.validate()?;
         let arch = cfg.arch()?;
         let init: Vec<f32> = lenet::init_params(arch, cfg.seed).iter().map(|&x| x as f32).collect();
@@ -104,11 +119,17 @@ impl Trainer {
         let z: Vec<f32> = (0..m).flat_map(|_| init.iter().copied()).collect();
         let v = vec![0.0; m * init.len()];
         let header = Header { config: cfg.clone(), iteration: 0, n: init.len(), cuts: 0, seconds: 0.0, batch_loss_sum: 0.0, batch_loss_count: 0 };
-        Trainer::from_checkpoint(Checkpoint { header, u: init, z, v }, data, threads)
+        Trainer::from_checkpoint_on(Checkpoint { header, u: init, z, v }, data, threads, gpu)
     }
 
-    /// A run continued from a checkpoint (its configuration included).
+    /// A run continued from a checkpoint (its configuration included), on the CPU engine.
     pub fn from_checkpoint(ck: Checkpoint, data: Arc<TrainData>, threads: usize) -> Result<Trainer, String> {
+        Trainer::from_checkpoint_on(ck, data, threads, None)
+    }
+
+    /// A run continued from a checkpoint on the wgpu engine when `gpu` is given (opened for the
+    /// checkpoint's architecture), else on the CPU. A checkpoint of either engine loads into either.
+    pub fn from_checkpoint_on(ck: Checkpoint, data: Arc<TrainData>, threads: usize, gpu: Option<GpuDevices>) -> Result<Trainer, String> {
         let cfg = ck.header.config.clone();
         cfg.validate()?;
         let method = cfg.method()?;
@@ -119,9 +140,13 @@ impl Trainer {
             return Err(format!("checkpoint of n = {} does not fit the {} architecture (n = {n})", ck.header.n, arch.name()));
         }
         let threads = if threads == 0 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1) } else { threads };
-        let engine = match method {
-            Method::Msgd => Engine::Msgd { w: ck.z.clone(), v: ck.v.clone() },
-            Method::Algorithm1(_) => {
+        if let Some(g) = gpu.as_ref().filter(|g| g.arch() != arch) {
+            return Err(format!("the wgpu devices were opened for the {} architecture, the run is {}", g.arch().name(), arch.name()));
+        }
+        let engine = match (method, &gpu) {
+            (Method::Msgd, _) => Engine::Msgd { w: ck.z.clone(), v: ck.v.clone() },
+            (Method::Algorithm1(_), Some(g)) => Engine::Gpu(Box::new(GpuEasgd::load(g, &layers, cfg.workers, &ck.u, &ck.z, &ck.v, cfg.params()?)?)),
+            (Method::Algorithm1(_), None) => {
                 let backend = CpuBackend::<f32>::new(threads).map_err(kerr)?;
                 let wid = |x: &[f32]| x.iter().map(|&a| a as f64).collect::<Vec<f64>>();
                 let host = HostState::new(layers.clone(), cfg.workers, wid(&ck.u), wid(&ck.z), wid(&ck.v), vec![0.0; cfg.workers * n]).map_err(kerr)?;
@@ -130,7 +155,8 @@ impl Trainer {
             }
         };
         let m = cfg.workers;
-        let nets = (0..m).map(|_| LeNetCpu::new(arch, cfg.batch)).collect::<Result<Vec<_>, _>>().map_err(kerr)?;
+        let cpu_nets = if gpu.is_some() { 0 } else { m };
+        let nets = (0..cpu_nets).map(|_| LeNetCpu::new(arch, cfg.batch)).collect::<Result<Vec<_>, _>>().map_err(kerr)?;
         let samplers = (0..m).map(|j| Sampler::new(cfg.seed, j, data.train.len())).collect();
         Ok(Trainer {
             method,
@@ -138,6 +164,7 @@ impl Trainer {
             layers,
             engine,
             nets,
+            gpu,
             samplers,
             delta: vec![0.0; m * n],
             batch_x: vec![Vec::new(); m],
@@ -179,6 +206,22 @@ impl Trainer {
         &self.data
     }
 
+    /// The engine: "cpu-f32" or "wgpu-f32 (<adapter>)".
+    pub fn backend_name(&self) -> String {
+        self.gpu.as_ref().map_or_else(|| "cpu-f32".to_string(), |g| g.name())
+    }
+
+    /// Ends the run and hands back its wgpu devices (None on the CPU engine), to open another
+    /// run on them without compiling the shaders again.
+    pub fn into_devices(self) -> Option<GpuDevices> {
+        self.gpu
+    }
+
+    /// The minibatch gradients δⱼ of the last step (worker-major; zero before the first).
+    pub fn delta(&self) -> &[f32] {
+        &self.delta
+    }
+
     /// Threads of the CPU backends.
     pub fn threads(&self) -> usize {
         self.threads
@@ -189,6 +232,7 @@ impl Trainer {
         match &self.engine {
             Engine::Easgd { state, .. } => state.u(),
             Engine::Msgd { w, .. } => w,
+            Engine::Gpu(g) => g.u(),
         }
     }
 
@@ -197,6 +241,7 @@ impl Trainer {
         match &self.engine {
             Engine::Easgd { state, .. } => state.z(),
             Engine::Msgd { w, .. } => w,
+            Engine::Gpu(g) => g.z(),
         }
     }
 
@@ -205,6 +250,7 @@ impl Trainer {
         match &self.engine {
             Engine::Easgd { state, .. } => state.v(),
             Engine::Msgd { v, .. } => v,
+            Engine::Gpu(g) => g.v(),
         }
     }
 
@@ -230,18 +276,22 @@ impl Trainer {
         let z: &[f32] = match &self.engine {
             Engine::Easgd { state, .. } => state.z(),
             Engine::Msgd { w, .. } => w,
+            Engine::Gpu(g) => g.z(),
         };
-        let stats: Vec<Result<BatchStats, String>> = self
-            .nets
-            .par_iter_mut()
-            .zip(self.delta.par_chunks_mut(n))
-            .zip(self.batch_x.par_iter().zip(self.batch_y.par_iter()))
-            .enumerate()
-            .map(|(j, ((net, d), (x, y)))| {
-                let batch = Batch::new(x, y).map_err(kerr)?;
-                net.loss_grad(&z[j * n..(j + 1) * n], &batch, d).map_err(kerr)
-            })
-            .collect();
+        let stats: Vec<Result<BatchStats, String>> = match &mut self.gpu {
+            Some(g) => g.gradients(z, &self.batch_x, &self.batch_y, &mut self.delta)?.into_iter().map(Ok).collect(),
+            None => self
+                .nets
+                .par_iter_mut()
+                .zip(self.delta.par_chunks_mut(n))
+                .zip(self.batch_x.par_iter().zip(self.batch_y.par_iter()))
+                .enumerate()
+                .map(|(j, ((net, d), (x, y)))| {
+                    let batch = Batch::new(x, y).map_err(kerr)?;
+                    net.loss_grad(&z[j * n..(j + 1) * n], &batch, d).map_err(kerr)
+                })
+                .collect(),
+        };
         for s in stats {
             let s = s.map_err(|e| self.diverged(e))?;
             self.batch_loss_sum += s.loss_sum;
@@ -262,6 +312,10 @@ impl Trainer {
                     backend.set_u_native(state, &u_new).map_err(kerr)?;
                     self.cuts += std::iter::once(t_u).chain(t_z).filter(|&t| t < 1.0).count();
                 }
+            }
+            Engine::Gpu(g) => {
+                let dev = self.gpu.as_ref().ok_or("the wgpu engine lost its devices")?;
+                self.cuts += g.step(dev, &self.delta, self.cfg.order == "jacobi")?;
             }
             Engine::Msgd { w, v } => {
                 let (s, k, nu) = (self.cfg.sigma as f32, self.cfg.kappa as f32, self.cfg.nu as f32);
@@ -302,13 +356,14 @@ impl Trainer {
 
     /// Saves a checkpoint and continues from what was saved: the backend reloads its state, so the
     /// caches of the kernels (norms kept between steps) are recomputed exactly as in a run resumed
-    /// from this file, and both runs continue bit for bit alike.
+    /// from this file, and both runs continue bit for bit alike (CPU engine; the wgpu engine keeps
+    /// its devices and reloads its state the same way, without that promise).
     pub fn save_and_reload(&mut self, path: &std::path::Path) -> Result<(), String> {
         let ck = self.checkpoint();
         ck.save(path)?;
         let data = self.data.clone();
         let nets = std::mem::take(&mut self.nets);
-        let mut fresh = Trainer::from_checkpoint(ck, data, self.threads)?;
+        let mut fresh = Trainer::from_checkpoint_on(ck, data, self.threads, self.gpu.take())?;
         fresh.nets = nets;
         *self = fresh;
         Ok(())
@@ -370,6 +425,7 @@ impl Trainer {
                 backend.set_delta_native(state, delta).map_err(kerr)?;
                 backend.residuals(state, params).map_err(kerr)
             }
+            Engine::Gpu(g) => g.residuals(self.gpu.as_ref().ok_or("the wgpu engine lost its devices")?, delta),
             Engine::Msgd { .. } => Err("the residuals of (5a)/(5b) are defined for Algorithm 1 runs".into()),
         }
     }

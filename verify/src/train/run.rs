@@ -7,6 +7,7 @@ use super::checkpoint::{Checkpoint, write_atomic};
 use super::config::TrainConfig;
 use super::dataset::TrainData;
 use super::driver::{LogRecord, Trainer};
+use super::gpu_engine::GpuDevices;
 use super::logfile::RunLog;
 use super::plot::figure1;
 use super::stationarity::corollary_5_1;
@@ -54,20 +55,31 @@ pub fn load_resume(dir: &Path) -> Result<Checkpoint, String> {
     Checkpoint::load(&p)
 }
 
-/// Runs to the configured number of iterations; `emit` sees every logged record (the last one
-/// carries the Corollary 5.1 figures).
-pub fn run(cfg: Option<TrainConfig>, data: Arc<TrainData>, opts: &RunOptions, mut emit: impl FnMut(&LogRecord)) -> Result<LogRecord, String> {
+/// Runs to the configured number of iterations on the CPU engine; `emit` sees every logged record
+/// (the last one carries the Corollary 5.1 figures).
+pub fn run(cfg: Option<TrainConfig>, data: Arc<TrainData>, opts: &RunOptions, emit: impl FnMut(&LogRecord)) -> Result<LogRecord, String> {
+    run_with(cfg, data, opts, None, emit)
+}
+
+/// [`run`] on the wgpu engine when `gpu` is given (see `gpu_engine.rs`).
+pub fn run_with(
+    cfg: Option<TrainConfig>,
+    data: Arc<TrainData>,
+    opts: &RunOptions,
+    gpu: Option<GpuDevices>,
+    mut emit: impl FnMut(&LogRecord),
+) -> Result<LogRecord, String> {
     let dir = &opts.out;
     let (mut tr, mut log) = if opts.resume {
         let ck = load_resume(dir)?;
         let it = ck.header.iteration;
-        let tr = Trainer::from_checkpoint(ck, data, opts.threads)?;
+        let tr = Trainer::from_checkpoint_on(ck, data, opts.threads, gpu)?;
         (tr, RunLog::resume(dir, it)?)
     } else {
         let cfg = cfg.ok_or("a fresh run needs a configuration")?;
         cfg.validate()?;
         prepare_fresh(dir)?;
-        let tr = Trainer::new(cfg, data, opts.threads)?;
+        let tr = Trainer::new_on(cfg, data, opts.threads, gpu)?;
         (tr, RunLog::create(dir)?)
     };
     let cfg = tr.config().clone();
@@ -120,6 +132,7 @@ pub fn run(cfg: Option<TrainConfig>, data: Arc<TrainData>, opts: &RunOptions, mu
         "train_images": tr.data().train.len(),
         "test_images": tr.data().test.len(),
         "threads": tr.threads(),
+        "backend": tr.backend_name(),
         "machine": machine(),
         "last": last,
     });
