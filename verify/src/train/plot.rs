@@ -54,6 +54,10 @@ pub fn figure1(runs: &[(String, Vec<LogRecord>)]) -> Result<String, String> {
             chart
                 .configure_mesh()
                 .x_desc("iterations")
+                .light_line_style(WHITE)
+                .x_labels(6)
+                .y_labels(6)
+                .x_label_formatter(&|x| format!("{x:.0}"))
                 .y_label_formatter(&|y| format!("{y:.3}"))
                 .draw()
                 .map_err(|e| e.to_string())?;
