@@ -23,7 +23,7 @@ impl Sampler {
 
     /// The permutation of epoch e (Fisher–Yates with a ChaCha8 stream keyed by seed, worker, e).
     pub fn permutation(seed: u64, worker: usize, epoch: usize, len: usize) -> Vec<u32> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f_ba7c4);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5ee_d0fb_a7c4);
         rng.set_stream(((worker as u64) << 40) ^ epoch as u64);
         let mut p: Vec<u32> = (0..len as u32).collect();
         p.shuffle(&mut rng);
