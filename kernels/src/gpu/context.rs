@@ -128,32 +128,38 @@ impl GpuBackend {
 
     /// Copies `count` f32 from `src` at element `offset` to the host (blocks).
     pub(crate) fn read_f32(&self, src: &wgpu::Buffer, offset: usize, count: usize) -> Result<Vec<f32>> {
-        let size = (count.max(1) * 4) as u64;
-        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("read-back"),
-            size,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        let mut enc = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-        enc.copy_buffer_to_buffer(src, (offset * 4) as u64, &staging, 0, size);
-        self.queue.submit([enc.finish()]);
-        let (tx, rx) = std::sync::mpsc::channel();
-        staging.map_async(wgpu::MapMode::Read, .., move |r| {
-            let _ = tx.send(r);
-        });
-        self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| gpu_err("poll", e))?;
-        rx.recv().map_err(|e| gpu_err("map callback", e))?.map_err(|e| gpu_err("map", e))?;
-        let out = {
-            let view = staging.get_mapped_range(..).map_err(|e| gpu_err("mapped range", e))?;
-            bytemuck::cast_slice::<u8, f32>(&view)[..count].to_vec()
-        };
-        staging.unmap();
-        Ok(out)
+        read_f32(&self.device, &self.queue, src, offset, count)
     }
 
     /// Waits until the queue is idle (for timings).
     pub fn sync(&self) -> Result<()> {
         self.device.poll(wgpu::PollType::wait_indefinitely()).map(|_| ()).map_err(|e| gpu_err("poll", e))
     }
+}
+
+/// Copies `count` f32 from `src` at element `offset` to the host through a staging buffer
+/// (blocks until the copy is done): the read-back of every wgpu path of the crate.
+pub(crate) fn read_f32(device: &wgpu::Device, queue: &wgpu::Queue, src: &wgpu::Buffer, offset: usize, count: usize) -> Result<Vec<f32>> {
+    let size = (count.max(1) * 4) as u64;
+    let staging = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("read-back"),
+        size,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+    enc.copy_buffer_to_buffer(src, (offset * 4) as u64, &staging, 0, size);
+    queue.submit([enc.finish()]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    staging.map_async(wgpu::MapMode::Read, .., move |r| {
+        let _ = tx.send(r);
+    });
+    device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| gpu_err("poll", e))?;
+    rx.recv().map_err(|e| gpu_err("map callback", e))?.map_err(|e| gpu_err("map", e))?;
+    let out = {
+        let view = staging.get_mapped_range(..).map_err(|e| gpu_err("mapped range", e))?;
+        bytemuck::cast_slice::<u8, f32>(&view)[..count].to_vec()
+    };
+    staging.unmap();
+    Ok(out)
 }

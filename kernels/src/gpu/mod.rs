@@ -8,4 +8,5 @@ mod prox;
 mod state;
 
 pub use context::GpuBackend;
+pub(crate) use context::read_f32;
 pub use state::{GPU_MAX_WORKERS, GpuState};

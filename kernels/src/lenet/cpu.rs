@@ -17,7 +17,7 @@
 use super::reference::{OFF, Pattern};
 use super::{
     Arch, Batch, BatchStats, C1, C2, CLASSES, FLAT, HIDDEN, IMAGE_SIDE, K, Offsets, P1, P2, PIXELS, S1, S2,
-    check_f32_inputs, ensure_finite_loss, softmax_nll,
+    check_f32_inputs, chunk_losses,
 };
 use crate::error::{KernelError, Result, ensure_len};
 
@@ -339,24 +339,7 @@ impl LeNetCpu {
     /// Losses and errors of the chunk's samples from the logits (in f64); with a scale, also
     /// ∂(scale·Σℓ)/∂z into dz. `first` is the chunk's first sample in the batch (for errors).
     fn losses(&mut self, labels: &[u8], first: usize, scale: Option<f64>) -> Result<BatchStats> {
-        let mut stats = BatchStats::default();
-        let mut z = [0.0f64; CLASSES];
-        let mut p = [0.0f64; CLASSES];
-        for (s, &label) in labels.iter().enumerate() {
-            for k in 0..CLASSES {
-                z[k] = self.z[s * CLASSES + k] as f64;
-            }
-            let (loss, wrong) = softmax_nll(&z, label as usize, &mut p);
-            ensure_finite_loss(first + s, loss)?;
-            stats.add(&BatchStats { loss_sum: loss, errors: wrong as usize, count: 1 });
-            if let Some(scale) = scale {
-                for k in 0..CLASSES {
-                    let onehot = if k == label as usize { 1.0 } else { 0.0 };
-                    self.dz[s * CLASSES + k] = ((p[k] - onehot) * scale) as f32;
-                }
-            }
-        }
-        Ok(stats)
+        chunk_losses(&self.z, labels, first, scale, &mut self.dz)
     }
 
     /// Adds the gradient of Σ dz·z over the chunk of n samples (after `forward` and `losses`).

@@ -5,7 +5,7 @@
 
 use super::{
     Arch, Batch, BatchStats, C1, C2, CLASSES, FLAT, HIDDEN, Offsets, P1, P2, PIXELS, S1, S2, check_f32_inputs,
-    ensure_finite_loss, softmax_nll,
+    chunk_losses,
 };
 use super::reference::{OFF, Pattern};
 use crate::error::{KernelError, Result, ensure_len};
@@ -395,24 +395,7 @@ impl LeNetGpu {
 
     /// Losses from `z_host` (f64), and ∂(scale·Σℓ)/∂z into `dz_host` when a scale is given.
     fn losses(&mut self, labels: &[u8], first: usize, scale: Option<f64>) -> Result<BatchStats> {
-        let mut stats = BatchStats::default();
-        let mut z = [0.0f64; CLASSES];
-        let mut p = [0.0f64; CLASSES];
-        for (s, &label) in labels.iter().enumerate() {
-            for k in 0..CLASSES {
-                z[k] = self.z_host[s * CLASSES + k] as f64;
-            }
-            let (loss, wrong) = softmax_nll(&z, label as usize, &mut p);
-            ensure_finite_loss(first + s, loss)?;
-            stats.add(&BatchStats { loss_sum: loss, errors: wrong as usize, count: 1 });
-            if let Some(scale) = scale {
-                for k in 0..CLASSES {
-                    let onehot = if k == label as usize { 1.0 } else { 0.0 };
-                    self.dz_host[s * CLASSES + k] = ((p[k] - onehot) * scale) as f32;
-                }
-            }
-        }
-        Ok(stats)
+        chunk_losses(&self.z_host, labels, first, scale, &mut self.dz_host)
     }
 
     /// Sets D.n and runs the kernels (index into ENTRIES, invocations) in order, one submission.
@@ -438,27 +421,6 @@ impl LeNetGpu {
 
     /// Copies `count` f32 from `src` at element `offset` to the host (blocks).
     fn read(&self, src: &wgpu::Buffer, offset: usize, count: usize) -> Result<Vec<f32>> {
-        let size = (count.max(1) * 4) as u64;
-        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("read-back"),
-            size,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        let mut enc = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-        enc.copy_buffer_to_buffer(src, (offset * 4) as u64, &staging, 0, size);
-        self.queue.submit([enc.finish()]);
-        let (tx, rx) = std::sync::mpsc::channel();
-        staging.map_async(wgpu::MapMode::Read, .., move |r| {
-            let _ = tx.send(r);
-        });
-        self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| gpu_err("poll", e))?;
-        rx.recv().map_err(|e| gpu_err("map callback", e))?.map_err(|e| gpu_err("map", e))?;
-        let out = {
-            let view = staging.get_mapped_range(..).map_err(|e| gpu_err("mapped range", e))?;
-            bytemuck::cast_slice::<u8, f32>(&view)[..count].to_vec()
-        };
-        staging.unmap();
-        Ok(out)
+        crate::gpu::read_f32(&self.device, &self.queue, src, offset, count)
     }
 }

@@ -326,6 +326,30 @@ pub(crate) fn check_f32_inputs(arch: Arch, params: &[f32], batch: &Batch) -> Res
     ensure_finite("pixel", batch.images())
 }
 
+/// Losses and errors of a chunk of samples from their logits (row-major, `CLASSES` per sample,
+/// in f64); with a scale, also ∂(scale·Σℓ)/∂z into `dz`. `first` is the chunk's first sample in
+/// the batch (for the error message of a non-finite loss). Shared by the CPU and wgpu paths.
+pub(crate) fn chunk_losses(logits: &[f32], labels: &[u8], first: usize, scale: Option<f64>, dz: &mut [f32]) -> Result<BatchStats> {
+    let mut stats = BatchStats::default();
+    let mut z = [0.0f64; CLASSES];
+    let mut p = [0.0f64; CLASSES];
+    for (s, &label) in labels.iter().enumerate() {
+        for k in 0..CLASSES {
+            z[k] = logits[s * CLASSES + k] as f64;
+        }
+        let (loss, wrong) = softmax_nll(&z, label as usize, &mut p);
+        ensure_finite_loss(first + s, loss)?;
+        stats.add(&BatchStats { loss_sum: loss, errors: wrong as usize, count: 1 });
+        if let Some(scale) = scale {
+            for k in 0..CLASSES {
+                let onehot = if k == label as usize { 1.0 } else { 0.0 };
+                dz[s * CLASSES + k] = ((p[k] - onehot) * scale) as f32;
+            }
+        }
+    }
+    Ok(stats)
+}
+
 /// A non-finite loss of sample i as a typed error.
 pub(crate) fn ensure_finite_loss(i: usize, loss: f64) -> Result<()> {
     if loss.is_finite() { Ok(()) } else { Err(KernelError::NonFinite { what: "loss of sample", index: i, value: loss }) }
