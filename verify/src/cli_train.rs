@@ -372,9 +372,7 @@ pub fn table1_main(args: &Table1Args) -> std::process::ExitCode {
         .iter()
         .map(|r| {
             let sub = dir.join(crate::train::table1::run_name(&r.config));
-            let recs = std::fs::read_to_string(sub.join("log.jsonl"))
-                .map(|t| t.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
-                .unwrap_or_default();
+            let recs = crate::train::logfile::read_records(&sub).unwrap_or_default();
             (r.potential.clone(), recs)
         })
         .collect();
@@ -410,24 +408,13 @@ pub fn figure1_main(args: &Figure1Args) -> std::process::ExitCode {
     use std::process::ExitCode;
     let mut runs = Vec::new();
     for dir in &args.runs {
-        let path = dir.join("log.jsonl");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let recs = match crate::train::logfile::read_records(dir) {
+            Ok(r) => r,
             Err(e) => {
-                eprintln!("infconv figure1: {}: cannot read ({e}); expected the folder of an `infconv train` run", path.display());
+                eprintln!("infconv figure1: {e}; expected the folder of an `infconv train` run");
                 return ExitCode::from(2);
             }
         };
-        let mut recs = Vec::new();
-        for (k, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            match serde_json::from_str::<LogRecord>(line) {
-                Ok(r) => recs.push(r),
-                Err(e) => {
-                    eprintln!("infconv figure1: {}: line {} is not a log record ({e})", path.display(), k + 1);
-                    return ExitCode::from(2);
-                }
-            }
-        }
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| dir.display().to_string());
         runs.push((name, recs));
     }

@@ -58,6 +58,23 @@ pub fn csv_row(r: &LogRecord) -> String {
     )
 }
 
+/// The records of a run folder's `log.jsonl`. A last line cut by a kill while it was written is
+/// dropped; any other line that is not a record is an error naming the file and the line.
+pub fn read_records(dir: &Path) -> Result<Vec<LogRecord>, String> {
+    let jsonl = dir.join("log.jsonl");
+    let text = std::fs::read_to_string(&jsonl).map_err(|e| format!("{}: cannot read the log ({e})", jsonl.display()))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut records = Vec::new();
+    for (k, line) in lines.iter().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        match serde_json::from_str::<LogRecord>(line) {
+            Ok(r) => records.push(r),
+            Err(_) if k + 1 == lines.len() => {}
+            Err(e) => return Err(format!("{}: line {} is not a log record ({e})", jsonl.display(), k + 1)),
+        }
+    }
+    Ok(records)
+}
+
 /// The log files of a run folder.
 pub struct RunLog {
     jsonl: PathBuf,
@@ -75,19 +92,8 @@ impl RunLog {
 
     /// The logs of `dir` cut back to the records with `iterations ≤ upto`.
     pub fn resume(dir: &Path, upto: usize) -> Result<RunLog, String> {
-        let jsonl = dir.join("log.jsonl");
-        let text = std::fs::read_to_string(&jsonl).map_err(|e| format!("{}: cannot read the log ({e})", jsonl.display()))?;
-        let mut records = Vec::new();
-        for (k, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            match serde_json::from_str::<LogRecord>(line) {
-                Ok(r) if r.iterations <= upto => records.push(r),
-                Ok(_) => {}
-                // A line cut by a kill while it was written: drop it (it is past the checkpoint).
-                Err(_) if k + 1 == text.lines().count() => {}
-                Err(e) => return Err(format!("{}: line {} is not a log record ({e})", jsonl.display(), k + 1)),
-            }
-        }
-        let log = RunLog { jsonl, csv: dir.join("log.csv"), records };
+        let records = read_records(dir)?.into_iter().filter(|r| r.iterations <= upto).collect();
+        let log = RunLog { jsonl: dir.join("log.jsonl"), csv: dir.join("log.csv"), records };
         log.rewrite()?;
         Ok(log)
     }
