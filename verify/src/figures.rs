@@ -3,7 +3,9 @@
 //! Theorem 4.3.
 
 use crate::outcome::Verdict;
-use crate::prox_checks::Setup;
+use crate::prox_checks::{PAPER_POTENTIALS, Setup};
+use infconv_theory::family::{self, Family};
+use infconv_theory::potential::{Legendre, registry};
 use crate::prox_checks::t43_gradient13::residual;
 use crate::record::Record;
 use crate::report::Figure;
@@ -176,4 +178,49 @@ pub fn lambda_sweep(seed: u64) -> Result<Figure, String> {
         ),
         svg,
     })
+}
+
+/// f, e and P on a grid of v ∈ [−2.5, 2.5] for one potential (1-D, by the oracle).
+fn curves(phi: &dyn Legendre, f: &dyn Family, lambda: f64) -> Vec<(f64, f64, f64, f64)> {
+    let n = 201;
+    (0..n)
+        .filter_map(|k| {
+            let x = -2.5 + 5.0 * k as f64 / (n - 1) as f64;
+            let v = Vector::from_vec(vec![x]);
+            let o = oracle::global(phi, f, lambda, &v).ok()?;
+            Some((x, f.value(&v).unwrap_or(f64::INFINITY), o.envelope, o.minimizers[0][0]))
+        })
+        .collect()
+}
+
+/// `infconv prox --plot`: draws f (black), e (blue) and P (red) of the 1-D family for every paper potential side by side.
+pub fn prox_1d(family_name: &str, lambda: f64, seed: u64, file: &str) -> Result<(), String> {
+    if !file.ends_with(".svg") {
+        return Err(format!("invalid --plot {file:?}: only SVG output is built in (use a name ending in .svg)"));
+    }
+    let f = family::registry::build(family_name, 1, seed).map_err(|e| e.to_string())?;
+    let root = SVGBackend::new(file, (1600, 800)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let panels = root.split_evenly((2, 4));
+    for (panel, name) in panels.iter().zip(PAPER_POTENTIALS) {
+        let phi = registry::build(name, 1).map_err(|e| e.to_string())?;
+        let pts = curves(phi.as_ref(), f.as_ref(), lambda);
+        let ys: Vec<f64> = pts.iter().flat_map(|p| [p.1, p.2, p.3]).filter(|y| y.is_finite()).collect();
+        let (lo, hi) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(*y), b.max(*y)));
+        let (lo, hi) = if lo < hi { (lo, hi) } else { (-1.0, 1.0) };
+        let mut chart = ChartBuilder::on(panel)
+            .margin(12)
+            .caption(format!("{name}: f black, e blue, P red"), ("sans-serif", 16))
+            .x_label_area_size(24)
+            .y_label_area_size(40)
+            .build_cartesian_2d(-2.5f64..2.5f64, lo..hi)
+            .map_err(|e| e.to_string())?;
+        chart.configure_mesh().disable_x_mesh().disable_y_mesh().x_labels(5).y_labels(5).x_desc("v").draw().map_err(|e| e.to_string())?;
+        let fseries: Vec<(f64, f64)> = pts.iter().filter(|p| p.1.is_finite()).map(|p| (p.0, p.1)).collect();
+        chart.draw_series(LineSeries::new(fseries, &BLACK)).map_err(|e| e.to_string())?;
+        chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.2)), &BLUE)).map_err(|e| e.to_string())?;
+        chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.3)), &RED)).map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())?;
+    Ok(())
 }

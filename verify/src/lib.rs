@@ -14,11 +14,7 @@
 
 pub mod catalogue;
 pub mod checks;
-pub mod cli_data;
-pub mod cli_prox;
-pub mod cli_train;
 pub mod conformance;
-pub mod data;
 pub mod divergence;
 pub mod figures;
 pub mod outcome;
@@ -29,7 +25,6 @@ pub mod rng;
 pub mod sampling;
 pub mod selection;
 pub mod tolerance;
-pub mod train;
 
 pub use outcome::{Outcome, Verdict};
 

@@ -8,7 +8,6 @@ use infconv_theory::Vector;
 use infconv_theory::family::registry as families;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::{self, oracle};
-use infconv_verify::cli_prox::{self, ProxArgs};
 use infconv_verify::prox_checks::{self, CONTROL_FAMILIES, PAPER_POTENTIALS, PROX_REGULAR_FAMILIES, Setup, cases, run_check};
 use infconv_verify::tolerance::PROX_AGREEMENT;
 use infconv_verify::{Verdict, rng};
@@ -238,35 +237,6 @@ fn bad_input_gives_typed_errors() {
     let huber = registry::build("huber", 2).unwrap();
     let e = prox::phi_prox(huber.as_ref(), f.as_ref(), 0.1, &v).unwrap_err();
     assert!(e.to_string().contains("certificate"), "{e}");
-    // The command line names the bad value and lists what is accepted.
-    let args = |p: &str, fam: &str, v: &str, lambda: f64| ProxArgs {
-        potential: p.into(),
-        family: fam.into(),
-        v: v.into(),
-        lambda,
-        seed: 1,
-        json: true,
-        sweep_lambda: false,
-        lambda_min: 1e-3,
-        lambda_max: 1e2,
-        plot: None,
-    };
-    let e = cli_prox::run(&args("logg", "mcp", "0.1", 0.1)).unwrap_err();
-    assert!(e.contains("logg") && e.contains("tan-sep"), "{e}");
-    let e = cli_prox::run(&args("log", "mcpp", "0.1", 0.1)).unwrap_err();
-    assert!(e.contains("mcpp") && e.contains("l1-smooth"), "{e}");
-    let e = cli_prox::run(&args("log", "mcp", "0.1", -2.0)).unwrap_err();
-    assert!(e.contains("-2"), "{e}");
-    let e = cli_prox::run(&args("log", "mcp", "0.1,x", 0.1)).unwrap_err();
-    assert!(e.contains("0.1,x"), "{e}");
-    assert_eq!(cli_prox::run(&args("log", "mcp", "0.1,-0.2", 0.1)), Ok(0));
-    assert_eq!(cli_prox::run(&args("quad", "neg-abs", "0", 0.1)), Ok(0)); // two-valued: the oracle lists both
-    let mut sweep = args("quad", "indefinite-quadratic", "0.3", 0.1);
-    sweep.sweep_lambda = true;
-    assert_eq!(cli_prox::run(&sweep), Ok(0));
-    sweep.lambda_min = 2.0;
-    sweep.lambda_max = 1.0;
-    assert!(cli_prox::run(&sweep).unwrap_err().contains("invalid λ range"));
 }
 
 /// The fast solver refuses the two-valued prox of −|z| at 0, and the oracle sees both points.
@@ -289,9 +259,9 @@ fn plot_writes_an_svg() {
     let dir = std::env::temp_dir().join(format!("infconv-plot-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("prox.svg");
-    cli_prox::plot("l1-smooth", 0.2, 3, file.to_str().unwrap()).unwrap();
+    infconv_verify::figures::prox_1d("l1-smooth", 0.2, 3, file.to_str().unwrap()).unwrap();
     let svg = std::fs::read_to_string(&file).unwrap();
     assert!(svg.starts_with("<svg") && svg.matches("<polyline").count() >= 16, "{} polylines", svg.matches("<polyline").count());
-    assert!(cli_prox::plot("l1-smooth", 0.2, 3, "x.png").unwrap_err().contains("x.png"));
+    assert!(infconv_verify::figures::prox_1d("l1-smooth", 0.2, 3, "x.png").unwrap_err().contains("x.png"));
     std::fs::remove_dir_all(&dir).ok();
 }

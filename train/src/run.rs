@@ -3,14 +3,15 @@
 //! source and the machine). A fresh run needs a new or empty folder; `--resume` continues the
 //! folder's checkpoint with the configuration stored in it.
 
-use super::checkpoint::{Checkpoint, write_atomic};
-use super::config::TrainConfig;
-use super::dataset::TrainData;
-use super::driver::{LogRecord, Trainer};
-use super::gpu_engine::GpuDevices;
-use super::logfile::RunLog;
-use super::plot::figure1;
-use super::stationarity::corollary_5_1;
+use crate::checkpoint::{Checkpoint, write_atomic};
+use crate::config::TrainConfig;
+use crate::dataset::TrainData;
+use crate::driver::{LogRecord, Trainer};
+use crate::gpu_engine::GpuDevices;
+use crate::logfile::RunLog;
+use crate::observe::{Event, Observe};
+use crate::plot::figure1;
+use crate::stationarity::corollary_5_1;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,8 +24,6 @@ pub struct RunOptions {
     pub resume: bool,
     /// CPU threads (0: one per core).
     pub threads: usize,
-    /// Draw a progress bar on stderr (when it is a terminal).
-    pub progress: bool,
 }
 
 /// The checkpoint file of a run folder.
@@ -55,10 +54,10 @@ pub fn load_resume(dir: &Path) -> Result<Checkpoint, String> {
     Checkpoint::load(&p)
 }
 
-/// Runs to the configured number of iterations on the CPU engine; `emit` sees every logged record
-/// (the last one carries the Corollary 5.1 figures).
-pub fn run(cfg: Option<TrainConfig>, data: Arc<TrainData>, opts: &RunOptions, emit: impl FnMut(&LogRecord)) -> Result<LogRecord, String> {
-    run_with(cfg, data, opts, None, emit)
+/// Runs to the configured number of iterations on the CPU engine; `obs` sees every step and every
+/// logged record (the last one carries the Corollary 5.1 figures).
+pub fn run(cfg: Option<TrainConfig>, data: Arc<TrainData>, opts: &RunOptions, obs: &mut impl Observe) -> Result<LogRecord, String> {
+    run_with(cfg, data, opts, None, obs)
 }
 
 /// [`run`] on the wgpu engine when `gpu` is given (see `gpu_engine.rs`).
@@ -67,7 +66,7 @@ pub fn run_with(
     data: Arc<TrainData>,
     opts: &RunOptions,
     gpu: Option<GpuDevices>,
-    mut emit: impl FnMut(&LogRecord),
+    obs: &mut impl Observe,
 ) -> Result<LogRecord, String> {
     let dir = &opts.out;
     let (mut tr, mut log) = if opts.resume {
@@ -83,45 +82,39 @@ pub fn run_with(
         (tr, RunLog::create(dir)?)
     };
     let cfg = tr.config().clone();
-    let bar = if opts.progress { indicatif::ProgressBar::new(cfg.iterations as u64) } else { indicatif::ProgressBar::hidden() };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} it ({per_sec}, eta {eta}) {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_position(tr.iteration() as u64);
+    obs.observe(&Event::Start { iteration: tr.iteration(), total: cfg.iterations });
     if tr.iteration() == 0 && log.records().is_empty() {
-        bar.set_message("evaluating the initial point");
+        obs.observe(&Event::Phase("evaluating the initial point"));
         let r = tr.record()?;
         log.append(&r)?;
-        emit(&r);
+        obs.observe(&Event::Logged(&r));
     }
     let ck_path = checkpoint_path(dir);
     let mut last = log.records().last().cloned();
     while tr.iteration() < cfg.iterations {
         tr.step()?;
-        bar.inc(1);
+        obs.observe(&Event::Step { iteration: tr.iteration(), total: cfg.iterations });
         let it = tr.iteration();
         let done = it == cfg.iterations;
         if it % cfg.log_every == 0 || done {
-            bar.set_message("evaluating");
+            obs.observe(&Event::Phase("evaluating"));
             let mut r = tr.record()?;
             if done {
-                let st = corollary_5_1(&mut tr, |m| bar.set_message(m.to_string()))?;
+                let st = corollary_5_1(&mut tr, |m| obs.observe(&Event::Phase(m)))?;
                 r.residual_5a = st.r5a;
                 r.residual_5b = Some(st.r5b);
                 r.envelope_stationarity = st.envelope;
                 r.prox_residual = st.prox_residual;
             }
             log.append(&r)?;
-            emit(&r);
-            bar.set_message(format!("test error {:.2} %, objective {:.4}", 100.0 * r.test_error, r.objective));
+            obs.observe(&Event::Logged(&r));
             last = Some(r);
         }
         if (cfg.checkpoint_every > 0 && it % cfg.checkpoint_every == 0) || done {
             tr.save_and_reload(&ck_path)?;
         }
     }
-    bar.finish_and_clear();
+    obs.observe(&Event::Finish);
     let last = last.ok_or("the run logged nothing")?;
     let name = format!("{} M={}", cfg.method, cfg.workers);
     let svg = figure1(&[(name, log.records().to_vec())])?;

@@ -10,7 +10,7 @@
 //! User documentation: `docs/data.md`.
 //!
 //! ```
-//! use infconv_verify::data;
+//! use infconv_train::data;
 //! let split = data::embedded().unwrap();
 //! assert_eq!(split.train.pixels(), 28 * 28);
 //! assert!(split.train.label_counts().iter().all(|&c| c > 0));

@@ -2,8 +2,8 @@
 //! checkpoint and logs as the uninterrupted run (issue 6), and bad input is refused with exit
 //! status 2, a message naming the value, and nothing written.
 
-use infconv_verify::train::checkpoint::Checkpoint;
-use infconv_verify::train::LogRecord;
+use infconv_train::checkpoint::Checkpoint;
+use infconv_train::LogRecord;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

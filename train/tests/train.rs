@@ -4,9 +4,9 @@
 //! control that must differ; a short run learns; bad configurations are named errors.
 
 use infconv_kernels::lenet::{Arch, Batch, LeNetCpu, PIXELS};
-use infconv_verify::train::sampler::Sampler;
-use infconv_verify::train::{Method, TrainConfig, TrainData, Trainer};
-use infconv_verify::{data, tolerance};
+use infconv_train::sampler::Sampler;
+use infconv_train::{Method, TrainConfig, TrainData, Trainer};
+use infconv_train::{data, tolerance};
 use infconv_kernels::PotentialKind;
 use std::sync::Arc;
 
@@ -166,7 +166,7 @@ fn bad_configurations_are_named() {
 
 #[test]
 fn table1_records_a_diverging_configuration_and_goes_on() {
-    use infconv_verify::train::table1::{FAILED, Grid, TauRule, base_config, table1};
+    use infconv_train::table1::{FAILED, Grid, TauRule, base_config, table1};
     let data = digits(200);
     let dir = std::env::temp_dir().join(format!("infconv-table1-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -176,7 +176,12 @@ fn table1_records_a_diverging_configuration_and_goes_on() {
     base.eval_samples = 50;
     base.prox_iterations = 0;
     let mut lines = Vec::new();
-    let rows = table1(&grid, &base, &[PotentialKind::Quad], data, &dir, 2, |l| lines.push(l.to_string())).unwrap();
+    let rows = table1(&grid, &base, &[PotentialKind::Quad], data, &dir, 2, &mut |e: &infconv_train::Event<'_>| {
+        if let infconv_train::Event::Note(l) = e {
+            lines.push(l.to_string());
+        }
+    })
+    .unwrap();
     eprintln!("{lines:#?}");
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].tried, rows[0].failed), (2, 1));

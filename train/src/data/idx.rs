@@ -9,7 +9,7 @@
 //! [`DataError`] naming the file.
 //!
 //! ```
-//! use infconv_verify::data::idx;
+//! use infconv_train::data::idx;
 //! let file = idx::encode_images(&[0, 255, 7, 8], 1, 2, 2).unwrap();
 //! let back = idx::decode_images(&file, std::path::Path::new("<memory>")).unwrap();
 //! assert_eq!((back.count, back.rows, back.cols), (1, 2, 2));

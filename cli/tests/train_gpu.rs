@@ -9,11 +9,11 @@
 use infconv_kernels::lenet::Arch;
 use infconv_kernels::tolerance::cond_h;
 use infconv_kernels::{LayerTable, PotentialKind, reference};
-use infconv_verify::tolerance::{grad_phi_lipschitz, train_engine_delta_rel, train_engine_step_rel};
-use infconv_verify::train::checkpoint::Checkpoint;
-use infconv_verify::train::config::mean_tau;
-use infconv_verify::train::{GpuDevices, Method, TrainConfig, TrainData, Trainer};
-use infconv_verify::data;
+use infconv_train::tolerance::{grad_phi_lipschitz, train_engine_delta_rel, train_engine_step_rel};
+use infconv_train::checkpoint::Checkpoint;
+use infconv_train::config::mean_tau;
+use infconv_train::{GpuDevices, Method, TrainConfig, TrainData, Trainer};
+use infconv_train::data;
 use std::process::Command;
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@
 //! everything before it. Written to a temporary file in the same folder and renamed, so a kill at
 //! any moment leaves either the previous checkpoint or the new one, never half of one.
 
-use super::config::TrainConfig;
+use crate::config::TrainConfig;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
@@ -139,7 +139,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::config::{Method, TrainConfig};
+    use crate::config::{Method, TrainConfig};
 
     fn sample() -> Checkpoint {
         let mut config = TrainConfig::default_for(Method::Msgd);

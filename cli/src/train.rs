@@ -1,8 +1,9 @@
 //! `infconv train`: one configuration of Algorithm 1 (or mSGD) on LeNet-5 and MNIST, in a run
 //! folder with checkpoints, logs and Figure 1; `--resume DIR` continues a run exactly.
 
-use crate::data;
-use crate::train::{GpuDevices, LogRecord, Method, RunOptions, TrainConfig, TrainData};
+use crate::progress::Bar;
+use infconv_train::data;
+use infconv_train::{GpuDevices, LogRecord, Method, RunOptions, TrainConfig, TrainData};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -118,7 +119,7 @@ impl TrainArgs {
         }
         set!(workers, iterations, batch, eta, lambda, tau, sigma, kappa, nu, seed, order, arch, log_every, eval_samples, train_limit, checkpoint_every, prox_iterations);
         if self.tau.is_none() {
-            c.tau = crate::train::config::mean_tau(c.eta, c.workers);
+            c.tau = infconv_train::config::mean_tau(c.eta, c.workers);
         }
         c.validate()?;
         Ok(c)
@@ -209,7 +210,7 @@ pub fn summary_text(r: &LogRecord, out: &std::path::Path) -> String {
 }
 
 /// Runs `infconv train`; exit status 0 on success, 2 on bad input, 1 on a failure during the run.
-pub fn main(args: &TrainArgs) -> std::process::ExitCode {
+pub fn run(args: &TrainArgs) -> std::process::ExitCode {
     use std::process::ExitCode;
     let bad = |m: String| {
         eprintln!("infconv train: {m}");
@@ -221,7 +222,7 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
             if !o.is_empty() {
                 return bad(format!("--resume {}: the configuration comes from the checkpoint; drop {}", dir.display(), o.join(", ")));
             }
-            match crate::train::run::load_resume(dir) {
+            match infconv_train::run::load_resume(dir) {
                 Ok(ck) => (ck.header.config, dir.clone()),
                 Err(e) => return bad(e),
             }
@@ -252,16 +253,12 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
         cfg.seed,
         out.display()
     );
-    let opts = RunOptions { out: out.clone(), resume: args.resume.is_some(), threads: args.threads, progress: !args.json };
-    let json = args.json;
-    let result = crate::train::run::run_with(if args.resume.is_some() { None } else { Some(cfg) }, data, &opts, gpu, |r| {
-        if json {
-            println!("{}", serde_json::to_string(r).unwrap_or_default());
-        }
-    });
+    let opts = RunOptions { out: out.clone(), resume: args.resume.is_some(), threads: args.threads };
+    let mut bar = Bar::new(!args.json, args.json);
+    let result = infconv_train::run::run_with(if args.resume.is_some() { None } else { Some(cfg) }, data, &opts, gpu, &mut bar);
     match result {
         Ok(last) => {
-            if !json {
+            if !args.json {
                 print!("{}", summary_text(&last, &out));
             }
             ExitCode::SUCCESS
@@ -274,159 +271,3 @@ pub fn main(args: &TrainArgs) -> std::process::ExitCode {
     }
 }
 
-/// The flags of `infconv table1`.
-#[derive(Debug, Args)]
-pub struct Table1Args {
-    /// small (σ = 0.01, τ = η²/(2M), λ ∈ {0.1, 0.05}) or paper (σ = τ, the paper's 72 per potential).
-    #[arg(long, default_value = "small")]
-    pub grid: String,
-    /// Iterations per configuration (the paper: 30,000).
-    #[arg(long, default_value_t = 2000)]
-    pub iterations: usize,
-    /// Potentials, comma-separated (default: the six of Table 2).
-    #[arg(long, value_delimiter = ',')]
-    pub potentials: Vec<String>,
-    /// Seed of every run.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// An MNIST-format IDX folder (default: the embedded digits).
-    #[arg(long, value_name = "DIR")]
-    pub data: Option<PathBuf>,
-    /// Use only the first N training images (0: all).
-    #[arg(long, default_value_t = 0)]
-    pub train_limit: usize,
-    /// Training images behind the logged train loss and objective (0: all).
-    #[arg(long, default_value_t = 2000)]
-    pub eval_samples: usize,
-    /// The table's folder (runs below it; an interrupted grid continues). Default runs/table1-<grid>.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// CPU threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-}
-
-/// Runs `infconv table1`: writes table1.md, table1.json and figure1.svg (the best run of each
-/// potential) into the folder and prints the table.
-pub fn table1_main(args: &Table1Args) -> std::process::ExitCode {
-    use crate::train::table1::{TABLE2, Grid, base_config, markdown, table1};
-    use std::process::ExitCode;
-    let bad = |m: String| {
-        eprintln!("infconv table1: {m}");
-        ExitCode::from(2)
-    };
-    let grid = match Grid::by_name(&args.grid) {
-        Ok(g) => g,
-        Err(e) => return bad(e),
-    };
-    let mut kinds = Vec::new();
-    for p in &args.potentials {
-        match p.parse::<infconv_kernels::PotentialKind>() {
-            Ok(k) => kinds.push(k),
-            Err(e) => return bad(format!("--potentials: {e}")),
-        }
-    }
-    if kinds.is_empty() {
-        kinds = TABLE2.to_vec();
-    }
-    let mut base = base_config(args.iterations, args.seed);
-    base.train_limit = args.train_limit;
-    base.eval_samples = args.eval_samples;
-    if let Err(e) = base.validate() {
-        return bad(e);
-    }
-    let data = match load_data(args.data.as_deref(), args.train_limit, args.eval_samples) {
-        Ok(d) => Arc::new(d),
-        Err(e) => return bad(e),
-    };
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/table1-{}", args.grid)));
-    eprintln!(
-        "infconv table1: grid {} ({} configurations per potential), {} iterations each, {} potentials, data {}, into {}",
-        args.grid,
-        grid.configs(kinds[0], &base).len(),
-        args.iterations,
-        kinds.len(),
-        data.source,
-        dir.display()
-    );
-    let rows = match table1(&grid, &base, &kinds, data.clone(), &dir, args.threads, |l| eprintln!("  {l}")) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("infconv table1: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let note = format!(
-        "Table 1 ({} grid, {} iterations, M = 4, batch 20, ν = 1e-4, seed {}) on {} ({} train / {} test images); {}. \
-         Best configuration per potential by test error (ties: objective).",
-        args.grid,
-        args.iterations,
-        args.seed,
-        data.source,
-        data.train.len(),
-        data.test.len(),
-        crate::train::run::machine()
-    );
-    let md = markdown(&rows, data.test.len(), &note);
-    let runs: Vec<(String, Vec<LogRecord>)> = rows
-        .iter()
-        .map(|r| {
-            let sub = dir.join(crate::train::table1::run_name(&r.config));
-            let recs = crate::train::logfile::read_records(&sub).unwrap_or_default();
-            (r.potential.clone(), recs)
-        })
-        .collect();
-    let written = (|| -> Result<(), String> {
-        crate::train::checkpoint::write_atomic(&dir.join("table1.md"), md.as_bytes())?;
-        let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
-        crate::train::checkpoint::write_atomic(&dir.join("table1.json"), json.as_bytes())?;
-        let svg = crate::train::plot::figure1(&runs)?;
-        crate::train::checkpoint::write_atomic(&dir.join("figure1.svg"), svg.as_bytes())
-    })();
-    if let Err(e) = written {
-        eprintln!("infconv table1: {e}");
-        return ExitCode::from(1);
-    }
-    print!("{md}");
-    ExitCode::SUCCESS
-}
-
-/// The flags of `infconv figure1`.
-#[derive(Debug, Args)]
-pub struct Figure1Args {
-    /// Run folders (of `infconv train`), each drawn as one curve named after its folder.
-    #[arg(required = true, value_name = "RUN_DIR")]
-    pub runs: Vec<PathBuf>,
-    /// The SVG file to write.
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
-}
-
-/// Runs `infconv figure1`: Figure 1 (objective, train and test loss, test error against
-/// iterations) of several runs in one SVG.
-pub fn figure1_main(args: &Figure1Args) -> std::process::ExitCode {
-    use std::process::ExitCode;
-    let mut runs = Vec::new();
-    for dir in &args.runs {
-        let recs = match crate::train::logfile::read_records(dir) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("infconv figure1: {e}; expected the folder of an `infconv train` run");
-                return ExitCode::from(2);
-            }
-        };
-        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| dir.display().to_string());
-        runs.push((name, recs));
-    }
-    let written = crate::train::plot::figure1(&runs).and_then(|svg| crate::train::checkpoint::write_atomic(&args.out, svg.as_bytes()));
-    match written {
-        Ok(()) => {
-            eprintln!("infconv figure1: wrote {}", args.out.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("infconv figure1: {e}");
-            ExitCode::from(1)
-        }
-    }
-}

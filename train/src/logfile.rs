@@ -2,8 +2,8 @@
 //! and `log.csv` (the same columns). Appended record by record; on resume both are cut back to the
 //! checkpoint's iteration so that a resumed run's logs equal the uninterrupted run's.
 
-use super::checkpoint::write_atomic;
-use super::driver::LogRecord;
+use crate::checkpoint::write_atomic;
+use crate::driver::LogRecord;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

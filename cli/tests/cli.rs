@@ -111,3 +111,28 @@ fn prox_accepts_negative_coordinates_and_rejects_a_negative_lambda() {
     assert!(err.contains("--lambda -1") && err.contains("λ > 0"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+/// `infconv prox` names the bad value and lists what is accepted, with exit status 2; good input
+/// exits 0 (a two-valued prox included: the oracle lists both points).
+#[test]
+fn prox_bad_input_is_named_and_good_input_runs() {
+    let prox = |p: &str, fam: &str, v: &str, lambda: &str, extra: &[&str]| {
+        let mut a = vec!["prox", "--json", "--potential", p, "--family", fam, "--v", v, "--lambda", lambda, "--seed", "1"];
+        a.extend_from_slice(extra);
+        let o = infconv(&a);
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).to_string())
+    };
+    let (code, e) = prox("logg", "mcp", "0.1", "0.1", &[]);
+    assert!(code == Some(2) && e.contains("logg") && e.contains("tan-sep"), "{e}");
+    let (code, e) = prox("log", "mcpp", "0.1", "0.1", &[]);
+    assert!(code == Some(2) && e.contains("mcpp") && e.contains("l1-smooth"), "{e}");
+    let (code, e) = prox("log", "mcp", "0.1", "-2", &[]);
+    assert!(code == Some(2) && e.contains("-2"), "{e}");
+    let (code, e) = prox("log", "mcp", "0.1,x", "0.1", &[]);
+    assert!(code == Some(2) && e.contains("0.1,x"), "{e}");
+    assert_eq!(prox("log", "mcp", "0.1,-0.2", "0.1", &[]).0, Some(0));
+    assert_eq!(prox("quad", "neg-abs", "0", "0.1", &[]).0, Some(0));
+    assert_eq!(prox("quad", "indefinite-quadratic", "0.3", "0.1", &["--sweep-lambda"]).0, Some(0));
+    let (code, e) = prox("quad", "indefinite-quadratic", "0.3", "0.1", &["--sweep-lambda", "--lambda-min", "2", "--lambda-max", "1"]);
+    assert!(code == Some(2) && e.contains("invalid λ range"), "{e}");
+}

@@ -16,12 +16,12 @@
 //! on the kernels' `GpuBackend`; mSGD keeps its host update). Resume is bit-exact on the CPU
 //! engine only; checkpoints load into either engine.
 
-use super::checkpoint::{Checkpoint, Header};
-use super::config::{Method, TrainConfig};
-use super::dataset::{Images, TrainData};
-use super::gpu_engine::{GpuDevices, GpuEasgd};
-use super::objective::{distance, phi_hat};
-use super::sampler::Sampler;
+use crate::checkpoint::{Checkpoint, Header};
+use crate::config::{Method, TrainConfig};
+use crate::dataset::{Images, TrainData};
+use crate::gpu_engine::{GpuDevices, GpuEasgd};
+use crate::objective::{distance, phi_hat};
+use crate::sampler::Sampler;
 use infconv_kernels::lenet::{self, Arch, Batch, BatchStats, LeNetCpu};
 use infconv_kernels::{Backend, CpuBackend, HostState, LayerTable, Params};
 use rayon::prelude::*;

@@ -1,7 +1,7 @@
 //! Figure 1 of the paper for one or more runs: objective, train and test loss, and train and test
 //! error against iterations (SVG, plotters).
 
-use super::driver::LogRecord;
+use crate::driver::LogRecord;
 use plotters::prelude::*;
 
 const COLORS: [RGBColor; 8] = [
