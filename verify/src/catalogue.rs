@@ -1,8 +1,10 @@
-//! The check catalogue (notes/checks.md): ids, statements, and the verdict each (check,
+//! The check catalogue: ids, statements, and the verdict each (check,
 //! potential[, family]) is expected to reach. Expectations are statements about mathematics,
 //! derived by hand from the paper and the notes, never produced by the code under test.
 
 use crate::outcome::Verdict;
+use infconv_theory::potential::assumption::Assumption;
+use infconv_theory::potential::registry;
 
 /// What a check is applied to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,26 +36,16 @@ pub const POTENTIAL_CHECKS: &[CheckInfo] = &[
     CheckInfo { id: "L3.2", statement: "∇φ bijective with inverse ∇φ* (Lemma 3.2)", subject: Subject::Potential },
 ];
 
-/// The verdict the catalogue expects of a potential check: the paper's potentials (and the
-/// structural and extension ones built from them) satisfy (A1)–(A5) and Lemma 3.2, except cubic
-/// at A3 (its Hessian vanishes at 0, as the paper says). The controls break what their notes say:
-///
-/// | control | violated | why |
-/// |---|---|---|
-/// | log1p-sq | A1, A3, A4, L3.2 | nonconvex for ‖w‖ > 1; growth log; ‖∇φ‖ ≤ 1 |
-/// | huber | A1, A3, A4, L3.2 | linear along rays beyond 1 (not strictly convex, flat Hessian direction, linear growth, ‖∇φ‖ ≤ 1) |
-/// | entropy-box | A2 | φ bounded at the boundary: closed domain (still Legendre: A1, L3.2 hold) |
-/// | tilted-quad | A5 | ∇φ(0) = 𝟙 |
+/// The verdict the catalogue expects of a potential check, derived from what the potential
+/// declares in the registry (`PotentialInfo::breaks`): `violated` exactly at the hypotheses it
+/// breaks on paper (cubic at A3, each control at what it breaks on purpose), `holds` elsewhere.
+/// A name the registry does not know is expected to hold everything.
 pub fn expected_for_potential(check: &str, potential: &str) -> Verdict {
-    use Verdict::{Holds, Violated};
-    match (potential, check) {
-        ("cubic", "A3") => Violated,
-        ("log1p-sq", "A1" | "A3" | "A4" | "L3.2") => Violated,
-        ("huber", "A1" | "A3" | "A4" | "L3.2") => Violated,
-        ("entropy-box", "A2") => Violated,
-        ("tilted-quad", "A5") => Violated,
-        _ => Holds,
-    }
+    let broken = match (registry::info(potential), Assumption::from_id(check)) {
+        (Ok(info), Some(a)) => info.breaks.contains(&a),
+        _ => false,
+    };
+    if broken { Verdict::Violated } else { Verdict::Holds }
 }
 
 /// `C4.4`, Corollary 4.4 (translation of stationarity) on model (4); its family is f's.

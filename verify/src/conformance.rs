@@ -68,7 +68,7 @@ impl Task {
 /// family), then `C5.1` for every (potential, problem).
 pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     let mut out = Vec::new();
-    for info in registry::all().iter().filter(|p| sel.wants_potential(p.name)) {
+    for info in registry::all().into_iter().filter(|p| sel.wants_potential(p.name)) {
         if !sel.wants_family(None) {
             continue;
         }

@@ -22,6 +22,7 @@
 //! assert!(phi.max_step(&w, &w).unwrap() > 0.0); // largest t with w + t·w in dom φ: here t = 1
 //! ```
 
+pub mod assumption;
 pub mod conjugate;
 pub mod cosh;
 pub mod cubic;

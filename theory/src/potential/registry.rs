@@ -22,9 +22,11 @@ use super::scaled::Scaled;
 use super::tan::{Tan, TanSep};
 use super::tilted_quad::TiltedQuad;
 use super::Legendre;
+use super::assumption::Assumption;
 use crate::TheoryError;
 use serde::Serialize;
 use std::fmt;
+use std::sync::RwLock;
 
 /// Where a potential comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -51,7 +53,9 @@ impl fmt::Display for Group {
     }
 }
 
-/// A named potential: how to build it in dimension m, and what it is.
+/// A named potential: how to build it in dimension m, what it is, and which hypotheses it breaks
+/// on paper. Registering one (a line in the table below, or [`register`] at run time) puts it in
+/// `infconv potentials` and in every check whose hypotheses it declares to meet.
 #[derive(Clone, Copy)]
 pub struct PotentialInfo {
     /// Command-line name.
@@ -60,7 +64,11 @@ pub struct PotentialInfo {
     pub group: Group,
     /// One line: formula and domain.
     pub summary: &'static str,
-    build: fn(usize) -> Result<Box<dyn Legendre>, TheoryError>,
+    /// The hypotheses of [`Assumption`] that φ breaks on paper (empty: it meets (A1)–(A5) and
+    /// Lemma 3.2). The checks expect `violated` exactly there.
+    pub breaks: &'static [Assumption],
+    /// φ in dimension m ≥ 1.
+    pub build: fn(usize) -> Result<Box<dyn Legendre>, TheoryError>,
 }
 
 impl fmt::Debug for PotentialInfo {
@@ -89,96 +97,147 @@ pub fn two_layers(m: usize) -> Vec<usize> {
     if m == 1 { vec![1] } else { vec![m.div_ceil(2), m / 2] }
 }
 
+/// What log1p-sq and huber break: both are nonconvex or flat along rays beyond ‖w‖ = 1 (A1, A3),
+/// grow at most linearly (A4), and have ‖∇φ‖ ≤ 1, so ∇φ is not onto ℝᵐ (Lemma 3.2). Cubic breaks
+/// (A3) only at w = 0, where ∇²φ = 0; entropy-box stays bounded at the boundary of its box, so its
+/// domain is closed (A2); tilted-quad has ∇φ(0) = 𝟙 (A5).
+const LINEAR_OR_LOG_GROWTH: &[Assumption] = &[Assumption::A1, Assumption::A3, Assumption::A4, Assumption::L32];
+
 fn boxed<P: Legendre + 'static>(p: P) -> Result<Box<dyn Legendre>, TheoryError> {
     Ok(Box::new(p))
 }
 
 const ALL: &[PotentialInfo] = &[
-    PotentialInfo { name: "quad", group: Group::Paper, summary: "‖w‖² on ℝᵐ", build: |_| boxed(Quad::new()) },
+    PotentialInfo { name: "quad", breaks: &[], group: Group::Paper, summary: "‖w‖² on ℝᵐ", build: |_| boxed(Quad::new()) },
     PotentialInfo {
-        name: "quad-Q",
+        name: "quad-Q", breaks: &[],
         group: Group::Paper,
         summary: "wᵀQw, Q = tridiag(0.4, 1, 0.4), on ℝᵐ",
         build: |m| boxed(QuadQ::tridiagonal(m)?),
     },
-    PotentialInfo { name: "cubic", group: Group::Paper, summary: "‖w‖³ on ℝᵐ ((A3) fails at 0)", build: |_| boxed(Cubic::new()) },
+    PotentialInfo { name: "cubic", breaks: &[Assumption::A3], group: Group::Paper, summary: "‖w‖³ on ℝᵐ ((A3) fails at 0)", build: |_| boxed(Cubic::new()) },
     PotentialInfo {
-        name: "cubic-reg",
+        name: "cubic-reg", breaks: &[],
         group: Group::Paper,
         summary: "‖w‖³ + 0.01‖w‖² on ℝᵐ",
         build: |_| boxed(Cubic::regularized(CUBIC_REG_EPS)?),
     },
-    PotentialInfo { name: "tan", group: Group::Paper, summary: "tan(‖w‖²) on ‖w‖ < √(π/2)", build: |_| boxed(Tan::new()) },
+    PotentialInfo { name: "tan", breaks: &[], group: Group::Paper, summary: "tan(‖w‖²) on ‖w‖ < √(π/2)", build: |_| boxed(Tan::new()) },
     PotentialInfo {
-        name: "tan-sep",
+        name: "tan-sep", breaks: &[],
         group: Group::Paper,
         summary: "Σᵢ tan(wᵢ²) on |wᵢ| < √(π/2)",
         build: |_| boxed(TanSep::new()),
     },
-    PotentialInfo { name: "log", group: Group::Paper, summary: "−log(1 − ‖w‖²) on ‖w‖ < 1", build: |_| boxed(Log::new()) },
+    PotentialInfo { name: "log", breaks: &[], group: Group::Paper, summary: "−log(1 − ‖w‖²) on ‖w‖ < 1", build: |_| boxed(Log::new()) },
     PotentialInfo {
-        name: "log-sep",
+        name: "log-sep", breaks: &[],
         group: Group::Paper,
         summary: "Σᵢ −log(1 − wᵢ²) on |wᵢ| < 1",
         build: |_| boxed(LogSep::new()),
     },
     PotentialInfo {
-        name: "eta-log",
+        name: "eta-log", breaks: &[],
         group: Group::Structure,
         summary: "log(w/η), η = 0.5: −log(1 − ‖w‖²/η²) on ‖w‖ < η (18)",
         build: |_| boxed(Scaled::new(Log::new(), ETA_LOG)?),
     },
     PotentialInfo {
-        name: "layered-tan",
+        name: "layered-tan", breaks: &[],
         group: Group::Structure,
         summary: "Σₗ tan(‖wₗ/η‖²), η = 2, two layers ⌈m/2⌉ + ⌊m/2⌋ (18)",
         build: |m| boxed(Layerwise::new(Scaled::new(Tan::new(), ETA_LAYERED)?, two_layers(m))?),
     },
     PotentialInfo {
-        name: "cosh",
+        name: "cosh", breaks: &[],
         group: Group::Extension,
         summary: "Σᵢ (cosh wᵢ − 1) on ℝᵐ, written only as a dual-number value",
         build: |_| boxed(FromDual(super::cosh::CoshValue)),
     },
     PotentialInfo {
-        name: "log1p-sq",
+        name: "log1p-sq", breaks: LINEAR_OR_LOG_GROWTH,
         group: Group::Control,
         summary: "log(1 + ‖w‖²): nonconvex beyond ‖w‖ = 1, logarithmic growth",
         build: |_| boxed(Log1pSq::new()),
     },
     PotentialInfo {
-        name: "huber",
+        name: "huber", breaks: LINEAR_OR_LOG_GROWTH,
         group: Group::Control,
         summary: "Huber(‖w‖), threshold 1: flat curvature and linear growth beyond",
         build: |_| boxed(Huber::new()),
     },
     PotentialInfo {
-        name: "entropy-box",
+        name: "entropy-box", breaks: &[Assumption::A2],
         group: Group::Control,
         summary: "Σᵢ (1+wᵢ)ln(1+wᵢ) + (1−wᵢ)ln(1−wᵢ) on the closed box [−1, 1]ᵐ",
         build: |_| boxed(EntropyBox::new()),
     },
     PotentialInfo {
-        name: "tilted-quad",
+        name: "tilted-quad", breaks: &[Assumption::A5],
         group: Group::Control,
         summary: "‖w‖² + Σᵢ wᵢ: ∇φ(0) ≠ 0",
         build: |_| boxed(TiltedQuad),
     },
 ];
 
-/// Every named potential, in a fixed order.
-pub fn all() -> &'static [PotentialInfo] {
-    ALL
+/// Potentials registered at run time ([`register`]), after the built-in ones.
+static REGISTERED: RwLock<Vec<&'static PotentialInfo>> = RwLock::new(Vec::new());
+
+/// Registers a potential for this process: from then on it is in [`all`], [`info`] and
+/// [`build`], hence in every check, command and kernel that takes potentials by name. The name
+/// must be new.
+///
+/// ```
+/// use infconv_theory::potential::dual::{DualPotential, FromDual};
+/// use infconv_theory::potential::registry::{self, Group, PotentialInfo};
+/// use num_dual::DualNum;
+/// #[derive(Debug, Clone, Copy)]
+/// struct QuarticQuad; // Σᵢ wᵢ⁴ + wᵢ²: Legendre, (A1)–(A5) hold
+/// impl DualPotential for QuarticQuad {
+///     fn name(&self) -> String { "quartic-quad".into() }
+///     fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+///         w.iter().map(|t| t.clone().powi(4) + t.clone() * t.clone()).sum()
+///     }
+///     fn contains(&self, w: &[f64]) -> bool { w.iter().all(|t| t.is_finite()) }
+/// }
+/// registry::register(PotentialInfo {
+///     name: "quartic-quad",
+///     group: Group::Extension,
+///     summary: "Σᵢ wᵢ⁴ + wᵢ² on ℝᵐ",
+///     breaks: &[],
+///     build: |_| Ok(Box::new(FromDual(QuarticQuad))),
+/// }).unwrap();
+/// assert!(registry::all().iter().any(|p| p.name == "quartic-quad"));
+/// assert!(registry::register(*registry::info("quad").unwrap()).is_err()); // names are unique
+/// ```
+pub fn register(info: PotentialInfo) -> Result<(), TheoryError> {
+    let mut extra = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
+    if ALL.iter().chain(extra.iter().copied()).any(|p| p.name == info.name) {
+        return Err(TheoryError::InvalidParameter {
+            name: "potential",
+            value: format!("{:?} (already registered)", info.name),
+            expected: "a new name",
+        });
+    }
+    extra.push(Box::leak(Box::new(info)));
+    Ok(())
+}
+
+/// Every named potential: the built-in ones in a fixed order, then the registered ones in the
+/// order of registration.
+pub fn all() -> Vec<&'static PotentialInfo> {
+    let extra = REGISTERED.read().unwrap_or_else(|e| e.into_inner());
+    ALL.iter().chain(extra.iter().copied()).collect()
 }
 
 /// The names, comma-separated (for error messages and `--help`).
 pub fn known_names() -> String {
-    ALL.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+    all().iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
 }
 
 /// The entry of a name, or an error listing the known names.
 pub fn info(name: &str) -> Result<&'static PotentialInfo, TheoryError> {
-    ALL.iter().find(|p| p.name == name).ok_or_else(|| TheoryError::InvalidParameter {
+    all().into_iter().find(|p| p.name == name).ok_or_else(|| TheoryError::InvalidParameter {
         name: "potential",
         value: format!("{name:?} (known: {})", known_names()),
         expected: "one of the known potentials",
