@@ -102,3 +102,25 @@ pub fn known_families() -> Vec<&'static str> {
     }
     names
 }
+
+/// The potentials the prox checks and `C4.4` apply to: every registered potential that meets, on
+/// paper, what Theorem 4.3 and Corollary 4.4 assume of φ — (A1), (A2), (A4), (A5) and Lemma 3.2
+/// (cubic's (A3) gap at 0 is bridged by its Bregman modulus, see [`crate::prox_checks::expected`])
+/// — and has a certificate (the bounds the prox solvers need). Derived from the registry's
+/// declarations, so a registered potential joins by itself.
+pub fn prox_potentials() -> Vec<&'static str> {
+    registry::all()
+        .into_iter()
+        .filter(|p| p.breaks.iter().all(|a| *a == Assumption::A3))
+        .filter(|p| p.build(1).and_then(|phi| infconv_theory::prox::certificate::certificate(phi.as_ref(), 1)).is_ok())
+        .map(|p| p.name)
+        .collect()
+}
+
+/// The paper's potentials (Table 2 and quad-Q) among [`prox_potentials`]: those `C5.1` runs on
+/// (each run is thousands of Algorithm 1 iterations; the structural and extension potentials are
+/// covered by the prox checks and `C4.4`) and `infconv prox --plot` draws.
+pub fn paper_potentials() -> Vec<&'static str> {
+    let paper: Vec<&str> = registry::all().into_iter().filter(|p| p.group == registry::Group::Paper).map(|p| p.name).collect();
+    prox_potentials().into_iter().filter(|p| paper.contains(p)).collect()
+}

@@ -3,7 +3,8 @@
 //! Theorem 4.3.
 
 use crate::outcome::Verdict;
-use crate::prox_checks::{PAPER_POTENTIALS, Setup};
+use crate::catalogue::paper_potentials;
+use crate::prox_checks::Setup;
 use infconv_theory::family::{self, Family};
 use infconv_theory::potential::{Legendre, registry};
 use crate::prox_checks::t43_gradient13::residual;
@@ -202,7 +203,7 @@ pub fn prox_1d(family_name: &str, lambda: f64, seed: u64, file: &str) -> Result<
     let root = SVGBackend::new(file, (1600, 800)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let panels = root.split_evenly((2, 4));
-    for (panel, name) in panels.iter().zip(PAPER_POTENTIALS) {
+    for (panel, name) in panels.iter().zip(paper_potentials()) {
         let phi = registry::build(name, 1).map_err(|e| e.to_string())?;
         let pts = curves(phi.as_ref(), f.as_ref(), lambda);
         let ys: Vec<f64> = pts.iter().flat_map(|p| [p.1, p.2, p.3]).filter(|y| y.is_finite()).collect();

@@ -8,7 +8,8 @@ use infconv_theory::Vector;
 use infconv_theory::family::registry as families;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::{self, oracle};
-use infconv_verify::prox_checks::{self, CONTROL_FAMILIES, PAPER_POTENTIALS, PROX_REGULAR_FAMILIES, Setup, cases, run_check};
+use infconv_verify::catalogue::paper_potentials;
+use infconv_verify::prox_checks::{self, Setup, cases, prox_regular_families, run_check};
 use infconv_verify::tolerance::PROX_AGREEMENT;
 use infconv_verify::{Verdict, rng};
 use proptest::prelude::*;
@@ -56,8 +57,8 @@ fn fast_solver_agrees_with_the_oracle_or_refuses() {
     let t0 = std::time::Instant::now();
     let (mut agree, mut refuse, mut wrong, mut total) = (0usize, 0usize, Vec::new(), 0usize);
     let (mut c_refuse, mut c_agree, mut c_total) = (0usize, 0usize, 0usize);
-    for p in PAPER_POTENTIALS {
-        for fam in PROX_REGULAR_FAMILIES.iter().chain(CONTROL_FAMILIES) {
+    for p in paper_potentials() {
+        for fam in prox_checks::families().iter().map(|f| &f.name) {
             for m in 1..=3usize {
                 if *fam == "neg-abs" && m != 1 {
                     continue;
@@ -72,8 +73,8 @@ fn fast_solver_agrees_with_the_oracle_or_refuses() {
                     }
                     let mut r = rng::stream(SEED, &["agreement", p, fam, &m.to_string(), &k.to_string()]);
                     let mut cs = cases(&setup, fam, 1, &mut r);
-                    let control = CONTROL_FAMILIES.contains(fam) || k >= 10;
-                    if k >= 10 && !CONTROL_FAMILIES.contains(fam) {
+                    let control = !prox_regular_families().contains(fam) || k >= 10;
+                    if k >= 10 && !!prox_regular_families().contains(fam) {
                         cs[0].lambda *= 4.0 + 4.0 * (k - 10) as f64; // beyond the certified range
                     }
                     match compare(&setup, &cs[0]) {
@@ -105,8 +106,7 @@ proptest! {
     /// Any (paper potential × prox-regular family × λ × v): the fast solver agrees with the
     /// oracle or refuses; it never answers wrong.
     #[test]
-    fn prox_fast_never_wrong(p in 0..PAPER_POTENTIALS.len(), fi in 0..PROX_REGULAR_FAMILIES.len(), m in 1usize..=2, seed in any::<u64>(), lam_scale in 0.05f64..3.0) {
-        let (pot, fam) = (PAPER_POTENTIALS[p], PROX_REGULAR_FAMILIES[fi]);
+    fn prox_fast_never_wrong(pot in proptest::sample::select(paper_potentials()), fam in proptest::sample::select(prox_regular_families()), m in 1usize..=2, seed in any::<u64>(), lam_scale in 0.05f64..3.0) {
         let setup = Setup::new(pot, fam, m, seed).unwrap();
         let mut r = rng::stream(seed, &["prop"]);
         let mut cs = cases(&setup, fam, 1, &mut r);
@@ -119,16 +119,14 @@ proptest! {
     /// Formula (13) against central differences of the oracle's e, every paper potential × every
     /// prox-regular family, seeds drawn by proptest.
     #[test]
-    fn gradient13_holds_on_prox_regular_families(p in 0..PAPER_POTENTIALS.len(), fi in 0..PROX_REGULAR_FAMILIES.len(), seed in any::<u64>()) {
-        let (pot, fam) = (PAPER_POTENTIALS[p], PROX_REGULAR_FAMILIES[fi]);
+    fn gradient13_holds_on_prox_regular_families(pot in proptest::sample::select(paper_potentials()), fam in proptest::sample::select(prox_regular_families()), seed in any::<u64>()) {
         let o = run_check("T4.3-gradient13", pot, fam, seed);
         prop_assert_eq!(o.verdict, Verdict::Holds, "{} × {} seed {}: {}", pot, fam, seed, o.note);
     }
 
     /// Formula (12) and Theorem 4.3 (i) on the same (potential × family × seed) space.
     #[test]
-    fn formula12_and_lipschitz_hold(p in 0..PAPER_POTENTIALS.len(), fi in 0..PROX_REGULAR_FAMILIES.len(), seed in any::<u64>()) {
-        let (pot, fam) = (PAPER_POTENTIALS[p], PROX_REGULAR_FAMILIES[fi]);
+    fn formula12_and_lipschitz_hold(pot in proptest::sample::select(paper_potentials()), fam in proptest::sample::select(prox_regular_families()), seed in any::<u64>()) {
         for check in ["T4.3-formula12", "T4.3-lipschitz"] {
             let o = run_check(check, pot, fam, seed);
             prop_assert_eq!(o.verdict, Verdict::Holds, "{} {} × {} seed {}: {}", check, pot, fam, seed, o.note);
@@ -162,7 +160,7 @@ fn records_are_as_expected() {
 /// T4.3-formula12 and T4.3-gradient13 for every paper potential.
 #[test]
 fn not_prox_regular_controls_are_violated() {
-    for p in PAPER_POTENTIALS {
+    for p in paper_potentials() {
         for fam in ["neg-abs", "neg-l1"] {
             for check in ["T4.3-lipschitz", "T4.3-gradient13", "T4.3-formula12"] {
                 let o = run_check(check, p, fam, SEED);
@@ -242,7 +240,7 @@ fn bad_input_gives_typed_errors() {
 /// The fast solver refuses the two-valued prox of −|z| at 0, and the oracle sees both points.
 #[test]
 fn two_valued_prox_is_seen_and_refused() {
-    for p in PAPER_POTENTIALS {
+    for p in paper_potentials() {
         let phi = registry::build(p, 1).unwrap();
         let f = families::build("neg-abs", 1, 0).unwrap();
         let v = Vector::zeros(1);

@@ -64,31 +64,81 @@ impl SeedGen {
     }
 }
 
-/// A named family: summary and whether it is a negative control.
+/// A hypothesis of Theorem 4.3 that a family can break on purpose (the negative controls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FamilyHypothesis {
+    /// f prox-regular at the point (Definition 4.1): broken at the kink of −|z| (P two-valued).
+    ProxRegular,
+    /// λ below the threshold λ_f of Definition 3.3: the control is checked with λ above it.
+    BelowThreshold,
+}
+
+/// How f decreases far out, which decides λ_f (Definition 3.3) against a potential: finite only
+/// where f decreases quadratically and φ grows exactly quadratically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decrease {
+    /// f is bounded below (or +∞ off a bounded set).
+    None,
+    /// f decreases at most linearly (−|z|).
+    Linear,
+    /// f decreases quadratically along a direction of negative curvature (½zᵀHz, λ_min(H) < 0).
+    Quadratic,
+}
+
+/// A named family: its formula and what it declares about itself.
 #[derive(Debug, Clone, Copy)]
 pub struct FamilyInfo {
     /// Command-line name.
     pub name: &'static str,
     /// One line: formula.
     pub summary: &'static str,
-    /// A negative control (name starts with `neg-`).
-    pub control: bool,
+    /// The hypothesis it breaks on purpose (a negative control), if any.
+    pub breaks: Option<FamilyHypothesis>,
+    /// How it decreases far out.
+    pub decrease: Decrease,
+    /// The only dimension it exists in, if it is not every m ≥ 1.
+    pub fixed_dim: Option<usize>,
+}
+
+impl FamilyInfo {
+    /// A negative control (it breaks a hypothesis on purpose).
+    pub fn control(&self) -> bool {
+        self.breaks.is_some()
+    }
+}
+
+const fn regular(name: &'static str, summary: &'static str, decrease: Decrease) -> FamilyInfo {
+    FamilyInfo { name, summary, breaks: None, decrease, fixed_dim: None }
 }
 
 const ALL: &[FamilyInfo] = &[
-    FamilyInfo { name: "smooth-nonconvex", summary: "½zᵀHz + bᵀz + Σₖ aₖcos(⟨ωₖ,z⟩ + cₖ), H ≻ 0", control: false },
-    FamilyInfo { name: "indefinite-quadratic", summary: "½zᵀHz + bᵀz, λ_min(H) = −ρ < 0 (λ_f = 2/ρ for quad)", control: false },
-    FamilyInfo { name: "l1-smooth", summary: "μ‖z‖₁ + Σᵢ hᵢzᵢ²/2 + bᵢzᵢ + aᵢcos(ωᵢzᵢ + cᵢ)", control: false },
-    FamilyInfo { name: "mcp", summary: "Σᵢ MCP_{μ,γ}(zᵢ) + hᵢzᵢ²/2 + bᵢzᵢ", control: false },
-    FamilyInfo { name: "sphere", summary: "indicator of {‖z‖ = R}", control: false },
-    FamilyInfo { name: "ellipse", summary: "indicator of {Σᵢ zᵢ²/aᵢ² = 1}", control: false },
-    FamilyInfo { name: "separable-sum", summary: "Σᵢ fᵢ(zᵢ), coordinates cycling smooth / ℓ1+smooth / MCP", control: false },
-    FamilyInfo { name: "neg-abs", summary: "−|z| on ℝ (not prox-regular at 0)", control: true },
-    FamilyInfo { name: "neg-l1", summary: "−‖z‖₁ (not prox-regular at 0)", control: true },
+    regular("smooth-nonconvex", "½zᵀHz + bᵀz + Σₖ aₖcos(⟨ωₖ,z⟩ + cₖ), H ≻ 0", Decrease::None),
+    regular("indefinite-quadratic", "½zᵀHz + bᵀz, λ_min(H) = −ρ < 0 (λ_f = 2/ρ for quad)", Decrease::Quadratic),
+    regular("l1-smooth", "μ‖z‖₁ + Σᵢ hᵢzᵢ²/2 + bᵢzᵢ + aᵢcos(ωᵢzᵢ + cᵢ)", Decrease::None),
+    regular("mcp", "Σᵢ MCP_{μ,γ}(zᵢ) + hᵢzᵢ²/2 + bᵢzᵢ", Decrease::None),
+    regular("sphere", "indicator of {‖z‖ = R}", Decrease::None),
+    regular("ellipse", "indicator of {Σᵢ zᵢ²/aᵢ² = 1}", Decrease::None),
+    regular("separable-sum", "Σᵢ fᵢ(zᵢ), coordinates cycling smooth / ℓ1+smooth / MCP", Decrease::None),
+    FamilyInfo {
+        name: "neg-abs",
+        summary: "−|z| on ℝ (not prox-regular at 0)",
+        breaks: Some(FamilyHypothesis::ProxRegular),
+        decrease: Decrease::Linear,
+        fixed_dim: Some(1),
+    },
+    FamilyInfo {
+        name: "neg-l1",
+        summary: "−‖z‖₁ (not prox-regular at 0)",
+        breaks: Some(FamilyHypothesis::ProxRegular),
+        decrease: Decrease::Linear,
+        fixed_dim: None,
+    },
     FamilyInfo {
         name: "neg-indef-quad-above",
         summary: "indefinite-quadratic, checked with λ above its threshold λ_f",
-        control: true,
+        breaks: Some(FamilyHypothesis::BelowThreshold),
+        decrease: Decrease::Quadratic,
+        fixed_dim: None,
     },
 ];
 

@@ -43,9 +43,11 @@ pub const CONTROL: &str = "wavy-large-lambda";
 pub const INSTANCES: usize = 3;
 /// Instances of the large-λ control.
 pub const CONTROL_INSTANCES: usize = 24;
-/// λ of the large-λ control: at least 24 times μ_φ/r (r ≈ 48 for the control's f; μ_φ ≤ 2 for
-/// every paper potential), so the inner problem is far from strongly convex.
-pub const LARGE_LAMBDA: f64 = 1.0;
+/// λ of the large-λ control, per unit of μ_φ: λ = this · max(μ_φ, 2) is at least 24 times μ_φ/r
+/// (r ≈ 48 for the control's f), so the inner problem is far from strongly convex whatever the
+/// potential's modulus (λ = 1 for every paper potential, whose μ_φ ≤ 2; η-scaling multiplies μ_φ
+/// by 1/η²).
+pub const LARGE_LAMBDA_PER_MU: f64 = 0.5;
 const M: usize = 2;
 const MAX_OUTER: usize = 500;
 
@@ -79,7 +81,7 @@ fn instance(potential: &str, family_name: &str, seed: u64, k: usize) -> Result<I
     let setup = Setup { phi, f: f_oracle, cert };
     let r = setup.f.weak_convexity_modulus().unwrap_or(0.0);
     let small = 0.5 * setup.threshold().min(if r > 0.0 && setup.cert.mu > 0.0 { setup.cert.mu / r } else { 1.0 }).min(1.0);
-    let lambda = if large { LARGE_LAMBDA } else { 0.5 * small };
+    let lambda = if large { LARGE_LAMBDA_PER_MU * setup.cert.mu.max(2.0) } else { 0.5 * small };
     let a = Matrix::identity(M, M) + Matrix::from_fn(M, M, |_, _| 0.3 * normal(&mut rng));
     let gamma = 1.0 + 2.0 * r * a.norm_squared();
     let g = Quadratic { gamma, center: Vector::from_fn(M, |_, _| 0.5 * normal(&mut rng)) };

@@ -37,9 +37,6 @@ use std::sync::Arc;
 /// The problems of `C5.1`, as they appear in the report's family column.
 pub const PROBLEMS: &[&str] = &["least-squares", "logistic", "least-squares-split"];
 
-/// The potentials of Table 2 (and cubic-reg) that `C5.1` runs on.
-pub const POTENTIALS: &[&str] = &["quad", "cubic", "cubic-reg", "tan", "tan-sep", "log", "log-sep"];
-
 /// Worker counts.
 pub const WORKERS: &[usize] = &[2, 4, 8];
 
@@ -152,10 +149,13 @@ fn config(m: usize, seed: u64) -> Config {
 
 fn run_case(potential: &str, problem: &str, m: usize, seed: u64) -> Result<Case, TheoryError> {
     let inner = registry::build(potential, 1)?;
-    let phi: Arc<dyn Legendre> = if identical(problem) {
-        Arc::new(Layerwise::new(inner, LAYERS.to_vec())?)
-    } else {
-        Arc::new(Layerwise::new(Scaled::new(inner, ETA_SPLIT)?, LAYERS.to_vec())?)
+    // φ̂ of (18): the potential per layer; one that exists in a fixed dimension only (quad-Q, whose
+    // Q is a matrix) is taken on the whole vector.
+    let phi: Arc<dyn Legendre> = match (inner.fixed_dim(), identical(problem)) {
+        (Some(_), true) => Arc::from(registry::build(potential, DIM)?),
+        (Some(_), false) => Arc::new(Scaled::new(registry::build(potential, DIM)?, ETA_SPLIT)?),
+        (None, true) => Arc::new(Layerwise::new(inner, LAYERS.to_vec())?),
+        (None, false) => Arc::new(Layerwise::new(Scaled::new(inner, ETA_SPLIT)?, LAYERS.to_vec())?),
     };
     let risks = risks(problem, m, seed)?;
     let c = config(m, seed);

@@ -23,9 +23,10 @@ use crate::outcome::{Outcome, Verdict};
 use crate::record::Record;
 use crate::rng;
 use crate::selection::Selection;
+use infconv_theory::family::registry::{Decrease, FamilyHypothesis, FamilyInfo};
 use infconv_theory::family::{self, Family, Structure};
 use infconv_theory::potential::{Legendre, registry};
-use infconv_theory::prox::certificate::{PhiCertificate, certificate};
+use infconv_theory::prox::certificate::{Growth, PhiCertificate, certificate};
 use infconv_theory::{TheoryError, Vector};
 
 /// One case: λ and v.
@@ -72,58 +73,64 @@ pub fn known_families() -> Vec<&'static str> {
     family::registry::known_names()
 }
 
-/// The paper's potentials (Table 2 and quad-Q), every one of which the records cover.
-pub const PAPER_POTENTIALS: &[&str] = &["quad", "quad-Q", "cubic", "cubic-reg", "tan", "tan-sep", "log", "log-sep"];
-
-/// The prox-regular families, every one of which the records cover.
-pub const PROX_REGULAR_FAMILIES: &[&str] =
-    &["smooth-nonconvex", "indefinite-quadratic", "l1-smooth", "mcp", "sphere", "ellipse", "separable-sum"];
-
-/// The controls.
-pub const CONTROL_FAMILIES: &[&str] = &["neg-abs", "neg-l1", "neg-indef-quad-above"];
-
-/// Whether λ_f(φ) of the family is finite for this potential (quadratic φ with an indefinite
-/// quadratic f; see `family::indefinite_quadratic`).
-pub fn finite_threshold(potential: &str, family_name: &str) -> bool {
-    matches!(potential, "quad" | "quad-Q") && matches!(family_name, "indefinite-quadratic" | "neg-indef-quad-above")
+/// The families the records cover: the prox-regular ones, then the controls, in registry order.
+pub fn families() -> Vec<&'static FamilyInfo> {
+    let all = family::registry::all();
+    all.iter().filter(|f| !f.control()).chain(all.iter().filter(|f| f.control())).collect()
 }
 
-/// The verdict the catalogue expects, derived from the paper:
+/// The prox-regular families (no declared broken hypothesis).
+pub fn prox_regular_families() -> Vec<&'static str> {
+    families().into_iter().filter(|f| !f.control()).map(|f| f.name).collect()
+}
+
+/// Whether λ_f(φ) of the family is finite: φ grows exactly quadratically (its certificate) and
+/// f decreases quadratically (its declaration); see `family::indefinite_quadratic`.
+pub fn finite_threshold(potential: &str, family_name: &str) -> bool {
+    let quadratic_growth = registry::build(potential, 1)
+        .and_then(|phi| certificate(phi.as_ref(), 1))
+        .is_ok_and(|c| matches!(c.growth, Growth::Quadratic(_)));
+    let quadratic_decrease = family::registry::info(family_name).is_ok_and(|f| f.decrease == Decrease::Quadratic);
+    quadratic_growth && quadratic_decrease
+}
+
+/// The verdict the catalogue expects, derived from what the family declares
+/// (`FamilyInfo::breaks`) and the potential's growth:
 ///
-/// - prox-regular families (`smooth-nonconvex`, `indefinite-quadratic`, `l1-smooth`, `mcp`,
-///   `sphere`, `ellipse`, `separable-sum`) with λ in the sampled range below λ_f: Definition 3.3
-///   holds by the threshold certificate, Lemma 3.4 by φ-prox-boundedness, and Theorem 4.3 (i),
-///   (12), (13) because f is prox-regular at P(v) and λ is "sufficiently small" (μ/λ > r makes
-///   the inner problem strongly convex): all `holds`. Cubic violates (A3) only at w = 0; the cases
-///   have v − P(v) ≠ 0, where the Bregman modulus (k/2)‖w‖ > 0 plays μ's role, so it holds too.
-/// - `neg-abs`, `neg-l1` at v = 0: f is proper lsc and φ-prox-bounded (λ_f = ∞, linear decrease),
-///   so D3.3 and L3.4 hold; but f is not prox-regular at 0 and P(0) = {±z*} is two-valued, e has a
-///   kink at 0, (I + ∇φ*∘λ∂f)⁻¹(0) is two points: `T4.3-lipschitz`, `T4.3-formula12`,
-///   `T4.3-gradient13` are `violated`.
-/// - `neg-indef-quad-above` (λ ∈ [1.5, 3]·λ_f): for quad and quad-Q λ_f = 2/ρ_Q is finite and λ
-///   exceeds it, so (10) fails (`D3.3` violated) and P(v) = ∅ (`L3.4` (i) violated); Theorem 4.3
-///   needs λ < λ_f (`n/a`). For every other potential λ_f = ∞ and "above the threshold" does not
-///   exist: every check is `n/a`.
+/// - a family that breaks nothing, with λ in the sampled range below λ_f: Definition 3.3 holds by
+///   the threshold certificate, Lemma 3.4 by φ-prox-boundedness, and Theorem 4.3 (i), (12), (13)
+///   because f is prox-regular at P(v) and λ is "sufficiently small" (μ/λ > r makes the inner
+///   problem strongly convex): all `holds`. Cubic violates (A3) only at w = 0; the cases have
+///   v − P(v) ≠ 0, where the Bregman modulus (k/2)‖w‖ > 0 plays μ's role, so it holds too.
+/// - a family that is not prox-regular at the probed point (−|z|, −‖z‖₁ at v = 0): f is proper lsc
+///   and φ-prox-bounded (λ_f = ∞, linear decrease), so D3.3 and L3.4 hold; but P(0) = {±z*} is
+///   two-valued, e has a kink at 0, (I + ∇φ*∘λ∂f)⁻¹(0) is two points: `T4.3-lipschitz`,
+///   `T4.3-formula12`, `T4.3-gradient13` are `violated`.
+/// - a family checked above its threshold: where λ_f is finite ([`finite_threshold`]) and λ
+///   exceeds it, (10) fails (`D3.3` violated) and P(v) = ∅ (`L3.4` (i) violated); Theorem 4.3
+///   needs λ < λ_f (`n/a`). Where λ_f = ∞, "above the threshold" does not exist: every check is
+///   `n/a`.
 pub fn expected(check: &str, potential: &str, family_name: &str) -> Verdict {
     use Verdict::{Holds, NotApplicable, Violated};
-    match family_name {
-        "neg-abs" | "neg-l1" => match check {
-            "D3.3" | "L3.4" => Holds,
-            _ => Violated,
-        },
-        "neg-indef-quad-above" => {
-            if !finite_threshold(potential, family_name) {
-                NotApplicable
+    let breaks = family::registry::info(family_name).ok().and_then(|f| f.breaks);
+    let lemma_level = matches!(check, "D3.3" | "L3.4");
+    match breaks {
+        None => Holds,
+        Some(FamilyHypothesis::ProxRegular) => {
+            if lemma_level {
+                Holds
             } else {
-                match check {
-                    "D3.3" | "L3.4" => Violated,
-                    _ => NotApplicable,
-                }
+                Violated
             }
         }
-        _ => {
-            let _ = potential;
-            Holds
+        Some(FamilyHypothesis::BelowThreshold) => {
+            if !finite_threshold(potential, family_name) {
+                NotApplicable
+            } else if lemma_level {
+                Violated
+            } else {
+                NotApplicable
+            }
         }
     }
 }
@@ -131,10 +138,12 @@ pub fn expected(check: &str, potential: &str, family_name: &str) -> Verdict {
 /// The cases of one record in dimension m (see the module doc).
 pub fn cases(setup: &Setup, family_name: &str, n: usize, rng: &mut rand_chacha::ChaCha8Rng) -> Vec<Case> {
     let m = setup.f.dim();
+    let breaks = family::registry::info(family_name).ok().and_then(|f| f.breaks);
+    let above = breaks == Some(FamilyHypothesis::BelowThreshold);
     let lf = setup.threshold();
     let indicator = matches!(setup.f.structure(), Structure::Ellipsoid(_));
     let r = setup.f.weak_convexity_modulus().unwrap_or(0.0);
-    let lambda_max = if family_name == "neg-indef-quad-above" {
+    let lambda_max = if above {
         f64::NAN
     } else if indicator {
         0.5 * lf.min(1.0)
@@ -145,13 +154,14 @@ pub fn cases(setup: &Setup, family_name: &str, n: usize, rng: &mut rand_chacha::
     };
     (0..n)
         .map(|_| {
-            let lambda = if family_name == "neg-indef-quad-above" {
+            let lambda = if above {
                 lf * rng::uniform(rng, 1.5, 3.0)
             } else {
                 rng::log_uniform(rng, 0.1 * lambda_max, lambda_max)
             };
-            let v = match family_name {
-                "neg-abs" | "neg-l1" => Vector::zeros(m),
+            // A family that is not prox-regular is probed at its kink, 0.
+            let v = match breaks {
+                Some(FamilyHypothesis::ProxRegular) => Vector::zeros(m),
                 _ if indicator => {
                     if let Structure::Ellipsoid(d) = setup.f.structure() {
                         let u = rng::unit_direction(rng, m);
@@ -170,20 +180,25 @@ pub fn cases(setup: &Setup, family_name: &str, n: usize, rng: &mut rand_chacha::
         .collect()
 }
 
-/// Dimensions of the records: 1 and 2 (the oracle is exact and fast there); `neg-abs` is 1-D.
-fn dims(family_name: &str) -> &'static [usize] {
-    if family_name == "neg-abs" { &[1] } else { &[1, 2] }
+/// Dimensions of the records: 1 and 2 (the oracle is exact and fast there), or the family's only
+/// dimension.
+fn dims(family_name: &str) -> Vec<usize> {
+    match family::registry::info(family_name).ok().and_then(|f| f.fixed_dim) {
+        Some(m) => vec![m],
+        None => vec![1, 2],
+    }
 }
 
 /// Cases per dimension of a record.
 pub const CASES_PER_DIM: usize = 3;
 
-/// The default (potential × family) pairs: every paper potential × every family.
+/// The default (potential × family) pairs: every potential the prox checks apply to
+/// ([`crate::catalogue::prox_potentials`]) × every family.
 pub fn default_pairs() -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
-    for p in PAPER_POTENTIALS {
-        for f in PROX_REGULAR_FAMILIES.iter().chain(CONTROL_FAMILIES) {
-            out.push((*p, *f));
+    for p in crate::catalogue::prox_potentials() {
+        for f in families() {
+            out.push((p, f.name));
         }
     }
     out
@@ -192,7 +207,7 @@ pub fn default_pairs() -> Vec<(&'static str, &'static str)> {
 /// Runs one check on one (potential, family) pair over the dimensions of the plan.
 pub fn run_check(check: &str, potential: &str, family_name: &str, seed: u64) -> Outcome {
     let mut per_dim = Vec::new();
-    for &m in dims(family_name) {
+    for m in dims(family_name) {
         let mut rng = rng::stream(seed, &[check, potential, family_name, &m.to_string()]);
         let fam_seed = seed ^ (m as u64).wrapping_mul(0x9E37_79B9);
         let setup = match Setup::new(potential, family_name, m, fam_seed) {
@@ -202,7 +217,8 @@ pub fn run_check(check: &str, potential: &str, family_name: &str, seed: u64) -> 
                 continue;
             }
         };
-        if family_name == "neg-indef-quad-above" && !setup.threshold().is_finite() {
+        let above = family::registry::info(family_name).ok().and_then(|f| f.breaks) == Some(FamilyHypothesis::BelowThreshold);
+        if above && !setup.threshold().is_finite() {
             per_dim.push((
                 format!("m = {m}"),
                 Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: "λ_f = ∞ for this potential: no λ above it".into(), lower_bound: false },
