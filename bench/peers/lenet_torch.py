@@ -48,7 +48,7 @@ INITIAL_S = 0.1
 
 
 class LeNet5(nn.Module):
-    """The Caffe LeNet-5 with ReLU after the convolutions (shared/notes/easgd.md)."""
+    """The Caffe LeNet-5 with ReLU after the convolutions (docs/training.md)."""
 
     def __init__(self):
         super().__init__()

@@ -1,6 +1,6 @@
-//! The check catalogue (notes/checks.md): ids, statements, and the verdict each (check,
+//! The check catalogue (docs/checks.md): ids, statements, and the verdict each (check,
 //! potential[, family]) is expected to reach. Expectations are statements about mathematics,
-//! derived by hand from the paper and the notes, never produced by the code under test.
+//! derived by hand from the paper, never produced by the code under test.
 
 use crate::outcome::Verdict;
 
