@@ -1,4 +1,4 @@
-//! Criterion benches of the kernels of issue 5: each kernel on CPU one thread, CPU all threads
+//! Criterion benches of the kernels of model (15): each kernel on CPU one thread, CPU all threads
 //! (f64 and f32) and wgpu (f32), n from 10³ to 10⁷ (M = 4) and at LeNet size (M ∈ {4, 8});
 //! the triad bandwidth baseline over the same bytes and the numpy peer of the fused step in the
 //! same run; the batched separable φ-prox ("sep-prox") at M = 4 sizes. `INFCONV_BENCH_QUICK=1`

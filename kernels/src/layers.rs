@@ -1,6 +1,6 @@
 //! Layer tables of equation (18): the parameter vector is cut into consecutive layers l = 1..L and
 //! φ̂(w) = Σₗ φ(wₗ/η). Each weight tensor and each bias is one layer (fixed choice, see
-//! notes/easgd.md); the default is the Caffe LeNet-5 table with 431,080 parameters.
+//! docs/training.md); the default is the Caffe LeNet-5 table with 431,080 parameters.
 
 use crate::error::{KernelError, Result};
 

@@ -109,7 +109,7 @@ pub fn residual_rel(a: Arith, cond: f64, n: usize, n_l: usize) -> f64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// LeNet-5 (issue 6): central differences of the f64 reference, and the f32 paths against it.
+// LeNet-5: central differences of the f64 reference, and the f32 paths against it.
 // ---------------------------------------------------------------------------------------------
 //
 // Central differences (f64 reference). Along a unit direction d (‖d‖₂ = 1) on one smooth piece

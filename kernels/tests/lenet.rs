@@ -1,4 +1,4 @@
-//! LeNet-5 (issue 6): the f64 reference against central differences, the f32 CPU path against
+//! LeNet-5: the f64 reference against central differences, the f32 CPU path against
 //! the f64 reference with the bounds of `tolerance.rs`, the data-set passes' independence of the
 //! thread count, a training sanity run, and the typed errors. Every check has a negative control
 //! (a planted bug the same check flags). Worst ratios error/tolerance are printed.

@@ -30,7 +30,7 @@ fn gpu_or_skip() -> Option<GpuBackend> {
 }
 
 /// With quad (‖w‖², ∇ = 2w/η² after (18)) and τ = η²/(2M) the consensus step is the mean of the
-/// zⱼ: synchronous EASGD. (With η = 1 this is the τ = 1/(2M).)
+/// zⱼ: synchronous EASGD. (With η = 1 this is τ = 1/(2M).)
 fn check_mean<B: Backend>(b: &B, rel: f64, eta: f64) {
     for (n, m) in [(1, 4), (7, 8), (431_080, 4)] {
         let h = random_state(n, m, PotentialKind::Quad, eta, 42 + n as u64);

@@ -3,18 +3,20 @@
 //! The mathematical objects of Laude, Wu, Cremers, *Optimization of Inf-Convolution Regularized
 //! Nonconvex Composite Problems* (AISTATS 2019), in f64:
 //!
-//! - [`potential`]: Legendre potentials φ (Definition 3.1, assumptions (A1)–(A5)) with value,
-//!   gradient, Hessian, ∇φ* and their domain, the paper's Table 2, η-scaling and layerwise sums as
-//!   in (18), and the extension path through dual numbers ([`potential::dual`]);
-//! - [`family`]: nonconvex function families f with certificates (weak convexity, threshold λ_f);
-//! - [`prox`]: the φ-prox (3) and φ-envelope (2): certified fast solver, global oracle, Jacobian,
-//!   gradient formula (13);
-//! - [`splitting`]: model (4), alternating minimization (14a)–(14b) and PALM;
-//! - [`distributed`]: model (15) and Algorithm 1 with its empirical risks.
-//! - [`family`]: function families f with their certificates (weak-convexity modulus, threshold
-//!   λ_f of Definition 3.3), including the not-prox-regular controls `neg-abs`, `neg-l1`.
-//! - [`prox`]: the φ-prox (3) and φ-envelope (2): a certified fast solver, a global oracle, the
-//!   Jacobian of P by implicit differentiation and the gradient formula (13).
+//! Modules, one line each:
+//!
+//! - [`distributed`]: model (15) and Algorithm 1 with Nesterov momentum and boundary cuts;
+//! - [`error`]: [`TheoryError`], the typed errors of every entry point;
+//! - [`family`]: nonconvex function families f with certificates (r, λ_f) and the controls;
+//! - [`linalg`]: small linear-algebra helpers shared with the checks;
+//! - [`potential`]: Legendre potentials φ: Table 2, (18), dual-number path, negative controls;
+//! - [`prox`]: the φ-prox (3) and φ-envelope (2): fast solver, global oracle, Jacobian, (13);
+//! - [`random`]: seeded random draws shared by the generators and the checks;
+//! - [`roots`]: safeguarded Newton–bisection for increasing scalar equations (∇φ*);
+//! - [`splitting`]: model (4), alternating minimization (14a)–(14b) and PALM.
+//!
+//! Formulas of the potentials: docs/potentials.md; the families and the prox's ground truth:
+//! docs/checks.md.
 //!
 //! Every function that takes user input returns a [`TheoryError`] rather than panicking, and no NaN
 //! leaves the API: outside its domain a potential's value is `+∞`.

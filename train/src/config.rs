@@ -1,4 +1,4 @@
-//! The configuration of one training run of issue 6: LeNet-5 trained with Algorithm 1 on model
+//! The configuration of one training run: LeNet-5 trained with Algorithm 1 on model
 //! (15) (M workers, a potential of Table 2 with η of (18), λ, τ, σ, κ, ν) or with the mSGD baseline.
 
 use infconv_kernels::lenet::Arch;

@@ -1,4 +1,4 @@
-//! The training driver of issue 6: Algorithm 1 on model (15) with LeNet-5 losses fⱼ (paper
+//! The training driver: Algorithm 1 on model (15) with LeNet-5 losses fⱼ (paper
 //! section 6), or the mSGD baseline, on the CPU f32 backends of the kernels crate.
 //!
 //! One iteration of Algorithm 1 (see `infconv_kernels::Params` for the exact update):

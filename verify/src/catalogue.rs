@@ -1,6 +1,7 @@
-//! The check catalogue: ids, statements, and the verdict each (check,
+//! The check catalogue (docs/checks.md): ids, statements, and the verdict each (check,
 //! potential[, family]) is expected to reach. Expectations are statements about mathematics,
-//! derived by hand from the paper and the notes, never produced by the code under test.
+//! derived from what each potential and family declares on paper (the registries), never
+//! produced by the code under test.
 
 use crate::outcome::Verdict;
 use infconv_theory::potential::assumption::Assumption;

@@ -1,4 +1,4 @@
-//! The report contract of `infconv verify` (notes/checks.md): one record per (check, potential,
+//! The report contract of `infconv verify` (docs/checks.md): one record per (check, potential,
 //! family), printed as a JSON array or as a table; the run succeeds exactly when every verdict
 //! equals its expected verdict.
 

@@ -87,7 +87,7 @@ pub const C51_FACTOR: f64 = 1e4;
 /// Fast solver vs oracle, relative to the problem's scale 1 + ‖v‖ + ‖z‖: both end with a Newton
 /// (or exact coordinate) refinement whose residual is at the rounding floor, 16ε·‖∇F terms‖;
 /// with the inner Hessian's condition at most ~1e4 on the sampled cases the two points agree to
-/// ~1e4·16ε ≈ 4e-11. 1e-8 is the bar and leaves two orders of margin; a solver that stops
+/// ~1e4·16ε ≈ 4e-11. 1e-8 leaves two orders of margin; a solver that stops
 /// in the wrong basin is off by O(1).
 pub const PROX_AGREEMENT: f64 = 1e-8;
 
@@ -129,7 +129,7 @@ pub const LIPSCHITZ_RATIO_MAX: f64 = 1.1;
 /// leaves 100× over the latter, while a point that does not solve (12) is off by O(1).
 pub const FORMULA12_REL: f64 = 1e-8;
 
-/// `C4.4`: alternating minimization must bring the residuals of (5a)–(5b) below this (the notes'
-/// bar); (14a) and (14b) are solved to the rounding floor, so it is reached in a few dozen outer
-/// iterations where the scheme converges.
+/// `C4.4`: alternating minimization must bring the residuals of (5a)–(5b) below this; (14a) and
+/// (14b) are solved to the rounding floor, so it is reached in a few dozen outer iterations where
+/// the scheme converges.
 pub const C44_STATIONARY: f64 = 1e-9;

@@ -31,7 +31,7 @@ fn every_registry_potential_meets_its_expected_verdicts() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The negative controls of notes/potentials.md, each at the checks the notes name. Written out
+/// The negative controls of docs/potentials.md, each at the checks named there. Written out
 /// here, independently of the catalogue, so that a catalogue edit cannot silence them.
 #[test]
 fn negative_controls_are_flagged_where_the_notes_say() {

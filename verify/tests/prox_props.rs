@@ -49,7 +49,7 @@ fn compare(setup: &Setup, c: &prox_checks::Case) -> Result<bool, String> {
     }
 }
 
-/// The agreement figure of the issue: fast solver vs oracle on generated cases of every paper
+/// The agreement figure: fast solver vs oracle on generated cases of every paper
 /// potential × every prox-regular family in dimensions 1–3, λ in the checks' range; and the
 /// controls and λ beyond that range, where refusals are expected and wrong answers are not.
 #[test]

@@ -1,5 +1,5 @@
 //! Direct access to the CPU backend's state in its own precision, for drivers that compute the
-//! loss gradients δⱼ of (16) on the host (the LeNet training of issue 6): reading u and zⱼ and
+//! loss gradients δⱼ of (16) on the host (the LeNet training): reading u and zⱼ and
 //! writing δⱼ without the f64 round trip of [`Backend::store`](crate::Backend::store) /
 //! [`Backend::set_delta`](crate::Backend::set_delta).
 

@@ -1,5 +1,5 @@
 //! Direct f32 access to the wgpu backend's state, for drivers that compute the loss gradients δⱼ
-//! of (16) outside the kernels (the LeNet training of issue 6): reading u, zⱼ, vⱼ and writing δⱼ
+//! of (16) outside the kernels (the LeNet training): reading u, zⱼ, vⱼ and writing δⱼ
 //! and u in the device's own f32, without the f64 [`HostState`](crate::HostState) round trip of
 //! [`Backend::store`](crate::Backend::store) / [`Backend::set_delta`](crate::Backend::set_delta).
 //! The counterpart of `cpu/access.rs`; no kernel changes.

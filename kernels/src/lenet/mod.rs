@@ -1,4 +1,4 @@
-//! LeNet-5 on MNIST for issue 6: the per-worker loss fⱼ of model (15) (mean negative
+//! LeNet-5 on MNIST: the per-worker loss fⱼ of model (15) (mean negative
 //! log-likelihood of a softmax over a minibatch) and its gradient δⱼ of (16), in three forms:
 //!
 //! * [`mod@reference`]: an f64 reference in straightforward loops, written for clarity (gradient

@@ -1,4 +1,4 @@
-//! The batched separable φ-prox (issue 5): for a separable potential φ and a separable f,
+//! The batched separable φ-prox: for a separable potential φ and a separable f,
 //!
 //!   P(v) = argmin_x f(x) + (1/λ) φ(v − x)                                  (3), Definition 3.3
 //!

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
 
-/// The sizes of the issue.
+/// The sizes the agreement tests run at (1 to 4,000,000).
 pub const SIZES: [usize; 5] = [1, 7, 256, 431_080, 4_000_000];
 
 /// Rounds to the nearest f32 so that every backend sees exactly the reference's inputs.

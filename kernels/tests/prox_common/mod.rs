@@ -11,7 +11,7 @@ use infconv_kernels::tolerance::{self, Arith};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// The sizes of the issue (4,000,000 in the default run only where it is fast, see the tests).
+/// The sizes of the agreement tests (4,000,000 in the default run only where it is fast, see the tests).
 pub const SIZES: [usize; 5] = [1, 7, 256, 431_080, 4_000_000];
 
 /// η of the tests (so that η matters).

@@ -2,7 +2,7 @@
 //! paper's variant: Nesterov momentum κ on the worker updates and, for bounded-domain potentials, a
 //! fraction-to-boundary line search that keeps every u − zⱼ strictly inside dom φ̂ (cuts counted).
 //!
-//! One iteration t (notes/easgd.md):
+//! One iteration t (docs/training.md):
 //! 1. consensus, line 3: u ← u − τ Σⱼ ∇φ̂(u − zⱼ) (the paper folds 1/λ into τ; here τ and λ are
 //!    separate knobs), the step cut so that every u − zⱼ stays in dom φ̂ — or, with
 //!    [`Consensus::Exact`], the exact block minimization (14a) u ← argmin Σⱼ φ̂(u − zⱼ);

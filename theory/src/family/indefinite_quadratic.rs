@@ -1,4 +1,4 @@
-//! indefinite-quadratic: f(z) = ½zᵀHz + bᵀz with λ_min(H) = −ρ < 0 (notes/checks.md).
+//! indefinite-quadratic: f(z) = ½zᵀHz + bᵀz with λ_min(H) = −ρ < 0 (docs/checks.md).
 //!
 //! Weakly convex with r = ρ; unbounded below, so the threshold of Definition 3.3 depends on φ:
 //! for a quadratic potential φ(w) = wᵀQw the inner objective of (2),

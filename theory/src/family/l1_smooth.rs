@@ -1,5 +1,5 @@
 //! l1-smooth: f(z) = μ‖z‖₁ + Σᵢ (hᵢzᵢ²/2 + bᵢzᵢ + aᵢ cos(ωᵢzᵢ + cᵢ)), weakly convex and
-//! nonsmooth (notes/checks.md): r = maxᵢ max(0, |aᵢ|ωᵢ² − hᵢ); ∂f(z) ∋ μ sign(zᵢ) + smooth′ with
+//! nonsmooth (docs/checks.md): r = maxᵢ max(0, |aᵢ|ωᵢ² − hᵢ); ∂f(z) ∋ μ sign(zᵢ) + smooth′ with
 //! the interval μ[−1, 1] at zᵢ = 0. The smooth part is separable so that the whole family is,
 //! which the nonsmooth solver ([`crate::prox::nonsmooth`]) uses.
 

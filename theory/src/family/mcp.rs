@@ -1,5 +1,5 @@
 //! mcp: f(z) = Σᵢ MCP_{μᵢ,γᵢ}(zᵢ) + hᵢzᵢ²/2 + bᵢzᵢ, the minimax concave penalty plus a small
-//! quadratic (notes/checks.md): MCP_{μ,γ}(t) = μ|t| − t²/(2γ) for |t| ≤ γμ, γμ²/2 beyond. Weakly
+//! quadratic (docs/checks.md): MCP_{μ,γ}(t) = μ|t| − t²/(2γ) for |t| ≤ γμ, γμ²/2 beyond. Weakly
 //! convex with r = maxᵢ max(0, 1/γᵢ − hᵢ) (MCP + t²/(2γ) is convex); the kink at 0 is convex,
 //! ∂ = bᵢ + μᵢ[−1, 1] there.
 

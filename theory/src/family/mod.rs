@@ -1,5 +1,5 @@
 //! Function families f for the φ-prox (3) and the φ-envelope (2), with the certificates the
-//! checks of Definition 3.3 and Theorem 4.3 need (notes/checks.md, "Generated prox-regular
+//! checks of Definition 3.3 and Theorem 4.3 need (docs/checks.md, "Function
 //! families").
 //!
 //! Each family gives its value (`+∞` outside dom f for indicators), an element of the limiting

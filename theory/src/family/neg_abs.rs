@@ -1,4 +1,4 @@
-//! The not-prox-regular controls (notes/checks.md): `neg-abs` f(z) = −|z| (m = 1) and `neg-l1`
+//! The not-prox-regular controls (docs/checks.md): `neg-abs` f(z) = −|z| (m = 1) and `neg-l1`
 //! f(z) = −‖z‖₁. At z = 0 the limiting subdifferential is {−1, 1} per coordinate (Definition 4.1):
 //! no r makes (11) hold, so f is not prox-regular at 0, and at v = 0 the prox (3) is two-valued
 //! (P(0) = {±z*} by the symmetry z ↦ −z of the inner problem for an even φ) and the envelope has a

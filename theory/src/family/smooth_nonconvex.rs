@@ -1,4 +1,4 @@
-//! smooth-nonconvex: f(z) = ½zᵀHz + bᵀz + Σₖ aₖ cos(⟨ωₖ, z⟩ + cₖ), H ⪰ 0 (notes/checks.md).
+//! smooth-nonconvex: f(z) = ½zᵀHz + bᵀz + Σₖ aₖ cos(⟨ωₖ, z⟩ + cₖ), H ⪰ 0 (docs/checks.md).
 //!
 //! ∇f = Hz + b − Σₖ aₖ sin(⟨ωₖ, z⟩ + cₖ) ωₖ, ∇²f = H − Σₖ aₖ cos(⟨ωₖ, z⟩ + cₖ) ωₖωₖᵀ ⪰
 //! (λ_min(H) − Σₖ |aₖ|‖ωₖ‖²) I, so r = max(0, Σₖ |aₖ|‖ωₖ‖² − λ_min(H)) is a weak-convexity

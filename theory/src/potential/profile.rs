@@ -2,7 +2,7 @@
 //! ([`Radial`](super::radial::Radial)), and separably, φ(w) = Σᵢ h(wᵢ²)
 //! ([`Separable`](super::separable::Separable) with [`Squared`](super::separable::Squared)).
 //!
-//! Derivatives (notes/potentials.md): ∇φ(w) = 2h′(s) w and ∇²φ(w) = 2h′(s) I + 4h″(s) wwᵀ with
+//! Derivatives (docs/potentials.md): ∇φ(w) = 2h′(s) w and ∇²φ(w) = 2h′(s) I + 4h″(s) wwᵀ with
 //! s = ‖w‖²; the radial inverse r(ρ) solves 2r h′(r²) = ρ, so that ∇φ*(y) = r(‖y‖) y/‖y‖.
 
 use crate::TheoryError;

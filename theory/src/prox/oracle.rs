@@ -1,5 +1,5 @@
 //! The global oracle: the slow, certain reference for the φ-prox (3) and the φ-envelope (2)
-//! (notes/checks.md, "Ground truth for the prox").
+//! (docs/checks.md, "Ground truth of the prox").
 //!
 //! 1. **Region.** Every minimizer z satisfies F(z) ≤ F(v) = f(v) (z = v is feasible: φ(0) = 0 by
 //!    (A5)). With the family's minorant f(z) ≥ −a‖z‖² − b‖z‖ − c and the potential's radial

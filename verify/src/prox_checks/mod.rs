@@ -1,5 +1,5 @@
 //! The prox checks of the catalogue: `D3.3`, `L3.4`, `T4.3-lipschitz`, `T4.3-formula12`,
-//! `T4.3-gradient13` (notes/checks.md), applied to (potential × family) with cases (λ, v) drawn
+//! `T4.3-gradient13` (docs/checks.md), applied to (potential × family) with cases (λ, v) drawn
 //! from a seeded stream, each measured against the global oracle of `infconv_theory::prox`.
 //!
 //! Case plan ([`cases`]): λ is drawn log-uniformly in [0.1, 1]·λ_max with
