@@ -1,16 +1,27 @@
 //! # infconv-verify
 //!
 //! Every numbered statement of Laude, Wu, Cremers (AISTATS 2019) as a check that can fail
-//! (`../shared/notes/checks.md`): a check samples cases with a fixed seed, measures a residual and
-//! returns a [`Verdict`] with the worst residual and the tolerance it was held to. The catalogue
-//! states the expected verdict of each (check, potential, family); negative controls are expected
-//! `violated`, and the suite must say so.
+//! (docs/checks.md): a check samples cases with a fixed seed, measures a residual and returns a
+//! [`Verdict`] with the worst residual and the tolerance it was held to. The catalogue states the
+//! expected verdict of each (check, potential, family), derived from what the potential and the
+//! family declare in the theory crate's registries; negative controls are expected `violated`,
+//! and the suite must say so.
 //!
-//! - [`conformance`]: the harness that applies `A1`–`A5` and `L3.2` to any potential;
-//! - [`catalogue`]: check ids, statements and expected verdicts;
+//! - [`catalogue`]: check ids, statements, expected verdicts, and which potentials each check
+//!   applies to;
+//! - [`conformance`]: the harness: the tasks of `infconv verify` and `A1`–`A5`, `L3.2` on any
+//!   potential;
+//! - [`checks`]: `A1`–`A5` and `L3.2` (section 3), `C4.4` (model (4)) and `C5.1` (model (15));
+//! - [`prox_checks`]: `D3.3`, `L3.4`, `T4.3-*` (sections 3 and 4) against the global oracle;
+//! - [`divergence`]: growth and blow-up along rays toward the boundary (A1, A2, A4);
+//! - [`sampling`]: points of dom φ, the trusted zone near its boundary;
+//! - [`rng`]: the seeded ChaCha8 streams of every check;
+//! - [`selection`]: `--check`, `--potential`, `--family` filters;
+//! - [`outcome`]: a check's verdict, worst residual and tolerance;
 //! - [`record`]: the report contract (JSON records, the table);
-//! - [`tolerance`]: every tolerance, derived and named in one place;
-//! - [`train`]: LeNet-5 on MNIST with Algorithm 1 (issue 6), `infconv train` and `infconv table1`.
+//! - [`report`]: the `--out` folder (report.md, records.json, figures);
+//! - [`figures`]: the report's SVG figures and the 1-D prox plot;
+//! - [`tolerance`]: every tolerance, derived and named in one place.
 
 pub mod catalogue;
 pub mod checks;
