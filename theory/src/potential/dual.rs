@@ -60,34 +60,58 @@ const UNBOUNDED_PROBE: f64 = 1e12;
 impl<T: DualPotential> FromDual<T> {
     fn interior(&self, what: &'static str, w: &Vector) -> Result<(), TheoryError> {
         check_point(what, None, w)?;
-        if self.0.contains(w.as_slice()) { Ok(()) } else { Err(TheoryError::OutsideDomain { what, point_norm: w.norm() }) }
+        if self.contains(w) {
+            Ok(())
+        } else {
+            Err(TheoryError::OutsideDomain { what, point_norm: crate::linalg::scaled_norm(w) })
+        }
     }
 
     /// sup{t ≥ 0 : w + t d ∈ dom} by doubling then bisection on the domain test (convex domain).
+    ///
+    /// Bounded for every finite input: the direction is first divided by a = maxᵢ |dᵢ| (so its
+    /// norm lies in [1, √m] and never overflows, which the plain ‖d‖ does from ≈ 1.3e154 on), the
+    /// exit parameter of d is that of d/a divided by a; the doubling stops after
+    /// [`MAX_DOUBLINGS`] steps or once the probe point is no longer finite, the bisection after
+    /// [`MAX_BISECTIONS`].
     fn ray_exit(&self, w: &Vector, d: &Vector) -> f64 {
-        let dn = d.norm();
-        if dn == 0.0 {
+        let a = d.amax();
+        if a == 0.0 || !a.is_finite() || d.iter().any(|v| v.is_nan()) {
             return f64::INFINITY;
         }
-        let inside = |t: f64| self.0.contains((w + d * t).as_slice());
+        let ds = d / a;
+        let dn = ds.norm(); // ∈ [1, √m]
+        let inside = |t: f64| {
+            let p = w + &ds * t;
+            p.iter().all(|v| v.is_finite()) && self.0.contains(p.as_slice())
+        };
+        let reach = UNBOUNDED_PROBE * (1.0 + crate::linalg::scaled_norm(w));
         let (mut lo, mut hi) = (0.0, 1.0 / dn);
+        let mut doublings = 0;
         while inside(hi) {
             lo = hi;
             hi *= 2.0;
-            if hi * dn > UNBOUNDED_PROBE * (1.0 + w.norm()) {
+            doublings += 1;
+            if hi * dn > reach || doublings >= MAX_DOUBLINGS || !hi.is_finite() {
                 return f64::INFINITY;
             }
         }
-        for _ in 0..200 {
+        for _ in 0..MAX_BISECTIONS {
             let mid = 0.5 * (lo + hi);
             if mid <= lo || mid >= hi {
                 break;
             }
             if inside(mid) { lo = mid } else { hi = mid }
         }
-        lo
+        lo / a
     }
 }
+
+/// Cap of the doubling phase of the ray probe: 2¹¹⁰⁰ spans the whole f64 range.
+pub const MAX_DOUBLINGS: usize = 1100;
+/// Cap of the bisection phase of the ray probe (a bracket [lo, 2 lo] reaches f64 resolution in
+/// 53 halvings; [0, hi] in at most 1100).
+pub const MAX_BISECTIONS: usize = 1200;
 
 impl<T: DualPotential> Value for FromDual<T> {
     fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
@@ -150,9 +174,9 @@ impl<T: DualPotential> Domain for FromDual<T> {
             let e = Vector::from_fn(m, |j, _| if i == j { 1.0 } else { 0.0 });
             [e.clone(), -e]
         }).collect();
-        if w.norm() > 0.0 {
-            dirs.push(w.normalize());
-            dirs.push(-w.normalize());
+        if let Some(u) = crate::linalg::scaled_unit(w) {
+            dirs.push(-&u);
+            dirs.push(u);
         }
         for d in dirs {
             dist = dist.min(self.ray_exit(w, &d));
