@@ -81,7 +81,7 @@ impl Family for EllipsoidSurface {
         }
         let n = Vector::from_iterator(self.dim(), z.iter().zip(&self.d).map(|(x, d)| d * x));
         let nn = n.norm_squared();
-        Ok((y - &n * (y.dot(&n) / nn)).norm())
+        crate::error::finite_scalar("indicator subdifferential distance (overflow)", (y - &n * (y.dot(&n) / nn)).norm())
     }
     fn hessian(&self, _z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         None

@@ -56,7 +56,8 @@ where
         }
         last_res = res;
         let mut p = solve_spd_shifted(&h, &(-&g)).unwrap_or_else(|| -&g);
-        if !(p.dot(&g) < 0.0) || p.iter().any(|x| !x.is_finite()) {
+        let descent = p.dot(&g) < 0.0 && p.iter().all(|x| x.is_finite());
+        if !descent {
             p = -&g; // not a descent direction (indefinite Hessian) or overflow: steepest descent
         }
         // Fraction to the boundary, and at most 1 + ‖w‖ long: from far away (exponential-type
@@ -64,7 +65,7 @@ where
         // Norms scaled by the largest coordinate: ‖p‖ is ~‖y‖ on the first step and ‖y‖² would
         // overflow from ‖y‖ ≈ 1.3e154 on.
         let cap = (1.0 + scaled_norm(&w)) / scaled_norm(&p);
-        if !(cap > 0.0) {
+        if cap.is_nan() || cap <= 0.0 {
             return Err(TheoryError::NonFinite { what: "newton_conjugate step (not representable)" });
         }
         let mut t = (BOUNDARY_FRACTION * phi.max_step(&w, &p)?).min(1.0).min(cap);
@@ -77,7 +78,7 @@ where
             // and ⟨g, p⟩ ~ ‖y‖² overflows for ‖y‖ beyond ≈ 1e154 while t ~ 1/‖p‖ is tiny).
             let decrease = g.dot(&step);
             let cand = &w + &step;
-            let fc = psi(&cand)?;
+            let fc = psi(&cand).unwrap_or(f64::INFINITY); // an overflow rejects the step
             let smaller_gradient =
                 || phi.gradient(&cand).map(|gc| relative_residual(&gc, y, &cand, &diag) < res).unwrap_or(false);
             if fc.is_finite() && (fc <= f + 1e-4 * decrease || (fc <= f + noise && smaller_gradient())) {
