@@ -164,3 +164,74 @@ fn unrepresentable_preimage_is_a_typed_error() {
         }
     }
 }
+
+/// φ(w) = Σᵢ |wᵢ|^p written with `powf`: for 1 < p < 2 convex, C¹ with ∇φ(0) = 0, but ∇²φ
+/// blows up at wᵢ = 0 (not C² there: (A3) fails at 0, like cubic). p = 1 is the kink control.
+#[derive(Debug, Clone, Copy)]
+struct AbsPow(f64);
+
+impl DualPotential for AbsPow {
+    fn name(&self) -> String {
+        format!("abs-pow-{}", self.0)
+    }
+    fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+        w.iter().map(|t| t.abs().powf(self.0)).sum()
+    }
+    fn contains(&self, w: &[f64]) -> bool {
+        w.iter().all(|t| t.is_finite())
+    }
+}
+
+/// ∂ᵢφ = p|wᵢ|^{p−1} sign wᵢ, written out.
+fn abs_pow_gradient(p: f64, w: &Vector) -> Vector {
+    w.map(|t| p * t.abs().powf(p - 1.0) * t.signum() * if t == 0.0 { 0.0 } else { 1.0 })
+}
+
+#[test]
+fn fractional_power_has_a_finite_gradient_at_zero() {
+    use infconv_theory::{Gradient, Hessian, Value};
+    for p in [1.1, 1.5, 1.9] {
+        let phi = FromDual(AbsPow(p));
+        let zero = Vector::zeros(2);
+        assert_eq!(phi.value(&zero).unwrap(), 0.0, "(A5): φ(0) = 0");
+        let g0 = phi.gradient(&zero).unwrap();
+        assert!(g0.amax() <= 1e-12, "p = {p}: (A5) ∇φ(0) = 0, got {g0:?}");
+        // A mixed point: one coordinate at 0, one away from it.
+        let w = Vector::from_vec(vec![0.0, -0.7]);
+        let (g, expect) = (phi.gradient(&w).unwrap(), abs_pow_gradient(p, &w));
+        assert!((&g - &expect).amax() <= 1e-14 * (1.0 + expect.amax()), "p = {p}: ∇φ(w) = {g:?}, expected {expect:?}");
+        // ∇²φ does not exist at 0: a typed error, so (A3) is judged violated there.
+        assert!(matches!(phi.hessian(&zero), Err(TheoryError::NonFinite { .. })), "p = {p}: Hessian at 0");
+        // ∇φ* = (∇φ)⁻¹: wᵢ = sign yᵢ (|yᵢ|/p)^{1/(p−1)}, including a zero coordinate of y.
+        for y in [Vector::from_vec(vec![1.0, -2.0]), Vector::from_vec(vec![0.0, 0.3])] {
+            let w = phi.conjugate_gradient(&y).unwrap_or_else(|e| panic!("p = {p}, y = {y:?}: {e}"));
+            let expect = y.map(|t| t.signum() * (t.abs() / p).powf(1.0 / (p - 1.0)) * if t == 0.0 { 0.0 } else { 1.0 });
+            assert!((&w - &expect).amax() <= 1e-10 * (1.0 + expect.amax()), "p = {p}: ∇φ*(y) = {w:?}, expected {expect:?}");
+        }
+    }
+}
+
+/// The control: |t| written as √(t²) has a kink at 0; num-dual gives NaN there (1/(2√0) · 0),
+/// the one-sided gradients ±1 disagree, and the answer is a typed error, not a made-up 0.
+#[test]
+fn kink_has_no_gradient_at_zero() {
+    use infconv_theory::Gradient;
+    #[derive(Debug, Clone, Copy)]
+    struct SqrtAbs;
+    impl DualPotential for SqrtAbs {
+        fn name(&self) -> String {
+            "sqrt-abs".into()
+        }
+        fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+            w.iter().map(|t| (t.clone() * t.clone()).sqrt()).sum()
+        }
+        fn contains(&self, w: &[f64]) -> bool {
+            w.iter().all(|t| t.is_finite())
+        }
+    }
+    let r = FromDual(SqrtAbs).gradient(&Vector::zeros(1));
+    assert!(matches!(r, Err(TheoryError::NonFinite { .. })), "{r:?}");
+    // Away from the kink the same potential has its gradient ±1.
+    let g = FromDual(SqrtAbs).gradient(&Vector::from_vec(vec![-0.5, 2.0])).unwrap();
+    assert_eq!(g.as_slice(), &[-1.0, 1.0]);
+}

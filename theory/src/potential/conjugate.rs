@@ -30,6 +30,30 @@ pub fn relative_residual(gphi: &Vector, y: &Vector, w: &Vector, hess_diag: &Vect
         .fold(0.0, f64::max)
 }
 
+/// A positive definite stand-in for ∇²φ(w) where it does not exist (|t|^p with 1 < p < 2 at
+/// tᵢ = 0, cubic at 0): the Hessian at w shifted by 1e-150 in the coordinates that do not move
+/// (wᵢ = 0 and gᵢ = 0: any curvature leaves them in place), else the identity (a steepest
+/// descent step, which moves every coordinate off the singular point). Newton needs only some
+/// positive curvature: the answer is judged by the gradient residual.
+fn curvature_fallback<P>(phi: &P, w: &Vector, g: &Vector) -> crate::Matrix
+where
+    P: Hessian + ?Sized,
+{
+    let m = w.len();
+    let mut shifted = w.clone();
+    let mut moved = false;
+    for i in 0..m {
+        if w[i] == 0.0 && g[i] == 0.0 {
+            shifted[i] = 1e-150;
+            moved = true;
+        }
+    }
+    if moved && let Ok(h) = phi.hessian(&shifted) {
+        return h;
+    }
+    crate::Matrix::identity(m, m)
+}
+
 /// The w with ∇φ(w) = y, from w = 0 (which (A5) puts in the domain), and the value
 /// sup_w ⟨w, y⟩ − φ(w) = φ*(y) reached there.
 pub fn newton_conjugate<P>(phi: &P, y: &Vector) -> Result<(Vector, f64), TheoryError>
@@ -48,7 +72,11 @@ where
     for _ in 0..MAX_NEWTON_ITERATIONS {
         let gphi = phi.gradient(&w)?;
         let g = &gphi - y;
-        let h = phi.hessian(&w)?;
+        let h = match phi.hessian(&w) {
+            Ok(h) => h,
+            Err(TheoryError::NonFinite { .. }) => curvature_fallback(phi, &w, &g),
+            Err(e) => return Err(e),
+        };
         let diag = h.diagonal();
         let res = relative_residual(&gphi, y, &w, &diag);
         if res <= 8.0 * f64::EPSILON {
