@@ -3,7 +3,8 @@
 //! the threshold of the indefinite quadratic against the inner Hessian, and the potentials'
 //! Hessian and Bregman moduli. Seeds are fixed (printed in failure messages).
 
-use infconv_theory::family::registry::{self as families, SeedGen};
+use infconv_theory::family::registry as families;
+use infconv_theory::random::SeedGen;
 use infconv_theory::family::Structure;
 use infconv_theory::family::scalar::Side;
 use infconv_theory::linalg::symmetric_eigen_range;

@@ -3,7 +3,7 @@
 //! and not weakly convex. ∂ι_M(z) = N_M(z) = span{Dz} on M (Definition 4.1); f ≥ 0, so λ_f = ∞.
 //! Also the type of `sphere` (all dᵢ = 1/R²).
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::{Family, Minorant, Structure, check_z};
 use crate::prox::certificate::PhiCertificate;
 use crate::{Matrix, TheoryError, Vector};

@@ -11,7 +11,7 @@
 //! The control `neg-indef-quad-above` is the same function under another name: the checks draw
 //! λ above λ_f for it, where Definition 3.3's bound (10) must fail.
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::{Family, Minorant, Structure, check_z};
 use crate::prox::certificate::{Growth, PhiCertificate};
 use crate::{Matrix, TheoryError, Vector};

@@ -5,7 +5,7 @@
 //! modulus; C² functions are prox-regular everywhere. With H ≻ 0 the function is bounded below by
 //! −½bᵀH⁻¹b − Σₖ|aₖ|, hence φ-prox-bounded with λ_f = ∞ for every φ.
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::{Family, Minorant, Structure, check_z};
 use crate::prox::certificate::PhiCertificate;
 use crate::{Matrix, TheoryError, Vector};
