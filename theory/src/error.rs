@@ -67,3 +67,25 @@ pub fn ensure_finite(what: &'static str, x: &[f64]) -> Result<(), TheoryError> {
 pub fn ensure_dim(what: &'static str, expected: usize, got: usize) -> Result<(), TheoryError> {
     if expected == got { Ok(()) } else { Err(TheoryError::DimensionMismatch { what, expected, got }) }
 }
+
+/// A result that must be a finite number: [`TheoryError::NonFinite`] otherwise (a NaN from
+/// ∞ − ∞, or an overflow of a quantity that is finite in exact arithmetic).
+pub fn finite_scalar(what: &'static str, x: f64) -> Result<f64, TheoryError> {
+    if x.is_finite() { Ok(x) } else { Err(TheoryError::NonFinite { what }) }
+}
+
+/// A value that may be `+∞` (outside a domain, or the overflow of a value that grows without
+/// bound) but never NaN or `−∞`: [`TheoryError::NonFinite`] for those.
+pub fn value_up_to_infinity(what: &'static str, x: f64) -> Result<f64, TheoryError> {
+    if x.is_nan() || x == f64::NEG_INFINITY { Err(TheoryError::NonFinite { what }) } else { Ok(x) }
+}
+
+/// A vector result whose entries must all be finite: [`TheoryError::NonFinite`] otherwise.
+pub fn finite_vector(what: &'static str, v: crate::Vector) -> Result<crate::Vector, TheoryError> {
+    if v.iter().all(|x| x.is_finite()) { Ok(v) } else { Err(TheoryError::NonFinite { what }) }
+}
+
+/// A matrix result whose entries must all be finite: [`TheoryError::NonFinite`] otherwise.
+pub fn finite_matrix(what: &'static str, m: crate::Matrix) -> Result<crate::Matrix, TheoryError> {
+    if m.iter().all(|x| x.is_finite()) { Ok(m) } else { Err(TheoryError::NonFinite { what }) }
+}

@@ -61,3 +61,28 @@ pub fn solve_spd_shifted(h: &Matrix, rhs: &Vector) -> Option<Vector> {
     }
     None
 }
+
+/// ‖x‖₂ without overflow or underflow in the squares: with a = maxᵢ |xᵢ|, ‖x‖ = a ‖x/a‖, where
+/// ‖x/a‖ ∈ [1, √m]. Finite for every finite x whose norm is representable; `+∞` only when the
+/// norm itself exceeds f64::MAX (or x has an infinite coordinate), NaN only for a NaN coordinate.
+/// The plain `norm()` squares first and overflows from ‖x‖ ≈ 1.3e154 on.
+pub fn scaled_norm(x: &Vector) -> f64 {
+    let a = x.iter().fold(0.0f64, |acc, v| if v.is_nan() { f64::NAN } else { acc.max(v.abs()) });
+    if a == 0.0 || !a.is_finite() {
+        return a;
+    }
+    let s: f64 = x.iter().map(|v| (v / a) * (v / a)).sum();
+    a * s.sqrt()
+}
+
+/// x/‖x‖ computed as (x/a)/‖x/a‖ with a = maxᵢ |xᵢ|, so that it is a unit vector for every finite
+/// x ≠ 0, however large or small; `None` for x = 0 or a non-finite coordinate.
+pub fn scaled_unit(x: &Vector) -> Option<Vector> {
+    let a = x.amax();
+    if a == 0.0 || !a.is_finite() || x.iter().any(|v| v.is_nan()) {
+        return None;
+    }
+    let xs = x / a;
+    let n = xs.norm();
+    Some(xs / n)
+}

@@ -3,7 +3,7 @@
 //! and not weakly convex. ∂ι_M(z) = N_M(z) = span{Dz} on M (Definition 4.1); f ≥ 0, so λ_f = ∞.
 //! Also the type of `sphere` (all dᵢ = 1/R²).
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::{Family, Minorant, Structure, check_z};
 use crate::prox::certificate::PhiCertificate;
 use crate::{Matrix, TheoryError, Vector};
@@ -81,7 +81,7 @@ impl Family for EllipsoidSurface {
         }
         let n = Vector::from_iterator(self.dim(), z.iter().zip(&self.d).map(|(x, d)| d * x));
         let nn = n.norm_squared();
-        Ok((y - &n * (y.dot(&n) / nn)).norm())
+        crate::error::finite_scalar("indicator subdifferential distance (overflow)", (y - &n * (y.dot(&n) / nn)).norm())
     }
     fn hessian(&self, _z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         None

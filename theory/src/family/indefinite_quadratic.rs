@@ -11,7 +11,7 @@
 //! The control `neg-indef-quad-above` is the same function under another name: the checks draw
 //! λ above λ_f for it, where Definition 3.3's bound (10) must fail.
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::{Family, Minorant, Structure, check_z};
 use crate::prox::certificate::{Growth, PhiCertificate};
 use crate::{Matrix, TheoryError, Vector};
@@ -77,15 +77,15 @@ impl Family for IndefiniteQuadratic {
     }
     fn value(&self, z: &Vector) -> Result<f64, TheoryError> {
         check_z("indefinite-quadratic value", self.dim(), z)?;
-        Ok(0.5 * z.dot(&(&self.h * z)) + self.b.dot(z))
+        crate::error::finite_scalar("indefinite-quadratic value (overflow)", 0.5 * z.dot(&(&self.h * z)) + self.b.dot(z))
     }
     fn subgradient(&self, z: &Vector) -> Result<Vector, TheoryError> {
         check_z("indefinite-quadratic gradient", self.dim(), z)?;
-        Ok(&self.h * z + &self.b)
+        crate::error::finite_vector("indefinite-quadratic gradient (overflow)", &self.h * z + &self.b)
     }
     fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
         check_z("indefinite-quadratic subdifferential", self.dim(), y)?;
-        Ok((self.subgradient(z)? - y).norm())
+        crate::error::finite_scalar("indefinite-quadratic subdifferential distance (overflow)", (self.subgradient(z)? - y).norm())
     }
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         Some(check_z("indefinite-quadratic Hessian", self.dim(), z).map(|_| self.h.clone()))
@@ -102,6 +102,9 @@ impl Family for IndefiniteQuadratic {
     /// λ_f = 2/ρ_Q for φ = wᵀQw (see the module doc), ∞ otherwise.
     fn threshold(&self, phi: &PhiCertificate) -> f64 {
         match &phi.growth {
+            // A certificate of another dimension (or a Q without Cholesky factor) certifies
+            // nothing: λ_f = 0, no λ > 0 is admitted.
+            Growth::Quadratic(q) if q.nrows() != self.dim() || q.ncols() != self.dim() => 0.0,
             Growth::Quadratic(q) => match q.clone().cholesky() {
                 Some(ch) => {
                     // Q^{-1/2} H Q^{-1/2} is similar to L⁻¹ H L⁻ᵀ (Q = L Lᵀ).
@@ -111,7 +114,7 @@ impl Family for IndefiniteQuadratic {
                     let (lmin, _) = crate::linalg::symmetric_eigen_range(&s);
                     if lmin < 0.0 { 2.0 / (-lmin) } else { f64::INFINITY }
                 }
-                None => f64::NAN,
+                None => 0.0,
             },
             _ => f64::INFINITY,
         }

@@ -3,7 +3,7 @@
 //! the interval μ[−1, 1] at zᵢ = 0. The smooth part is separable so that the whole family is,
 //! which the nonsmooth solver ([`crate::prox::nonsmooth`]) uses.
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::scalar::ScalarTerm;
 use super::separable_sum::SeparableFamily;
 

@@ -3,7 +3,7 @@
 //! convex with r = maxᵢ max(0, 1/γᵢ − hᵢ) (MCP + t²/(2γ) is convex); the kink at 0 is convex,
 //! ∂ = bᵢ + μᵢ[−1, 1] there.
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::scalar::ScalarTerm;
 use super::separable_sum::SeparableFamily;
 

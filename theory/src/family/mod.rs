@@ -87,7 +87,8 @@ pub trait Family: Send + Sync + fmt::Debug {
     fn minorant(&self) -> Option<Minorant>;
     /// inf f where a lower bound is known (then λ_f = ∞ for every φ).
     fn lower_bound(&self) -> Option<f64>;
-    /// The threshold λ_f(φ) of Definition 3.3 (`+∞` when f is φ-prox-bounded for every λ).
+    /// The threshold λ_f(φ) of Definition 3.3 (`+∞` when f is φ-prox-bounded for every λ; 0,
+    /// certifying no λ, for a certificate that does not fit f, e.g. of another dimension).
     fn threshold(&self, phi: &PhiCertificate) -> f64;
     /// Whether f is prox-regular everywhere (Definition 4.2); false for the `neg-` controls.
     fn prox_regular(&self) -> bool;
@@ -96,10 +97,8 @@ pub trait Family: Send + Sync + fmt::Debug {
 /// Dimension check shared by the families.
 pub(crate) fn check_z(what: &'static str, m: usize, z: &Vector) -> Result<(), TheoryError> {
     crate::error::ensure_dim(what, m, z.len())?;
-    if z.iter().any(|x| x.is_nan()) {
-        return Err(TheoryError::NonFinite { what });
-    }
-    Ok(())
+    // ±∞ is not a point of ℝᵐ: a typed error like NaN (the families are evaluated at points).
+    crate::error::ensure_finite(what, z.as_slice())
 }
 
 /// Shared implementation of the [`Family`] methods of a separable family Σᵢ fᵢ(zᵢ).
@@ -108,19 +107,23 @@ pub(crate) mod separable_impl {
 
     pub fn value(terms: &[ScalarTerm], z: &Vector) -> Result<f64, TheoryError> {
         check_z("family value", terms.len(), z)?;
-        Ok(terms.iter().zip(z.iter()).map(|(s, &t)| s.value(t)).sum())
+        // Finite at every finite z in exact arithmetic: an overflow (or ∞ − ∞) is a typed error.
+        crate::error::finite_scalar("family value (overflow)", terms.iter().zip(z.iter()).map(|(s, &t)| s.value(t)).sum())
     }
 
     pub fn subgradient(terms: &[ScalarTerm], z: &Vector) -> Result<Vector, TheoryError> {
         check_z("family subgradient", terms.len(), z)?;
-        Ok(Vector::from_iterator(terms.len(), terms.iter().zip(z.iter()).map(|(s, &t)| s.min_norm_subgradient(t))))
+        crate::error::finite_vector(
+            "family subgradient (overflow)",
+            Vector::from_iterator(terms.len(), terms.iter().zip(z.iter()).map(|(s, &t)| s.min_norm_subgradient(t))),
+        )
     }
 
     pub fn distance(terms: &[ScalarTerm], z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
         check_z("family subdifferential", terms.len(), z)?;
         check_z("family subdifferential", terms.len(), y)?;
         let s: f64 = terms.iter().zip(z.iter().zip(y.iter())).map(|(s, (&t, &yi))| s.subdifferential_distance(t, yi).powi(2)).sum();
-        Ok(s.sqrt())
+        crate::error::finite_scalar("family subdifferential distance (overflow)", s.sqrt())
     }
 
     pub fn modulus(terms: &[ScalarTerm]) -> Option<f64> {

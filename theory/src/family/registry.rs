@@ -11,58 +11,8 @@ use super::ellipse::EllipsoidSurface;
 use super::indefinite_quadratic::IndefiniteQuadratic;
 use super::smooth_nonconvex::SmoothNonconvex;
 use super::{Family, separable_sum::SeparableFamily};
-use crate::{TheoryError, Vector};
-
-/// SplitMix64: a small deterministic generator (the theory crate has no `rand`).
-#[derive(Debug, Clone)]
-pub struct SeedGen(u64);
-
-impl SeedGen {
-    /// A generator from a seed and a label (so that families of one seed differ).
-    pub fn new(seed: u64, label: &str) -> Self {
-        let mut h = seed ^ 0x9E37_79B9_7F4A_7C15;
-        for b in label.bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        SeedGen(h)
-    }
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Uniform in [lo, hi).
-    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    /// Standard normal (Box–Muller).
-    pub fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.unit();
-        let u2 = self.unit();
-        crate::random::box_muller(u1, u2)
-    }
-    /// ±1.
-    pub fn sign(&mut self) -> f64 {
-        if self.next_u64() & 1 == 0 { 1.0 } else { -1.0 }
-    }
-    /// A uniform unit vector of ℝᵐ.
-    pub fn direction(&mut self, m: usize) -> Vector {
-        loop {
-            let d = Vector::from_fn(m, |_, _| self.normal());
-            let n = d.norm();
-            if n > 1e-9 {
-                return d / n;
-            }
-        }
-    }
-}
+use crate::TheoryError;
+use crate::random::SeedGen;
 
 /// A hypothesis of Theorem 4.3 that a family can break on purpose (the negative controls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -130,8 +130,10 @@ impl ScalarTerm {
         let (lo, hi, two) = self.subdifferential(t);
         if two {
             if lo.abs() <= hi.abs() { lo } else { hi }
-        } else {
+        } else if lo <= hi {
             0.0f64.clamp(lo, hi)
+        } else {
+            f64::NAN // an overflowed derivative (∞ − ∞); the family turns it into a typed error
         }
     }
 

@@ -6,7 +6,7 @@
 //! the minorant sums; λ_f = ∞ because every coordinate grows at most linearly downwards
 //! (h ≥ 0 in every generator), which a super-coercive (A4) or bounded-domain φ dominates.
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::scalar::ScalarTerm;
 use super::{Family, Minorant, Structure, separable_impl};
 use crate::prox::certificate::PhiCertificate;

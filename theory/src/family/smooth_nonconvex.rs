@@ -5,7 +5,7 @@
 //! modulus; C² functions are prox-regular everywhere. With H ≻ 0 the function is bounded below by
 //! −½bᵀH⁻¹b − Σₖ|aₖ|, hence φ-prox-bounded with λ_f = ∞ for every φ.
 
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use super::{Family, Minorant, Structure, check_z};
 use crate::prox::certificate::PhiCertificate;
 use crate::{Matrix, TheoryError, Vector};
@@ -75,7 +75,8 @@ impl Family for SmoothNonconvex {
     }
     fn value(&self, z: &Vector) -> Result<f64, TheoryError> {
         check_z("smooth-nonconvex value", self.dim(), z)?;
-        Ok(0.5 * z.dot(&(&self.h * z)) + self.b.dot(z) + self.cosines.iter().map(|c| c.a * (c.omega.dot(z) + c.c).cos()).sum::<f64>())
+        let v = 0.5 * z.dot(&(&self.h * z)) + self.b.dot(z) + self.cosines.iter().map(|c| c.a * (c.omega.dot(z) + c.c).cos()).sum::<f64>();
+        crate::error::finite_scalar("smooth-nonconvex value (overflow)", v)
     }
     fn subgradient(&self, z: &Vector) -> Result<Vector, TheoryError> {
         check_z("smooth-nonconvex gradient", self.dim(), z)?;
@@ -83,19 +84,20 @@ impl Family for SmoothNonconvex {
         for c in &self.cosines {
             g -= &c.omega * (c.a * (c.omega.dot(z) + c.c).sin());
         }
-        Ok(g)
+        crate::error::finite_vector("smooth-nonconvex gradient (overflow)", g)
     }
     fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
         check_z("smooth-nonconvex subdifferential", self.dim(), y)?;
-        Ok((self.subgradient(z)? - y).norm())
+        crate::error::finite_scalar("smooth-nonconvex subdifferential distance (overflow)", (self.subgradient(z)? - y).norm())
     }
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
-        Some(check_z("smooth-nonconvex Hessian", self.dim(), z).map(|_| {
+        Some(check_z("smooth-nonconvex Hessian", self.dim(), z).and_then(|_| {
             let mut h = self.h.clone();
             for c in &self.cosines {
                 h -= &c.omega * c.omega.transpose() * (c.a * (c.omega.dot(z) + c.c).cos());
             }
-            h
+            // cos(⟨ω, z⟩ + c) is NaN when ⟨ω, z⟩ overflows.
+            crate::error::finite_matrix("smooth-nonconvex Hessian (overflow)", h)
         }))
     }
     fn weak_convexity_modulus(&self) -> Option<f64> {

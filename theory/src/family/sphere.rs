@@ -4,7 +4,7 @@
 //! of S is R v/‖v‖; at v = 0 every point of S is a minimizer.
 
 use super::ellipse::EllipsoidSurface;
-use super::registry::SeedGen;
+use crate::random::SeedGen;
 use crate::TheoryError;
 
 /// ι_S for ‖z‖ = r.

@@ -4,7 +4,7 @@
 //! independent maximizer of ⟨w, y⟩ − φ(w) (Fenchel–Young).
 
 use super::{Domain, Gradient, Hessian, Value};
-use crate::linalg::solve_spd_shifted;
+use crate::linalg::{scaled_norm, solve_spd_shifted};
 use crate::{TheoryError, Vector};
 
 /// Iteration cap of [`newton_conjugate`].
@@ -30,6 +30,30 @@ pub fn relative_residual(gphi: &Vector, y: &Vector, w: &Vector, hess_diag: &Vect
         .fold(0.0, f64::max)
 }
 
+/// A positive definite stand-in for ∇²φ(w) where it does not exist (|t|^p with 1 < p < 2 at
+/// tᵢ = 0, cubic at 0): the Hessian at w shifted by 1e-150 in the coordinates that do not move
+/// (wᵢ = 0 and gᵢ = 0: any curvature leaves them in place), else the identity (a steepest
+/// descent step, which moves every coordinate off the singular point). Newton needs only some
+/// positive curvature: the answer is judged by the gradient residual.
+fn curvature_fallback<P>(phi: &P, w: &Vector, g: &Vector) -> crate::Matrix
+where
+    P: Hessian + ?Sized,
+{
+    let m = w.len();
+    let mut shifted = w.clone();
+    let mut moved = false;
+    for i in 0..m {
+        if w[i] == 0.0 && g[i] == 0.0 {
+            shifted[i] = 1e-150;
+            moved = true;
+        }
+    }
+    if moved && let Ok(h) = phi.hessian(&shifted) {
+        return h;
+    }
+    crate::Matrix::identity(m, m)
+}
+
 /// The w with ∇φ(w) = y, from w = 0 (which (A5) puts in the domain), and the value
 /// sup_w ⟨w, y⟩ − φ(w) = φ*(y) reached there.
 pub fn newton_conjugate<P>(phi: &P, y: &Vector) -> Result<(Vector, f64), TheoryError>
@@ -48,7 +72,11 @@ where
     for _ in 0..MAX_NEWTON_ITERATIONS {
         let gphi = phi.gradient(&w)?;
         let g = &gphi - y;
-        let h = phi.hessian(&w)?;
+        let h = match phi.hessian(&w) {
+            Ok(h) => h,
+            Err(TheoryError::NonFinite { .. }) => curvature_fallback(phi, &w, &g),
+            Err(e) => return Err(e),
+        };
         let diag = h.diagonal();
         let res = relative_residual(&gphi, y, &w, &diag);
         if res <= 8.0 * f64::EPSILON {
@@ -56,23 +84,32 @@ where
         }
         last_res = res;
         let mut p = solve_spd_shifted(&h, &(-&g)).unwrap_or_else(|| -&g);
-        if p.dot(&g) >= 0.0 {
-            p = -&g; // not a descent direction (indefinite Hessian): steepest descent
+        let descent = p.dot(&g) < 0.0 && p.iter().all(|x| x.is_finite());
+        if !descent {
+            p = -&g; // not a descent direction (indefinite Hessian) or overflow: steepest descent
         }
         // Fraction to the boundary, and at most 1 + ‖w‖ long: from far away (exponential-type
         // potentials with ‖y‖ ~ 1e40) the iterate may at most double per step.
-        let cap = (1.0 + w.norm()) / p.norm();
+        // Norms scaled by the largest coordinate: ‖p‖ is ~‖y‖ on the first step and ‖y‖² would
+        // overflow from ‖y‖ ≈ 1.3e154 on.
+        let cap = (1.0 + scaled_norm(&w)) / scaled_norm(&p);
+        if cap.is_nan() || cap <= 0.0 {
+            return Err(TheoryError::NonFinite { what: "newton_conjugate step (not representable)" });
+        }
         let mut t = (BOUNDARY_FRACTION * phi.max_step(&w, &p)?).min(1.0).min(cap);
-        let slope = g.dot(&p);
         // ψ is known to the rounding of its two terms; below that, steps are judged by ‖∇ψ‖.
         let noise = 64.0 * f64::EPSILON * (phi.value(&w)?.abs() + y.dot(&w).abs());
         let mut next = None;
         for _ in 0..80 {
-            let cand = &w + &p * t;
-            let fc = psi(&cand)?;
+            let step = &p * t;
+            // The predicted decrease ⟨g, t p⟩, formed from the step (not t·⟨g, p⟩: ‖p‖ ~ ‖y‖/μ
+            // and ⟨g, p⟩ ~ ‖y‖² overflows for ‖y‖ beyond ≈ 1e154 while t ~ 1/‖p‖ is tiny).
+            let decrease = g.dot(&step);
+            let cand = &w + &step;
+            let fc = psi(&cand).unwrap_or(f64::INFINITY); // an overflow rejects the step
             let smaller_gradient =
                 || phi.gradient(&cand).map(|gc| relative_residual(&gc, y, &cand, &diag) < res).unwrap_or(false);
-            if fc.is_finite() && (fc <= f + 1e-4 * t * slope || (fc <= f + noise && smaller_gradient())) {
+            if fc.is_finite() && (fc <= f + 1e-4 * decrease || (fc <= f + noise && smaller_gradient())) {
                 next = Some((cand, fc));
                 break;
             }
@@ -80,7 +117,7 @@ where
         }
         let stalled = match &next {
             None => true,
-            Some((cand, _)) => (cand - &w).norm() <= 4.0 * f64::EPSILON * w.norm(),
+            Some((cand, _)) => scaled_norm(&(cand - &w)) <= 4.0 * f64::EPSILON * scaled_norm(&w),
         };
         if stalled {
             // No step makes progress: at the rounding floor, accept a residual ≤ STALL_REL.

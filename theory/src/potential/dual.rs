@@ -37,6 +37,12 @@ use std::fmt::Debug;
 
 /// What a researcher writes to add a potential: its value, generic over dual numbers, and its
 /// domain test. The domain must be open, convex and contain 0.
+///
+/// Where num-dual's chain rule yields NaN at a point where φ is finite (`powf` at 0, `sqrt` of
+/// 0), the gradient is the agreeing limit of the symmetric one-sided gradients, or a typed error
+/// when they disagree (a kink); the Hessian stays a typed error there ((A3) is judged violated,
+/// as for cubic at 0). Note that num-dual's `abs` returns the right derivative at 0
+/// (signum(0) = 1): a kink written with `abs` itself is not seen by the dual numbers.
 pub trait DualPotential: Debug + Clone + Send + Sync {
     /// Command-line name.
     fn name(&self) -> String;
@@ -60,34 +66,58 @@ const UNBOUNDED_PROBE: f64 = 1e12;
 impl<T: DualPotential> FromDual<T> {
     fn interior(&self, what: &'static str, w: &Vector) -> Result<(), TheoryError> {
         check_point(what, None, w)?;
-        if self.0.contains(w.as_slice()) { Ok(()) } else { Err(TheoryError::OutsideDomain { what, point_norm: w.norm() }) }
+        if self.contains(w) {
+            Ok(())
+        } else {
+            Err(TheoryError::OutsideDomain { what, point_norm: crate::linalg::scaled_norm(w) })
+        }
     }
 
     /// sup{t ≥ 0 : w + t d ∈ dom} by doubling then bisection on the domain test (convex domain).
+    ///
+    /// Bounded for every finite input: the direction is first divided by a = maxᵢ |dᵢ| (so its
+    /// norm lies in [1, √m] and never overflows, which the plain ‖d‖ does from ≈ 1.3e154 on), the
+    /// exit parameter of d is that of d/a divided by a; the doubling stops after
+    /// [`MAX_DOUBLINGS`] steps or once the probe point is no longer finite, the bisection after
+    /// [`MAX_BISECTIONS`].
     fn ray_exit(&self, w: &Vector, d: &Vector) -> f64 {
-        let dn = d.norm();
-        if dn == 0.0 {
+        let a = d.amax();
+        if a == 0.0 || !a.is_finite() || d.iter().any(|v| v.is_nan()) {
             return f64::INFINITY;
         }
-        let inside = |t: f64| self.0.contains((w + d * t).as_slice());
+        let ds = d / a;
+        let dn = ds.norm(); // ∈ [1, √m]
+        let inside = |t: f64| {
+            let p = w + &ds * t;
+            p.iter().all(|v| v.is_finite()) && self.0.contains(p.as_slice())
+        };
+        let reach = UNBOUNDED_PROBE * (1.0 + crate::linalg::scaled_norm(w));
         let (mut lo, mut hi) = (0.0, 1.0 / dn);
+        let mut doublings = 0;
         while inside(hi) {
             lo = hi;
             hi *= 2.0;
-            if hi * dn > UNBOUNDED_PROBE * (1.0 + w.norm()) {
+            doublings += 1;
+            if hi * dn > reach || doublings >= MAX_DOUBLINGS || !hi.is_finite() {
                 return f64::INFINITY;
             }
         }
-        for _ in 0..200 {
+        for _ in 0..MAX_BISECTIONS {
             let mid = 0.5 * (lo + hi);
             if mid <= lo || mid >= hi {
                 break;
             }
             if inside(mid) { lo = mid } else { hi = mid }
         }
-        lo
+        lo / a
     }
 }
+
+/// Cap of the doubling phase of the ray probe: 2¹¹⁰⁰ spans the whole f64 range.
+pub const MAX_DOUBLINGS: usize = 1100;
+/// Cap of the bisection phase of the ray probe (a bracket [lo, 2 lo] reaches f64 resolution in
+/// 53 halvings; [0, hi] in at most 1100).
+pub const MAX_BISECTIONS: usize = 1200;
 
 impl<T: DualPotential> Value for FromDual<T> {
     fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
@@ -100,12 +130,71 @@ impl<T: DualPotential> Value for FromDual<T> {
     }
 }
 
+/// Smallest offset of the one-sided limits of [`FromDual`]'s gradient (for a coordinate at 0).
+pub const ONE_SIDED_OFFSET: f64 = 1e-150;
+/// The two one-sided gradients must agree to this relative tolerance for their mean to be
+/// accepted as ∇φ(w): the continuity of ∇φ that (A1)'s essential smoothness and C¹ presume.
+/// At |t|^p the sides differ by 2p·δ^{p−1} with δ = 1e-150: below 1e-6 for every p ≥ 1.05;
+/// a kink (|t|: sides ±1) differs by 2.
+pub const ONE_SIDED_AGREEMENT: f64 = 1e-6;
+
+impl<T: DualPotential> FromDual<T> {
+    fn raw_gradient(&self, w: &Vector) -> Vector {
+        num_dual::gradient(|x: nalgebra::DVector<num_dual::DualDVec64>| self.0.value_dual(x.as_slice()), w).1
+    }
+
+    /// Where num-dual returns a NaN partial derivative at a point where φ is finite (a value
+    /// written with `powf`, e.g. |t|^p with 1 < p < 2 at t = 0, whose chain rule forms
+    /// 0 · ∞), the partial is the limit of the symmetric one-sided values: the gradient at
+    /// w ± δu, u the indicator of the offending coordinates, δᵢ = max(δ₀, 64ε|wᵢ|). Their mean
+    /// is accepted when both sides are finite, inside the domain, and agree to
+    /// [`ONE_SIDED_AGREEMENT`]; otherwise φ is not differentiable there and the answer is
+    /// [`TheoryError::NonFinite`] (e.g. |t| at 0).
+    fn one_sided_limit(&self, w: &Vector, g: &Vector) -> Result<Vector, TheoryError> {
+        let err = || TheoryError::NonFinite { what: "dual potential gradient (not differentiable here)" };
+        let v = self.0.value_dual::<f64>(w.as_slice());
+        if !v.is_finite() {
+            return Err(err());
+        }
+        let bad: Vec<usize> = (0..w.len()).filter(|&i| !g[i].is_finite()).collect();
+        let mut plus = w.clone();
+        let mut minus = w.clone();
+        for &i in &bad {
+            let d = ONE_SIDED_OFFSET.max(64.0 * f64::EPSILON * w[i].abs());
+            plus[i] += d;
+            minus[i] -= d;
+        }
+        if !self.contains(&plus) || !self.contains(&minus) {
+            return Err(err());
+        }
+        let (gp, gm) = (self.raw_gradient(&plus), self.raw_gradient(&minus));
+        let mut out = g.clone();
+        for &i in &bad {
+            let (a, b) = (gp[i], gm[i]);
+            if !(a.is_finite() && b.is_finite()) {
+                return Err(err());
+            }
+            let mean = 0.5 * (a + b);
+            if (a - b).abs() > ONE_SIDED_AGREEMENT * (1.0 + mean.abs()) {
+                return Err(err());
+            }
+            out[i] = mean;
+        }
+        Ok(out)
+    }
+}
+
 impl<T: DualPotential> Gradient for FromDual<T> {
     fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
         self.interior("dual potential gradient", w)?;
-        let (_, g) = num_dual::gradient(|x: nalgebra::DVector<num_dual::DualDVec64>| self.0.value_dual(x.as_slice()), w);
-        crate::error::ensure_finite("dual potential gradient", g.as_slice())?;
-        Ok(g)
+        let g = self.raw_gradient(w);
+        if g.iter().all(|x| x.is_finite()) {
+            return Ok(g);
+        }
+        if g.iter().any(|x| x.is_infinite()) {
+            return Err(TheoryError::NonFinite { what: "dual potential gradient (overflow)" });
+        }
+        self.one_sided_limit(w, &g)
     }
 }
 
@@ -150,9 +239,9 @@ impl<T: DualPotential> Domain for FromDual<T> {
             let e = Vector::from_fn(m, |j, _| if i == j { 1.0 } else { 0.0 });
             [e.clone(), -e]
         }).collect();
-        if w.norm() > 0.0 {
-            dirs.push(w.normalize());
-            dirs.push(-w.normalize());
+        if let Some(u) = crate::linalg::scaled_unit(w) {
+            dirs.push(-&u);
+            dirs.push(u);
         }
         for d in dirs {
             dist = dist.min(self.ray_exit(w, &d));

@@ -57,7 +57,14 @@ impl Value for QuadQ {
         if !self.contains(w) {
             return Ok(f64::INFINITY);
         }
-        Ok(w.dot(&(&self.q * w)))
+        // wᵀQw = a² ûᵀQû with a = maxᵢ|wᵢ|, û = w/a: ûᵀQû ∈ [λ_min, λ_max]·‖û‖² is finite and
+        // positive, so the value is finite or +∞ (never ∞ − ∞ from mixed-sign overflow).
+        let a = w.amax();
+        if a == 0.0 {
+            return Ok(0.0);
+        }
+        let u = w / a;
+        Ok(a * a * u.dot(&(&self.q * &u)))
     }
 }
 
@@ -65,7 +72,7 @@ impl Gradient for QuadQ {
     fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
         check_point("quad-Q gradient", self.fixed_dim(), w)?;
         crate::error::ensure_finite("quad-Q gradient", w.as_slice())?;
-        Ok(&self.q * w * 2.0)
+        crate::error::finite_vector("quad-Q gradient (overflow)", &self.q * w * 2.0)
     }
 }
 
@@ -80,7 +87,7 @@ impl ConjugateGradient for QuadQ {
     fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
         check_point("quad-Q ∇φ*", self.fixed_dim(), y)?;
         crate::error::ensure_finite("quad-Q ∇φ*", y.as_slice())?;
-        Ok(self.chol.solve(y) * 0.5)
+        crate::error::finite_vector("quad-Q ∇φ* (overflow)", self.chol.solve(y) * 0.5)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::profile::Profile;
 use super::{ConjugateGradient, Domain, Gradient, Hessian, Legendre, Value, check_point, dual_hessian};
+use crate::linalg::{scaled_norm, scaled_unit};
 use crate::{Matrix, TheoryError, Vector};
 
 /// φ(w) = h(‖w‖²) for a profile h.
@@ -19,26 +20,43 @@ impl<P: Profile> Radial<P> {
     }
 }
 
+/// ‖w‖² from the scaled norm (exact up to rounding where ‖w‖² is representable; +∞ beyond).
+fn squared_norm(w: &Vector) -> f64 {
+    let n = scaled_norm(w);
+    n * n
+}
+
+impl<P: Profile> Radial<P> {
+    /// ‖w‖² < s_max, decided on ‖w‖ (no overflow of ‖w‖² for an unbounded domain).
+    fn inside(&self, w: &Vector) -> bool {
+        let s_max = self.profile.s_max();
+        s_max == f64::INFINITY || squared_norm(w) < s_max
+    }
+}
+
 impl<P: Profile> Value for Radial<P> {
     fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
         check_point("radial potential value", None, w)?;
-        let s = w.norm_squared();
-        Ok(if s < self.profile.s_max() { self.profile.h(s) } else { f64::INFINITY })
+        if !self.contains(w) {
+            return Ok(f64::INFINITY);
+        }
+        // s = ‖w‖² may overflow to +∞ inside ℝᵐ (‖w‖ > 1.3e154): h(+∞) = +∞ for a growing profile.
+        let s = squared_norm(w);
+        crate::error::value_up_to_infinity("radial potential value", self.profile.h(s))
     }
 }
 
 impl<P: Profile> Radial<P> {
     fn interior_s(&self, what: &'static str, w: &Vector) -> Result<f64, TheoryError> {
         check_point(what, None, w)?;
-        let s = w.norm_squared();
-        if s < self.profile.s_max() { Ok(s) } else { Err(TheoryError::OutsideDomain { what, point_norm: s.sqrt() }) }
+        if self.contains(w) { Ok(squared_norm(w)) } else { Err(TheoryError::OutsideDomain { what, point_norm: scaled_norm(w) }) }
     }
 }
 
 impl<P: Profile> Gradient for Radial<P> {
     fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
         let s = self.interior_s("radial potential gradient", w)?;
-        Ok(w * (2.0 * self.profile.dh(s)))
+        crate::error::finite_vector("radial potential gradient (overflow)", w * (2.0 * self.profile.dh(s)))
     }
 }
 
@@ -50,43 +68,47 @@ impl<P: Profile> Hessian for Radial<P> {
         if s > 0.0 {
             h += w * w.transpose() * (4.0 * self.profile.d2h(s));
         }
-        Ok(h)
+        crate::error::finite_matrix("radial potential Hessian (overflow)", h)
     }
 }
 
 impl<P: Profile> ConjugateGradient for Radial<P> {
     fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
         crate::error::ensure_finite("∇φ* argument", y.as_slice())?;
-        let rho = y.norm();
-        if rho == 0.0 {
-            return Ok(Vector::zeros(y.len()));
-        }
+        // ρ and ŷ scaled by maxᵢ |yᵢ|: ‖y‖² under- or overflows outside ≈ [1e-154, 1e154].
+        let Some(unit) = scaled_unit(y) else { return Ok(Vector::zeros(y.len())) };
+        let rho = scaled_norm(y);
         let r = self.profile.radial_inverse(rho)?;
-        Ok(y * (r / rho))
+        crate::error::finite_vector("∇φ*(y) (overflow)", unit * r)
     }
 }
 
 impl<P: Profile> Domain for Radial<P> {
     fn contains(&self, w: &Vector) -> bool {
-        w.iter().all(|v| v.is_finite()) && w.norm_squared() < self.profile.s_max()
+        w.iter().all(|v| v.is_finite()) && self.inside(w)
     }
 
     fn max_step(&self, w: &Vector, d: &Vector) -> Result<f64, TheoryError> {
         crate::error::ensure_dim("max_step direction", w.len(), d.len())?;
         crate::error::ensure_finite("max_step direction", d.as_slice())?;
         if !self.contains(w) {
-            return Err(TheoryError::OutsideDomain { what: "max_step start", point_norm: w.norm() });
+            return Err(TheoryError::OutsideDomain { what: "max_step start", point_norm: scaled_norm(w) });
         }
         let s_max = self.profile.s_max();
-        let a = d.norm_squared();
-        if !s_max.is_finite() || a == 0.0 {
+        let scale = d.amax();
+        if !s_max.is_finite() || scale == 0.0 {
             return Ok(f64::INFINITY);
         }
-        // ‖w + t d‖² = s_max: a t² + b t + c = 0 with c < 0, positive root in a stable form.
-        let b = 2.0 * w.dot(d);
+        // The exit along u = d/maxᵢ|dᵢ| (‖u‖ ∈ [1, √m], no over- or underflow in ‖u‖²), divided
+        // by maxᵢ|dᵢ|: ‖w + t u‖² = s_max, a t² + b t + c = 0 with c < 0, positive root in a
+        // stable form.
+        let u = d / scale;
+        let a = u.norm_squared();
+        let b = 2.0 * w.dot(&u);
         let c = w.norm_squared() - s_max;
         let disc = (b * b - 4.0 * a * c).sqrt();
-        Ok(if b >= 0.0 { -2.0 * c / (b + disc) } else { (disc - b) / (2.0 * a) })
+        let t = if b >= 0.0 { -2.0 * c / (b + disc) } else { (disc - b) / (2.0 * a) };
+        Ok((t / scale).max(0.0))
     }
 
     fn inradius(&self) -> f64 {
@@ -97,7 +119,11 @@ impl<P: Profile> Domain for Radial<P> {
         if !self.contains(w) {
             return 0.0;
         }
-        self.profile.s_max().sqrt() - w.norm()
+        let s_max = self.profile.s_max();
+        if s_max == f64::INFINITY {
+            return f64::INFINITY; // ℝᵐ (and ‖w‖ may overflow: ∞ − ∞)
+        }
+        s_max.sqrt() - w.norm()
     }
 }
 

@@ -42,19 +42,20 @@ impl<P: Legendre> Value for Scaled<P> {
 
 impl<P: Legendre> Gradient for Scaled<P> {
     fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
-        Ok(self.inner.gradient(&self.down(w))? / self.eta)
+        crate::error::finite_vector("η-scaled gradient (overflow)", self.inner.gradient(&self.down(w))? / self.eta)
     }
 }
 
 impl<P: Legendre> Hessian for Scaled<P> {
     fn hessian(&self, w: &Vector) -> Result<Matrix, TheoryError> {
-        Ok(self.inner.hessian(&self.down(w))? / (self.eta * self.eta))
+        crate::error::finite_matrix("η-scaled Hessian (overflow)", self.inner.hessian(&self.down(w))? / (self.eta * self.eta))
     }
 }
 
 impl<P: Legendre> ConjugateGradient for Scaled<P> {
     fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
-        Ok(self.inner.conjugate_gradient(&(y * self.eta))? * self.eta)
+        crate::error::ensure_finite("∇φ* argument", y.as_slice())?;
+        crate::error::finite_vector("η-scaled ∇φ* (overflow)", self.inner.conjugate_gradient(&(y * self.eta))? * self.eta)
     }
 }
 
@@ -85,6 +86,12 @@ impl<P: Legendre> Legendre for Scaled<P> {
         let e = self.eta;
         self.inner
             .dual_derivatives(&self.down(w))
-            .map(|r| r.map(|(v, g, h)| (v, g / e, h / (e * e))))
+            .map(|r| {
+                r.and_then(|(v, g, h)| {
+                    let g = crate::error::finite_vector("η-scaled num-dual gradient (overflow)", g / e)?;
+                    let h = crate::error::finite_matrix("η-scaled num-dual Hessian (overflow)", h / (e * e))?;
+                    Ok((v, g, h))
+                })
+            })
     }
 }

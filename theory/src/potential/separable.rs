@@ -95,21 +95,21 @@ impl<S: Scalar> Value for Separable<S> {
         if !w.iter().all(|&t| self.in_closed(t)) {
             return Ok(f64::INFINITY);
         }
-        Ok(w.iter().map(|&t| self.scalar.psi(t)).sum())
+        crate::error::value_up_to_infinity("separable potential value", w.iter().map(|&t| self.scalar.psi(t)).sum())
     }
 }
 
 impl<S: Scalar> Gradient for Separable<S> {
     fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
         self.interior("separable potential gradient", w)?;
-        Ok(w.map(|t| self.scalar.dpsi(t)))
+        crate::error::finite_vector("separable potential gradient (overflow)", w.map(|t| self.scalar.dpsi(t)))
     }
 }
 
 impl<S: Scalar> Hessian for Separable<S> {
     fn hessian(&self, w: &Vector) -> Result<Matrix, TheoryError> {
         self.interior("separable potential Hessian", w)?;
-        Ok(Matrix::from_diagonal(&w.map(|t| self.scalar.d2psi(t))))
+        crate::error::finite_matrix("separable potential Hessian (overflow)", Matrix::from_diagonal(&w.map(|t| self.scalar.d2psi(t))))
     }
 }
 
@@ -120,7 +120,7 @@ impl<S: Scalar> ConjugateGradient for Separable<S> {
         for (wi, &yi) in w.iter_mut().zip(y.iter()) {
             *wi = if yi == 0.0 { 0.0 } else { self.scalar.dpsi_inverse(yi)? };
         }
-        Ok(w)
+        crate::error::finite_vector("separable ∇φ* (overflow)", w)
     }
 }
 

@@ -14,14 +14,15 @@ impl Value for TiltedQuad {
         if !self.contains(w) {
             return Ok(f64::INFINITY);
         }
-        Ok(w.norm_squared() + w.sum())
+        // Σᵢ wᵢ(wᵢ + 1): each term ≥ −¼, so no ∞ − ∞ (‖w‖² + Σᵢ wᵢ is NaN near wᵢ = −1e308).
+        Ok(w.iter().map(|t| t * (t + 1.0)).sum())
     }
 }
 
 impl Gradient for TiltedQuad {
     fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
         crate::error::ensure_finite("tilted-quad gradient", w.as_slice())?;
-        Ok(w.map(|t| 2.0 * t + 1.0))
+        crate::error::finite_vector("tilted-quad gradient (overflow)", w.map(|t| 2.0 * t + 1.0))
     }
 }
 

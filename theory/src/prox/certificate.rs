@@ -18,6 +18,10 @@
 //! | eta-log log(w/η), η = 0.5 | 2/η² | bounded domain | – | η |
 //! | layered-tan, η = 2 | 2/η² | bounded domain | – | η √(π/2) √(layers) |
 //! | cosh Σ(cosh wᵢ − 1) | 1 | super-quadratic | ‖w‖²/2 | ∞ |
+//! | Σₗ φ(wₗ) over L layers (18) | μ of φ | as φ | q‖w‖² + c‖w‖³/√L | √L × that of φ |
+//!
+//! A cubic term of a layerwise sum bounds the Bregman distance per layer, with each layer's own
+//! ‖w*ₗ‖ (see [`PhiCertificate::bregman_modulus`]).
 
 use crate::potential::Legendre;
 use crate::{Matrix, TheoryError};
@@ -50,8 +54,11 @@ pub struct PhiCertificate {
     pub separable: bool,
     /// φ(w) = h(‖w‖²) with h increasing (so the φ-prox of a sphere is the radial projection).
     pub radial: bool,
-    /// k with ∇²φ(u) ⪰ k‖u‖ I (cubic terms: ∇²‖u‖³ = 3(‖u‖I + uuᵀ/‖u‖) ⪰ 3‖u‖I), 0 if unused.
+    /// k with ∇²φ(u) ⪰ k‖u‖ I (cubic terms: ∇²‖u‖³ = 3(‖u‖I + uuᵀ/‖u‖) ⪰ 3‖u‖I), 0 if unused;
+    /// for a layerwise sum (18) it holds per layer, with the layer's own ‖uₗ‖.
     pub cubic_curvature: f64,
+    /// The layer sizes of a layerwise sum φ̂(w) = Σₗ φ(wₗ) of (18); empty for a single block.
+    pub layers: Vec<usize>,
 }
 
 impl PhiCertificate {
@@ -63,8 +70,29 @@ impl PhiCertificate {
     /// least at β = 2, where it is ‖w*‖/4). So μ* = μ + (k/2)‖w*‖ — what lets the solvers certify
     /// a global minimizer for cubic, whose μ is 0 (sampling gives the sharp constant 3‖w*‖/2 for
     /// k = 3; we use the proven 1.5‖w*‖ = (k/2)‖w*‖).
+    ///
+    /// A layerwise sum (18) has D_φ̂(w, w*) = Σₗ D_φ(wₗ, w*ₗ) ≥ Σₗ ((μ + (k/2)‖w*ₗ‖)/2)‖dₗ‖², and
+    /// only the layers' own norms enter: μ* = μ + (k/2) minₗ ‖w*ₗ‖. (With ‖w*‖ instead, layers
+    /// [1, 1], w* = (1, 0), d = (0, δ) would claim D ≥ 0.75δ² where D = |δ|³.) A w* that does not
+    /// fit the layer table gets μ alone.
     pub fn bregman_modulus(&self, w_star: &crate::Vector) -> f64 {
-        self.mu + 0.5 * self.cubic_curvature * w_star.norm()
+        if self.cubic_curvature == 0.0 {
+            return self.mu;
+        }
+        let cubic_norm = if self.layers.len() <= 1 {
+            w_star.norm()
+        } else if self.layers.iter().sum::<usize>() == w_star.len() {
+            let mut start = 0;
+            let mut least = f64::INFINITY;
+            for &n in &self.layers {
+                least = least.min(w_star.rows(start, n).norm());
+                start += n;
+            }
+            least
+        } else {
+            0.0
+        };
+        self.mu + 0.5 * self.cubic_curvature * cubic_norm
     }
 
     /// The radial lower bound q s² + c s³ at s = ‖w‖.
@@ -96,6 +124,7 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
         separable,
         radial,
         cubic_curvature: 0.0,
+        layers: Vec::new(),
     };
     // Structural names of the registry: "X(·/η)" (η-scaling (18)), "Σₗ X over layers [..]",
     // "cubic-reg(ε=…)".
@@ -130,6 +159,10 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
         k.outer_radius *= (sizes.len().max(1) as f64).sqrt();
         k.separable = sizes.iter().all(|&s| s == 1);
         k.radial = sizes.len() == 1 && k.radial;
+        // Σₗ ‖wₗ‖³ ≥ L^{−1/2} ‖w‖³ (power means: Σ aₗ³ ≥ L^{−1/2}(Σ aₗ²)^{3/2}, equality at equal
+        // layer norms); the quadratic part Σₗ q‖wₗ‖² = q‖w‖² is unchanged.
+        k.radial_lower.1 /= (sizes.len().max(1) as f64).sqrt();
+        k.layers = sizes;
         return Ok(k);
     }
     Ok(match name {

@@ -77,11 +77,16 @@ pub fn validate(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector) -> 
 pub fn phi_prox(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector) -> Result<ProxSolution, TheoryError> {
     validate(phi, f, lambda, v)?;
     let cert = certificate(phi, v.len())?;
-    match f.structure() {
+    let sol = match f.structure() {
         Structure::Smooth => newton::fast(phi, &cert, f, lambda, v),
         Structure::Separable(terms) => nonsmooth::fast(phi, &cert, f, terms, lambda, v),
         Structure::Ellipsoid(d) => manifold::fast(phi, &cert, f, d, lambda, v),
-    }
+    }?;
+    // P(v) and e(v) are finite when they exist; an overflow (e.g. φ(v − z)/λ for λ near the
+    // smallest f64) is a typed error rather than an infinite "answer".
+    crate::error::ensure_finite("P(v) (overflow)", sol.z.as_slice())?;
+    crate::error::finite_scalar("e(v) (overflow)", sol.envelope)?;
+    Ok(sol)
 }
 
 /// The global certificate of a stationary point z* (w* = v − z*), or of every point when

@@ -68,7 +68,8 @@ pub fn newton_local(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector,
         let mut accepted = false;
         for _ in 0..60 {
             let cand = &z + &p * t;
-            let fc = obj(&cand)?;
+            // A candidate where F overflows (a typed error) is rejected like one outside dom φ.
+            let fc = obj(&cand).unwrap_or(f64::INFINITY);
             let smaller_gradient = || -> bool {
                 let wc = v - &cand;
                 match (f.subgradient(&cand), phi.gradient(&wc)) {
