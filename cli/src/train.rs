@@ -3,6 +3,7 @@
 
 use crate::progress::Bar;
 use infconv_train::data;
+use infconv_train::config::Given;
 use infconv_train::{GpuDevices, LogRecord, Method, RunOptions, TrainConfig, TrainData};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -77,6 +78,11 @@ pub struct TrainArgs {
     /// Inner iterations of the prox behind the envelope stationarity measure.
     #[arg(long)]
     pub prox_iterations: Option<usize>,
+    /// Training images behind the Corollary 5.1 figures at the end (0: all). Unset, this and the
+    /// three flags above are sized to the run, so that evaluation costs at most about a fifth of
+    /// the training.
+    #[arg(long)]
+    pub stationarity_samples: Option<usize>,
     /// Where the kernels run.
     #[arg(long, value_enum, default_value_t = BackendChoice::Cpu)]
     pub backend: BackendChoice,
@@ -106,7 +112,8 @@ impl TrainArgs {
         chk!(workers => "--workers", iterations => "--iterations", batch => "--batch", eta => "--eta", lambda => "--lambda",
              tau => "--tau", sigma => "--sigma", kappa => "--kappa", nu => "--nu", seed => "--seed", order => "--order", arch => "--arch",
              log_every => "--log-every", eval_samples => "--eval-samples", train_limit => "--train-limit",
-             checkpoint_every => "--checkpoint-every", prox_iterations => "--prox-iterations");
+             checkpoint_every => "--checkpoint-every", prox_iterations => "--prox-iterations",
+             stationarity_samples => "--stationarity-samples");
         v
     }
 
@@ -117,7 +124,7 @@ impl TrainArgs {
         macro_rules! set {
             ($($f:ident),*) => { $( if let Some(x) = self.$f.clone() { c.$f = x; } )* };
         }
-        set!(workers, iterations, batch, eta, lambda, tau, sigma, kappa, nu, seed, order, arch, log_every, eval_samples, train_limit, checkpoint_every, prox_iterations);
+        set!(workers, iterations, batch, eta, lambda, tau, sigma, kappa, nu, seed, order, arch, log_every, eval_samples, train_limit, checkpoint_every, prox_iterations, stationarity_samples);
         if self.tau.is_none() {
             c.tau = infconv_train::config::mean_tau(c.eta, c.workers);
         }
@@ -126,13 +133,17 @@ impl TrainArgs {
     }
 }
 
+/// Loads the data set: the IDX folder `dir`, or the embedded digits.
+fn load_split(dir: Option<&std::path::Path>) -> Result<data::Split, String> {
+    match dir {
+        Some(d) => data::load_dir(d).map_err(|e| e.to_string()),
+        None => data::embedded().map_err(|e| e.to_string()),
+    }
+}
+
 /// Loads the images a run trains on.
 pub fn load_data(dir: Option<&std::path::Path>, train_limit: usize, eval_samples: usize) -> Result<TrainData, String> {
-    let split = match dir {
-        Some(d) => data::load_dir(d).map_err(|e| e.to_string())?,
-        None => data::embedded().map_err(|e| e.to_string())?,
-    };
-    TrainData::from_split(&split, train_limit, eval_samples)
+    TrainData::from_split(&load_split(dir)?, train_limit, eval_samples)
 }
 
 fn default_out(c: &TrainConfig) -> PathBuf {
@@ -235,11 +246,26 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
             Err(e) => return bad(e),
         },
     };
+    let mut cfg = cfg;
     let (gpu, engine) = match check_backend(args.backend, &cfg) {
         Ok(x) => x,
         Err(e) => return bad(e),
     };
-    let data = match load_data(args.data.as_deref(), cfg.train_limit, cfg.eval_samples) {
+    let split = match load_split(args.data.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return bad(e),
+    };
+    if args.resume.is_none() {
+        let train = if cfg.train_limit == 0 { split.train.len() } else { cfg.train_limit.min(split.train.len()) };
+        let given = Given {
+            log_every: args.log_every.is_some(),
+            eval_samples: args.eval_samples.is_some(),
+            prox_iterations: args.prox_iterations.is_some(),
+            stationarity_samples: args.stationarity_samples.is_some(),
+        };
+        cfg.size_to_run(train, split.test.len(), given);
+    }
+    let data = match TrainData::from_split(&split, cfg.train_limit, cfg.eval_samples) {
         Ok(d) => Arc::new(d),
         Err(e) => return bad(e),
     };

@@ -79,6 +79,28 @@ pub struct TrainConfig {
     pub checkpoint_every: usize,
     /// Inner gradient iterations of the φ-prox behind the envelope stationarity measure.
     pub prox_iterations: usize,
+    /// Training images behind the Corollary 5.1 figures at the end of a run (the first ones of
+    /// the evaluation order; 0: all).
+    #[serde(default)]
+    pub stationarity_samples: usize,
+}
+
+/// The share of a run's work that evaluation may take by default ([`TrainConfig::size_to_run`]),
+/// in forward passes of one image (a backward pass costs about two): the test-set evaluations,
+/// the train-loss and objective evaluations, and the Corollary 5.1 figures at the end.
+pub const EVAL_SHARE: [f64; 3] = [0.04, 0.04, 0.08];
+
+/// Which of the evaluation knobs the user set (the others [`TrainConfig::size_to_run`] sizes).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given {
+    /// `--log-every` was given.
+    pub log_every: bool,
+    /// `--eval-samples` was given.
+    pub eval_samples: bool,
+    /// `--prox-iterations` was given.
+    pub prox_iterations: bool,
+    /// `--stationarity-samples` was given.
+    pub stationarity_samples: bool,
 }
 
 /// τ = η²/(2M): the consensus step of Algorithm 1 (line 3) that moves u to the mean of the copies
@@ -117,6 +139,39 @@ impl TrainConfig {
             train_limit: 0,
             checkpoint_every: 1000,
             prox_iterations: 10,
+            stationarity_samples: 0,
+        }
+    }
+
+    /// Sizes the evaluation to the run, so that by default it costs at most about a fifth of the
+    /// training: with W = iterations · M · batch · 3 forward passes of training, the records (each
+    /// evaluates u on the `test` images) get [`EVAL_SHARE`]`[0]`·W, their train-loss and
+    /// objective evaluations ((M + 1) subsets of `eval_samples` images each) `[1]`·W, and the
+    /// Corollary 5.1 figures (M full gradients and the prox iterations, each a gradient and about
+    /// two line-search evaluations, on `stationarity_samples` images) `[2]`·W. Knobs in `given`
+    /// keep their values. Deterministic: it depends on the configuration and the data sizes only.
+    pub fn size_to_run(&mut self, train: usize, test: usize, given: Given) {
+        let m = self.workers.max(1) as f64;
+        let work = self.iterations as f64 * m * self.batch as f64 * 3.0;
+        if !given.log_every {
+            let records = ((EVAL_SHARE[0] * work / test.max(1) as f64).floor() - 1.0).clamp(1.0, 16.0);
+            self.log_every = (self.iterations as f64 / records).ceil().max(1.0) as usize;
+        }
+        if !given.eval_samples {
+            let records = (self.iterations.div_ceil(self.log_every.max(1)) + 1) as f64;
+            let e = (EVAL_SHARE[1] * work / (records * (m + 1.0))).floor();
+            self.eval_samples = e.clamp(64.0, 2000.0).min(train as f64) as usize;
+        }
+        if !given.prox_iterations || !given.stationarity_samples {
+            let budget = EVAL_SHARE[2] * work;
+            let k = if given.prox_iterations { self.prox_iterations } else if budget / (3.0 * m + 50.0) >= 2000.0 { 10 } else { 3 };
+            if !given.prox_iterations {
+                self.prox_iterations = k;
+            }
+            if !given.stationarity_samples {
+                let s = (budget / (3.0 * m + 5.0 * k as f64)).floor().max(64.0) as usize;
+                self.stationarity_samples = if s >= train { 0 } else { s };
+            }
         }
     }
 

@@ -24,6 +24,16 @@ impl Images {
         self.y.is_empty()
     }
 
+    /// A fixed strided subset of about `k` images (every ⌈N/k⌉-th; all for k = 0 or k ≥ N).
+    pub fn strided(&self, k: usize) -> Images {
+        let k = if k == 0 { self.len() } else { k.min(self.len()) };
+        let stride = self.len().div_ceil(k.max(1)).max(1);
+        let idx: Vec<usize> = (0..self.len()).step_by(stride).collect();
+        let mut out = Images::default();
+        self.gather(&idx, &mut out.x, &mut out.y);
+        out
+    }
+
     /// Gathers the images at `idx` into `x`, `y` (cleared first).
     pub fn gather(&self, idx: &[usize], x: &mut Vec<f32>, y: &mut Vec<u8>) {
         x.clear();
@@ -67,11 +77,7 @@ impl TrainData {
         if train.is_empty() || test.is_empty() {
             return Err(format!("{}: expected a non-empty training and test set", split.source));
         }
-        let k = if eval_samples == 0 { train.len() } else { eval_samples.min(train.len()) };
-        let stride = train.len().div_ceil(k);
-        let idx: Vec<usize> = (0..train.len()).step_by(stride).collect();
-        let mut eval = Images::default();
-        train.gather(&idx, &mut eval.x, &mut eval.y);
+        let eval = train.strided(eval_samples);
         Ok(TrainData { train, eval, test, source: split.source.clone() })
     }
 }

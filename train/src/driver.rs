@@ -206,6 +206,11 @@ impl Trainer {
         &self.data
     }
 
+    /// The run's images, shared.
+    pub fn shared_data(&self) -> Arc<TrainData> {
+        self.data.clone()
+    }
+
     /// The engine: "cpu-f32" or "wgpu-f32 (<adapter>)".
     pub fn backend_name(&self) -> String {
         self.gpu.as_ref().map_or_else(|| "cpu-f32".to_string(), |g| g.name())

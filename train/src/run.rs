@@ -83,9 +83,14 @@ pub fn run_with(
     };
     let cfg = tr.config().clone();
     obs.observe(&Event::Start { iteration: tr.iteration(), total: cfg.iterations });
+    // Wall-clock seconds outside training: the logged evaluations and the Corollary 5.1 figures.
+    let (mut evaluation, mut stationarity) = (0.0f64, 0.0f64);
+    let started = std::time::Instant::now();
     if tr.iteration() == 0 && log.records().is_empty() {
         obs.observe(&Event::Phase("evaluating the initial point"));
+        let t = std::time::Instant::now();
         let r = tr.record()?;
+        evaluation += t.elapsed().as_secs_f64();
         log.append(&r)?;
         obs.observe(&Event::Logged(&r));
     }
@@ -98,9 +103,13 @@ pub fn run_with(
         let done = it == cfg.iterations;
         if it % cfg.log_every == 0 || done {
             obs.observe(&Event::Phase("evaluating"));
+            let t = std::time::Instant::now();
             let mut r = tr.record()?;
+            evaluation += t.elapsed().as_secs_f64();
             if done {
+                let t = std::time::Instant::now();
                 let st = corollary_5_1(&mut tr, |m| obs.observe(&Event::Phase(m)))?;
+                stationarity += t.elapsed().as_secs_f64();
                 r.residual_5a = st.r5a;
                 r.residual_5b = Some(st.r5b);
                 r.envelope_stationarity = st.envelope;
@@ -128,6 +137,13 @@ pub fn run_with(
         "backend": tr.backend_name(),
         "machine": machine(),
         "last": last,
+        "seconds": {
+            "training": last.seconds,
+            "evaluation": evaluation,
+            "stationarity": stationarity,
+            "wall": started.elapsed().as_secs_f64(),
+            "note": "this invocation's evaluation and Corollary 5.1 time; training is the run's total (resumed runs included)",
+        },
     });
     let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     write_atomic(&dir.join("summary.json"), text.as_bytes())?;

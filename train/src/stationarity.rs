@@ -8,6 +8,7 @@
 //!   measure is only as good as that inner solve: its residual is reported beside it.
 
 use crate::config::Method;
+use crate::dataset::Images;
 use crate::driver::Trainer;
 use crate::objective::{grad_phi_hat, norm, phi_hat};
 use infconv_kernels::lenet;
@@ -29,14 +30,12 @@ pub struct Stationarity {
     pub prox_iterations: usize,
 }
 
-fn full_grad(tr: &Trainer, params: &[f32], grad: &mut [f32]) -> Result<f64, String> {
-    let d = &tr.data().train;
+fn full_grad(tr: &Trainer, d: &Images, params: &[f32], grad: &mut [f32]) -> Result<f64, String> {
     let s = lenet::loss_grad_dataset(tr.arch(), params, &d.x, &d.y, tr.threads(), grad).map_err(|e| e.to_string())?;
     Ok(s.loss_sum / s.count as f64)
 }
 
-fn full_loss(tr: &Trainer, params: &[f32]) -> Result<f64, String> {
-    let d = &tr.data().train;
+fn full_loss(tr: &Trainer, d: &Images, params: &[f32]) -> Result<f64, String> {
     let s = lenet::evaluate_dataset(tr.arch(), params, &d.x, &d.y, tr.threads()).map_err(|e| e.to_string())?;
     Ok(s.loss_sum / s.count as f64)
 }
@@ -48,10 +47,20 @@ pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result
     let cfg = tr.config().clone();
     let (nu, lambda, eta) = (cfg.nu, cfg.lambda, cfg.eta);
     let z = tr.z().to_vec();
+    // fⱼ: the loss on the whole training set, or on a strided subset of it where the run sized
+    // the evaluation (`stationarity_samples`).
+    let data = tr.shared_data();
+    let subset;
+    let set = if cfg.stationarity_samples == 0 || cfg.stationarity_samples >= data.train.len() {
+        &data.train
+    } else {
+        subset = data.train.strided(cfg.stationarity_samples);
+        &subset
+    };
     let mut delta = vec![0f32; m * n];
     for j in 0..m {
         progress(&format!("full-data gradient of worker {}", j + 1));
-        full_grad(tr, &z[j * n..(j + 1) * n], &mut delta[j * n..(j + 1) * n])?;
+        full_grad(tr, set, &z[j * n..(j + 1) * n], &mut delta[j * n..(j + 1) * n])?;
     }
     let kind = match tr.method() {
         Method::Msgd => {
@@ -71,13 +80,13 @@ pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result
             return Ok(f64::INFINITY);
         }
         let xn = norm(x);
-        Ok(full_loss(tr, x)? + 0.5 * nu * xn * xn + c / lambda)
+        Ok(full_loss(tr, set, x)? + 0.5 * nu * xn * xn + c / lambda)
     };
     let mut g = vec![0f32; n];
     let mut gphi = vec![0f64; n];
     let mut w = vec![0f64; n];
     let mut grad_psi = |tr: &Trainer, x: &[f32], out: &mut Vec<f64>| -> Result<f64, String> {
-        let loss = full_grad(tr, x, &mut g)?;
+        let loss = full_grad(tr, set, x, &mut g)?;
         for i in 0..n {
             w[i] = u[i] as f64 - x[i] as f64;
         }
