@@ -11,16 +11,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn data(n: usize) -> (Vec<f32>, Vec<u8>) {
-    // A fixed pseudo-random sequence (xorshift): no extra dependency.
-    let mut s = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        s
-    };
-    let images = (0..n * PIXELS).map(|_| (next() % 256) as f32 / 255.0).collect();
-    let labels = (0..n).map(|_| (next() % 10) as u8).collect();
+    // Fixed pseudo-random images and labels.
+    let mut next = infconv_bench::suite::symmetric_draws("lenet-data");
+    let images = (0..n * PIXELS).map(|_| (0.5 * (next() + 1.0)) as f32).collect();
+    let labels = (0..n).map(|_| ((5.0 * (next() + 1.0)) as u8).min(9)).collect();
     (images, labels)
 }
 

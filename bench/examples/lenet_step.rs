@@ -16,13 +16,8 @@ fn main() {
     let layers = arch.layer_table();
     let z: Vec<f64> = init_params(arch, 1).iter().map(|&x| x as f32 as f64).collect();
     // u = z + w with ‖w‖² = 0.1 on every layer (inside the log domain ‖w‖ < 1).
-    let mut s = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-    };
+    let mut draw = infconv_bench::suite::symmetric_draws("lenet-step");
+    let mut next = move || 0.5 * draw();
     let mut u = z.clone();
     for l in 0..layers.num_layers() {
         let r = layers.range(l);

@@ -112,13 +112,7 @@ pub fn table_for(n: usize) -> LayerTable {
 /// loss gradients; deterministic.
 pub fn bench_state(n: usize, m: usize) -> HostState {
     let layers = table_for(n);
-    let mut x: u64 = 0x9e3779b97f4a7c15;
-    let mut rnd = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    };
+    let mut rnd = symmetric_draws("bench-state");
     let u: Vec<f64> = (0..n).map(|_| rnd()).collect();
     let mut z = vec![0.0; m * n];
     for j in 0..m {
@@ -193,15 +187,15 @@ pub fn sep_prox_problem() -> infconv_kernels::prox::SepProx {
     SepProx::new(PotentialKind::TanSep, 1.0, 0.6 * lu, term).expect("below λ_u")
 }
 
+/// Deterministic draws uniform in [−1, 1) from the workbench's random stream of `label`.
+pub fn symmetric_draws(label: &str) -> impl FnMut() -> f64 {
+    let mut rng = infconv_theory::random::stream(0, &["bench", label]);
+    move || infconv_theory::random::uniform(&mut rng, -1.0, 1.0)
+}
+
 /// The centers and data of the sep-prox benchmark at n.
 pub fn sep_prox_batch(n: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut x: u64 = 0x2545f4914f6cdd1d;
-    let mut rnd = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    };
+    let mut rnd = symmetric_draws("sep-prox-batch");
     let v = (0..n).map(|_| rnd()).collect();
     let c = (0..n).map(|_| 3.0 * rnd()).collect();
     (v, c)

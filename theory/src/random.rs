@@ -44,6 +44,36 @@ pub fn chacha_seed(seed: u64, label: &str) -> [u8; 32] {
     out
 }
 
+/// The random stream of a list of labels (a check, a potential, a family, a dimension…): ChaCha8
+/// seeded by [`chacha_seed`] from the seed and the labels. A record, a benchmark or a test draws
+/// from its own stream, so it replays identically whatever else runs; ChaCha8Rng is value-stable
+/// across platforms and rand_chacha releases. `stream(s, &[label])` is the stream of
+/// `SeedGen::new(s, label)`.
+pub fn stream(seed: u64, labels: &[&str]) -> ChaCha8Rng {
+    ChaCha8Rng::from_seed(chacha_seed(seed, &labels.join("\u{1f}")))
+}
+
+/// A uniform draw in [lo, hi).
+pub fn uniform(rng: &mut impl Rng, lo: f64, hi: f64) -> f64 {
+    lo + (hi - lo) * rng.random::<f64>()
+}
+
+/// A log-uniform draw in [lo, hi) (lo > 0).
+pub fn log_uniform(rng: &mut impl Rng, lo: f64, hi: f64) -> f64 {
+    (uniform(rng, lo.ln(), hi.ln())).exp()
+}
+
+/// A direction drawn uniformly from the unit sphere of ℝᵐ.
+pub fn unit_direction(rng: &mut impl Rng, m: usize) -> Vector {
+    loop {
+        let d = Vector::from_fn(m, |_, _| normal(rng));
+        let n = d.norm();
+        if n > 1e-12 {
+            return d / n;
+        }
+    }
+}
+
 /// The deterministic generator of the theory crate: ChaCha8 seeded from (seed, label), so that
 /// the families of one seed differ by label and every draw is reproducible from the two.
 #[derive(Debug, Clone)]

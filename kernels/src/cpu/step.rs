@@ -312,13 +312,9 @@ mod tests {
     fn zv_recurrence_bounds_the_exact_norms() {
         let layers = LayerTable::new(vec![300, 500]).unwrap();
         let (n, m) = (800, 3);
-        let mut x: u64 = 0x1234_5678;
-        let mut rnd = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-        };
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x1234_5678);
+        let mut rnd = move || rng.random_range(-1.0..1.0);
         let u: Vec<f64> = (0..n).map(|_| rnd()).collect();
         let z: Vec<f64> = (0..m * n).map(|k| u[k % n] + 0.01 * rnd()).collect();
         let delta: Vec<f64> = (0..m * n).map(|_| 0.5 * rnd()).collect();
