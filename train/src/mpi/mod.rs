@@ -17,6 +17,7 @@
 //! The single-process transport [`Single`] is always built; the MPI transport (`world.rs`) only
 //! with the `mpi` feature.
 
+pub mod model;
 #[cfg(feature = "mpi")]
 pub mod world;
 
