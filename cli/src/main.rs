@@ -48,7 +48,7 @@ enum Command {
     Data(data::DataArgs),
     /// Train LeNet-5 on MNIST with Algorithm 1 (or mSGD): checkpoints, logs, Figure 1 and the
     /// Corollary 5.1 figures at the end.
-    Train(train::TrainArgs),
+    Train(Box<train::TrainArgs>),
     /// Table 1 of the paper: every potential of Table 2 over a grid, the best run of each, as a
     /// Markdown table with Figure 1 of the best runs.
     Table1(table1::Table1Args),

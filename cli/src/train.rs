@@ -83,6 +83,9 @@ pub struct TrainArgs {
     /// the training.
     #[arg(long)]
     pub stationarity_samples: Option<usize>,
+    /// k: the workers take k − 1 local steps between elastic interactions (1: Algorithm 1).
+    #[arg(long)]
+    pub comm_period: Option<usize>,
     /// Where the kernels run.
     #[arg(long, value_enum, default_value_t = BackendChoice::Cpu)]
     pub backend: BackendChoice,
@@ -113,7 +116,7 @@ impl TrainArgs {
              tau => "--tau", sigma => "--sigma", kappa => "--kappa", nu => "--nu", seed => "--seed", order => "--order", arch => "--arch",
              log_every => "--log-every", eval_samples => "--eval-samples", train_limit => "--train-limit",
              checkpoint_every => "--checkpoint-every", prox_iterations => "--prox-iterations",
-             stationarity_samples => "--stationarity-samples");
+             stationarity_samples => "--stationarity-samples", comm_period => "--comm-period");
         v
     }
 
@@ -124,7 +127,7 @@ impl TrainArgs {
         macro_rules! set {
             ($($f:ident),*) => { $( if let Some(x) = self.$f.clone() { c.$f = x; } )* };
         }
-        set!(workers, iterations, batch, eta, lambda, tau, sigma, kappa, nu, seed, order, arch, log_every, eval_samples, train_limit, checkpoint_every, prox_iterations, stationarity_samples);
+        set!(workers, iterations, batch, eta, lambda, tau, sigma, kappa, nu, seed, order, arch, log_every, eval_samples, train_limit, checkpoint_every, prox_iterations, stationarity_samples, comm_period);
         if self.tau.is_none() {
             c.tau = infconv_train::config::mean_tau(c.eta, c.workers);
         }
@@ -220,12 +223,93 @@ pub fn summary_text(r: &LogRecord, out: &std::path::Path) -> String {
     )
 }
 
+/// The processes of an MPI job (docs/scaling.md): without the `mpi` feature, a launch by
+/// `mpirun -n P` with P > 1 is refused (each process would train alone).
+#[cfg(not(feature = "mpi"))]
+struct Job;
+
+#[cfg(not(feature = "mpi"))]
+impl Job {
+    fn start() -> Result<Job, String> {
+        let p = infconv_train::mpi::launcher_size();
+        if p > 1 {
+            return Err(format!(
+                "started by an MPI launcher as one of {p} processes (OMPI_COMM_WORLD_SIZE or PMI_SIZE = {p}), but this infconv \
+                 was built without MPI, so each process would train alone; build it with `cargo build --release --features mpi` \
+                 (needs libopenmpi-dev and libclang-dev), or run it without mpirun"
+            ));
+        }
+        Ok(Job)
+    }
+    fn rank(&self) -> usize {
+        0
+    }
+    fn size(&self) -> usize {
+        1
+    }
+    fn team(&self, _workers: usize) -> Option<infconv_train::mpi::Team> {
+        None
+    }
+    fn broadcast(&self, mine: Vec<u8>) -> Vec<u8> {
+        mine
+    }
+    fn fail(&self, code: u8) -> std::process::ExitCode {
+        std::process::ExitCode::from(code)
+    }
+}
+
+#[cfg(feature = "mpi")]
+struct Job(Option<infconv_train::mpi::world::Mpi>);
+
+#[cfg(feature = "mpi")]
+impl Job {
+    fn start() -> Result<Job, String> {
+        if infconv_train::mpi::launcher_size() > 1 {
+            Ok(Job(Some(infconv_train::mpi::world::Mpi::init()?)))
+        } else {
+            Ok(Job(None))
+        }
+    }
+    fn rank(&self) -> usize {
+        self.0.as_ref().map_or(0, |m| m.rank())
+    }
+    fn size(&self) -> usize {
+        self.0.as_ref().map_or(1, |m| m.size())
+    }
+    fn team(&self, workers: usize) -> Option<infconv_train::mpi::Team> {
+        self.0.as_ref().map(|m| infconv_train::mpi::Team { transport: Box::new(m.world()), workers, stream_shift: 0 })
+    }
+    fn broadcast(&self, mine: Vec<u8>) -> Vec<u8> {
+        use infconv_train::mpi::Transport;
+        match &self.0 {
+            Some(m) => m.world().broadcast_bytes(&mine).unwrap_or_default(),
+            None => mine,
+        }
+    }
+    /// With P > 1 an error ends every rank (the others may wait in a collective).
+    fn fail(&self, code: u8) -> std::process::ExitCode {
+        match &self.0 {
+            Some(m) if m.size() > 1 => m.abort(code as i32),
+            _ => std::process::ExitCode::from(code),
+        }
+    }
+}
+
 /// Runs `infconv train`; exit status 0 on success, 2 on bad input, 1 on a failure during the run.
 pub fn run(args: &TrainArgs) -> std::process::ExitCode {
     use std::process::ExitCode;
+    let job = match Job::start() {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("infconv train: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let who = if job.size() > 1 { format!("infconv train (rank {} of {})", job.rank(), job.size()) } else { "infconv train".into() };
+    let root = job.rank() == 0;
     let bad = |m: String| {
-        eprintln!("infconv train: {m}");
-        ExitCode::from(2)
+        eprintln!("{who}: {m}");
+        job.fail(2)
     };
     let (cfg, out) = match &args.resume {
         Some(dir) => {
@@ -233,9 +317,18 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
             if !o.is_empty() {
                 return bad(format!("--resume {}: the configuration comes from the checkpoint; drop {}", dir.display(), o.join(", ")));
             }
-            match infconv_train::run::load_resume(dir) {
-                Ok(ck) => (ck.header.config, dir.clone()),
-                Err(e) => return bad(e),
+            // Rank 0 reads the checkpoint; the others take its configuration from it.
+            let mine = if root {
+                match infconv_train::run::load_resume(dir) {
+                    Ok(ck) => serde_json::to_vec(&ck.header.config).unwrap_or_default(),
+                    Err(e) => return bad(e),
+                }
+            } else {
+                Vec::new()
+            };
+            match serde_json::from_slice::<TrainConfig>(&job.broadcast(mine)) {
+                Ok(c) => (c, dir.clone()),
+                Err(e) => return bad(format!("--resume {}: rank 0's configuration: {e}", dir.display())),
             }
         }
         None => match args.config() {
@@ -269,30 +362,35 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
         Ok(d) => Arc::new(d),
         Err(e) => return bad(e),
     };
-    eprintln!(
-        "infconv train: {} M={} on {} ({} train / {} test), seed {}, {engine}, into {}",
-        cfg.method,
-        cfg.workers,
-        data.source,
-        data.train.len(),
-        data.test.len(),
-        cfg.seed,
-        out.display()
-    );
+    if root {
+        let ranks = if job.size() > 1 { format!(", {} MPI ranks", job.size()) } else { String::new() };
+        eprintln!(
+            "infconv train: {} M={} on {} ({} train / {} test), seed {}, {engine}{ranks}, into {}",
+            cfg.method,
+            cfg.workers,
+            data.source,
+            data.train.len(),
+            data.test.len(),
+            cfg.seed,
+            out.display()
+        );
+    }
     let opts = RunOptions { out: out.clone(), resume: args.resume.is_some(), threads: args.threads };
-    let mut bar = Bar::new(!args.json, args.json);
-    let result = infconv_train::run::run_with(if args.resume.is_some() { None } else { Some(cfg) }, data, &opts, gpu, &mut bar);
+    let mut bar = Bar::new(root && !args.json, root && args.json);
+    let team = job.team(cfg.workers);
+    let result = infconv_train::run::run_team(if args.resume.is_some() { None } else { Some(cfg) }, data, &opts, gpu, team, &mut bar);
     match result {
-        Ok(last) => {
+        Ok(Some(last)) => {
             if !args.json {
                 print!("{}", summary_text(&last, &out));
             }
             ExitCode::SUCCESS
         }
+        Ok(None) => ExitCode::SUCCESS,
         Err(e) if e.starts_with("--out") || e.starts_with("--resume") => bad(e),
         Err(e) => {
-            eprintln!("infconv train: {e}");
-            ExitCode::from(1)
+            eprintln!("{who}: {e}");
+            job.fail(1)
         }
     }
 }

@@ -83,6 +83,15 @@ pub struct TrainConfig {
     /// the evaluation order; 0: all).
     #[serde(default)]
     pub stationarity_samples: usize,
+    /// k ≥ 1: the workers take k − 1 purely local steps (their minibatch gradient, R and momentum,
+    /// without the elastic term of (16)) between two steps of Algorithm 1; k = 1 is Algorithm 1
+    /// exactly (EASGD's communication period).
+    #[serde(default = "one")]
+    pub comm_period: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// The share of a run's work that evaluation may take by default ([`TrainConfig::size_to_run`]),
@@ -140,6 +149,7 @@ impl TrainConfig {
             checkpoint_every: 1000,
             prox_iterations: 10,
             stationarity_samples: 0,
+            comm_period: 1,
         }
     }
 
@@ -233,6 +243,12 @@ impl TrainConfig {
         }
         if self.batch == 0 || self.batch > 10_000 {
             return Err(format!("--batch {}: expected 1 ≤ batch ≤ 10000", self.batch));
+        }
+        if self.comm_period == 0 || self.comm_period > 1_000_000 {
+            return Err(format!("--comm-period {}: expected 1 ≤ k ≤ 1000000 (1: Algorithm 1 exactly)", self.comm_period));
+        }
+        if method == Method::Msgd && self.comm_period != 1 {
+            return Err(format!("--comm-period {}: mSGD has no elastic interaction; expected --comm-period 1", self.comm_period));
         }
         if self.log_every == 0 {
             return Err("--log-every 0: expected a positive interval".into());

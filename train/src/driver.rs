@@ -20,6 +20,7 @@ use crate::checkpoint::{Checkpoint, Header};
 use crate::config::{Method, TrainConfig};
 use crate::dataset::{Images, TrainData};
 use crate::gpu_engine::{GpuDevices, GpuEasgd};
+use crate::mpi::Team;
 use crate::objective::{distance, phi_hat};
 use crate::sampler::Sampler;
 use infconv_kernels::lenet::{self, Arch, Batch, BatchStats, LeNetCpu};
@@ -98,6 +99,11 @@ pub struct Trainer {
     batch_loss_sum: f64,
     batch_loss_count: usize,
     threads: usize,
+    /// The ranks sharing the workers (one process: all of them; see `mpi/`).
+    team: Team,
+    /// zⱼ, vⱼ while the workers take local steps (`--comm-period k > 1`); the kernel state holds
+    /// them again from the next elastic step (or [`Trainer::flush`]) on.
+    local: Option<(Vec<f32>, Vec<f32>)>,
 }
 
 fn kerr(e: infconv_kernels::KernelError) -> String {
@@ -140,6 +146,9 @@ impl Trainer {
             return Err(format!("checkpoint of n = {} does not fit the {} architecture (n = {n})", ck.header.n, arch.name()));
         }
         let threads = if threads == 0 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1) } else { threads };
+        if gpu.is_some() && cfg.comm_period > 1 {
+            return Err(format!("--comm-period {}: local steps run on the CPU engine only; use --backend cpu", cfg.comm_period));
+        }
         if let Some(g) = gpu.as_ref().filter(|g| g.arch() != arch) {
             return Err(format!("the wgpu devices were opened for the {} architecture, the run is {}", g.arch().name(), arch.name()));
         }
@@ -177,8 +186,59 @@ impl Trainer {
             batch_loss_count: ck.header.batch_loss_count,
             threads,
             data,
+            team: Team::single(m),
+            local: None,
             cfg,
         })
+    }
+
+    /// Shares the workers with the other ranks of `team` (docs/scaling.md): from now on this
+    /// process computes the minibatch gradients of its own block of workers only, and every step
+    /// gathers the others'. CPU engine only.
+    pub fn join(&mut self, team: Team) -> Result<(), String> {
+        if team.workers != self.cfg.workers {
+            return Err(format!("a team of {} workers for a run of --workers {}", team.workers, self.cfg.workers));
+        }
+        if team.size() > 1 && self.gpu.is_some() {
+            return Err(format!("{} MPI ranks with the wgpu engine: runs across processes use the CPU engine (--backend cpu)", team.size()));
+        }
+        let mine = team.mine();
+        if self.gpu.is_none() && self.nets.len() == self.cfg.workers {
+            self.nets.truncate(mine.end);
+            self.nets.drain(..mine.start);
+        }
+        self.team = team;
+        Ok(())
+    }
+
+    /// The ranks this run is shared with.
+    pub fn team(&self) -> &Team {
+        &self.team
+    }
+
+    /// See [`Trainer::team`].
+    pub fn team_mut(&mut self) -> &mut Team {
+        &mut self.team
+    }
+
+    /// Wall-clock seconds of training so far (evaluation excluded; every resumed part added).
+    pub fn seconds(&self) -> f64 {
+        self.seconds
+    }
+
+    /// Ends a phase of local steps: gathers every worker's zⱼ, vⱼ and puts them back into the
+    /// kernel state (a no-op outside such a phase). Every rank calls it at the same iterations.
+    pub fn flush(&mut self) -> Result<(), String> {
+        let Some((mut z, mut v)) = self.local.take() else { return Ok(()) };
+        let n = self.layers.len();
+        self.team.gather_workers(&mut z, n)?;
+        self.team.gather_workers(&mut v, n)?;
+        if let Engine::Easgd { backend, state, .. } = &mut self.engine {
+            let wid = |x: &[f32]| x.iter().map(|&a| a as f64).collect::<Vec<f64>>();
+            let host = HostState::new(self.layers.clone(), self.cfg.workers, wid(state.u()), wid(&z), wid(&v), vec![0.0; z.len()]).map_err(kerr)?;
+            *state = backend.load(&host).map_err(kerr)?;
+        }
+        Ok(())
     }
 
     /// The configuration.
@@ -243,6 +303,9 @@ impl Trainer {
 
     /// The copies zⱼ, worker-major (mSGD: the model).
     pub fn z(&self) -> &[f32] {
+        if let Some((z, _)) = &self.local {
+            return z;
+        }
         match &self.engine {
             Engine::Easgd { state, .. } => state.z(),
             Engine::Msgd { w, .. } => w,
@@ -252,6 +315,9 @@ impl Trainer {
 
     /// The momenta, worker-major.
     pub fn v(&self) -> &[f32] {
+        if let Some((_, v)) = &self.local {
+            return v;
+        }
         match &self.engine {
             Engine::Easgd { state, .. } => state.v(),
             Engine::Msgd { v, .. } => v,
@@ -274,34 +340,60 @@ impl Trainer {
         let start = Instant::now();
         let n = self.layers.len();
         let (t, b) = (self.iteration, self.cfg.batch);
-        for j in 0..self.cfg.workers {
-            self.samplers[j].batch(t, b, &mut self.batch_idx[j]);
+        // This rank's workers (all of them in one process).
+        let mine = self.team.mine();
+        for j in mine.clone() {
+            self.samplers[j].batch(t + self.team.stream_shift, b, &mut self.batch_idx[j]);
             self.data.train.gather(&self.batch_idx[j], &mut self.batch_x[j], &mut self.batch_y[j]);
         }
-        let z: &[f32] = match &self.engine {
-            Engine::Easgd { state, .. } => state.z(),
-            Engine::Msgd { w, .. } => w,
-            Engine::Gpu(g) => g.z(),
+        let z: &[f32] = match (&self.local, &self.engine) {
+            (Some((z, _)), _) => z,
+            (None, Engine::Easgd { state, .. }) => state.z(),
+            (None, Engine::Msgd { w, .. }) => w,
+            (None, Engine::Gpu(g)) => g.z(),
         };
         let stats: Vec<Result<BatchStats, String>> = match &mut self.gpu {
             Some(g) => g.gradients(z, &self.batch_x, &self.batch_y, &mut self.delta)?.into_iter().map(Ok).collect(),
             None => self
                 .nets
                 .par_iter_mut()
-                .zip(self.delta.par_chunks_mut(n))
-                .zip(self.batch_x.par_iter().zip(self.batch_y.par_iter()))
+                .zip(self.delta[mine.start * n..mine.end * n].par_chunks_mut(n))
+                .zip(self.batch_x[mine.clone()].par_iter().zip(self.batch_y[mine.clone()].par_iter()))
                 .enumerate()
-                .map(|(j, ((net, d), (x, y)))| {
+                .map(|(i, ((net, d), (x, y)))| {
+                    let j = mine.start + i;
                     let batch = Batch::new(x, y).map_err(kerr)?;
                     net.loss_grad(&z[j * n..(j + 1) * n], &batch, d).map_err(kerr)
                 })
                 .collect(),
         };
+        let mut losses = Vec::with_capacity(stats.len());
         for s in stats {
             let s = s.map_err(|e| self.diverged(e))?;
-            self.batch_loss_sum += s.loss_sum;
-            self.batch_loss_count += s.count;
+            losses.push((s.loss_sum, s.count));
         }
+        // Every worker's loss, in worker order, as one process adds them.
+        for (loss_sum, count) in self.team.gather_losses(&losses)? {
+            self.batch_loss_sum += loss_sum;
+            self.batch_loss_count += count;
+        }
+        let elastic = (t + 1) % self.cfg.comm_period == 0;
+        if let (false, Engine::Easgd { state, .. }) = (elastic, &self.engine) {
+            // A local step of this rank's workers (--comm-period): zⱼ ← zⱼ − σ(Δⱼ + κvⱼ),
+            // vⱼ ← κvⱼ + Δⱼ, Δⱼ = δⱼ + νzⱼ (the worker step of (16) without its elastic term).
+            let (z, v) = self.local.get_or_insert_with(|| (state.z().to_vec(), state.v().to_vec()));
+            let (s, k, nu) = (self.cfg.sigma as f32, self.cfg.kappa as f32, self.cfg.nu as f32);
+            for i in mine.start * n..mine.end * n {
+                let g = self.delta[i] + nu * z[i];
+                v[i] = k * v[i] + g;
+                z[i] -= s * (g + k * v[i]);
+            }
+            self.iteration += 1;
+            self.seconds += start.elapsed().as_secs_f64();
+            return Ok(());
+        }
+        self.flush()?;
+        self.team.gather_workers(&mut self.delta, n)?;
         match &mut self.engine {
             Engine::Easgd { backend, state, params } => {
                 backend.set_delta_native(state, &self.delta).map_err(kerr)?;
@@ -364,12 +456,17 @@ impl Trainer {
     /// from this file, and both runs continue bit for bit alike (CPU engine; the wgpu engine keeps
     /// its devices and reloads its state the same way, without that promise).
     pub fn save_and_reload(&mut self, path: &std::path::Path) -> Result<(), String> {
+        self.flush()?;
         let ck = self.checkpoint();
-        ck.save(path)?;
+        if self.team.is_root() {
+            ck.save(path)?;
+        }
         let data = self.data.clone();
         let nets = std::mem::take(&mut self.nets);
+        let team = std::mem::replace(&mut self.team, Team::single(self.cfg.workers));
         let mut fresh = Trainer::from_checkpoint_on(ck, data, self.threads, self.gpu.take())?;
         fresh.nets = nets;
+        fresh.team = team;
         *self = fresh;
         Ok(())
     }

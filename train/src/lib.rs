@@ -14,6 +14,7 @@
 //! - [`stationarity`]: the Corollary 5.1 figures at the end of a run;
 //! - [`checkpoint`]: bit-exact checkpoints and atomic writes;
 //! - [`logfile`]: `log.jsonl` and `log.csv` of a run folder;
+//! - [`mpi`]: Algorithm 1 across processes (the transport; MPI itself behind the `mpi` feature);
 //! - [`run`]: one run in a run folder, with [`RunOptions`];
 //! - [`observe`]: the progress a run reports ([`Observe`]); the command line draws it;
 //! - [`plot`]: Figure 1;
@@ -27,6 +28,7 @@ pub mod dataset;
 pub mod driver;
 pub mod gpu_engine;
 pub mod logfile;
+pub mod mpi;
 pub mod objective;
 pub mod observe;
 pub mod plot;

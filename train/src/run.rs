@@ -9,6 +9,7 @@ use crate::dataset::TrainData;
 use crate::driver::{LogRecord, Trainer};
 use crate::gpu_engine::GpuDevices;
 use crate::logfile::RunLog;
+use crate::mpi::{FNV0, Team, fingerprint_bytes, fingerprint_f32};
 use crate::observe::{Event, Observe};
 use crate::plot::figure1;
 use crate::stationarity::corollary_5_1;
@@ -68,21 +69,97 @@ pub fn run_with(
     gpu: Option<GpuDevices>,
     obs: &mut impl Observe,
 ) -> Result<LogRecord, String> {
+    run_team(cfg, data, opts, gpu, None, obs)?.ok_or_else(|| "the run logged nothing".to_string())
+}
+
+/// The data's fingerprint: FNV-1a over the pixels and labels of the training, evaluation and
+/// test images.
+pub fn data_fingerprint(data: &TrainData) -> String {
+    let mut h = FNV0;
+    for set in [&data.train, &data.eval, &data.test] {
+        h = fingerprint_f32(h, &set.x);
+        h = fingerprint_bytes(h, &set.y);
+    }
+    format!("{h:016x}")
+}
+
+/// What every rank must agree on: each field of the configuration, the data, the iteration to
+/// start from and the program's version.
+fn agreement(cfg: &TrainConfig, data: &TrainData, iteration: usize) -> Result<Vec<(String, String)>, String> {
+    let v = serde_json::to_value(cfg).map_err(|e| e.to_string())?;
+    let mut fields: Vec<(String, String)> =
+        v.as_object().map(|o| o.iter().map(|(k, x)| (k.clone(), x.to_string())).collect()).unwrap_or_default();
+    fields.push(("data (fingerprint of the images)".into(), data_fingerprint(data)));
+    fields.push(("start iteration".into(), iteration.to_string()));
+    fields.push(("infconv version".into(), env!("CARGO_PKG_VERSION").into()));
+    Ok(fields)
+}
+
+/// [`run_with`] across the ranks of `team` (None: one process; see `mpi/`). Rank 0 reads and
+/// writes the run folder (checkpoint, logs, figure, summary) and evaluates; the other ranks
+/// compute and return `Ok(None)`. A fresh run's configuration must be the same on every rank
+/// (checked against rank 0's); a resumed run's checkpoint is read by rank 0 and sent to the others.
+pub fn run_team(
+    cfg: Option<TrainConfig>,
+    data: Arc<TrainData>,
+    opts: &RunOptions,
+    gpu: Option<GpuDevices>,
+    team: Option<Team>,
+    obs: &mut impl Observe,
+) -> Result<Option<LogRecord>, String> {
     let dir = &opts.out;
+    let mut team = match team {
+        Some(t) => t,
+        None => Team::single(cfg.as_ref().map_or(1, |c| c.workers)),
+    };
+    let root = team.is_root();
     let (mut tr, mut log) = if opts.resume {
-        let ck = load_resume(dir)?;
+        let ck = if team.size() == 1 {
+            load_resume(dir)?
+        } else {
+            let bytes = if root { load_resume(dir)?.to_bytes() } else { Vec::new() };
+            let bytes = team.transport.broadcast_bytes(&bytes)?;
+            crate::checkpoint::Checkpoint::from_bytes(&bytes, "rank 0's checkpoint")?
+        };
         let it = ck.header.iteration;
         let tr = Trainer::from_checkpoint_on(ck, data, opts.threads, gpu)?;
-        (tr, RunLog::resume(dir, it)?)
+        let log = if root { Some(RunLog::resume(dir, it)?) } else { None };
+        (tr, log)
     } else {
         let cfg = cfg.ok_or("a fresh run needs a configuration")?;
         cfg.validate()?;
-        prepare_fresh(dir)?;
+        if root {
+            prepare_fresh(dir)?;
+        }
         let tr = Trainer::new_on(cfg, data, opts.threads, gpu)?;
-        (tr, RunLog::create(dir)?)
+        let log = if root { Some(RunLog::create(dir)?) } else { None };
+        (tr, log)
     };
     let cfg = tr.config().clone();
+    team.workers = cfg.workers;
+    team.check_same(&agreement(&cfg, tr.data(), tr.iteration())?)?;
+    let team = Team::new(team.transport, cfg.workers)?;
+    let ranks = team.size();
+    tr.join(team)?;
+    let (start_iteration, start_seconds) = (tr.iteration(), tr.seconds());
     obs.observe(&Event::Start { iteration: tr.iteration(), total: cfg.iterations });
+    let Some(log) = log.as_mut() else {
+        // Not rank 0: the same steps, flushes and checkpoint reloads, no files.
+        while tr.iteration() < cfg.iterations {
+            tr.step()?;
+            let it = tr.iteration();
+            let done = it == cfg.iterations;
+            if it % cfg.log_every == 0 || done {
+                tr.flush()?;
+            }
+            if (cfg.checkpoint_every > 0 && it % cfg.checkpoint_every == 0) || done {
+                tr.save_and_reload(&checkpoint_path(dir))?;
+            }
+        }
+        let stats = tr.team().transport.stats();
+        tr.team_mut().transport.all_gather_bytes(&serde_json::to_vec(&stats).map_err(|e| e.to_string())?)?;
+        return Ok(None);
+    };
     // Wall-clock seconds outside training: the logged evaluations and the Corollary 5.1 figures.
     let (mut evaluation, mut stationarity) = (0.0f64, 0.0f64);
     let started = std::time::Instant::now();
@@ -102,6 +179,7 @@ pub fn run_with(
         let it = tr.iteration();
         let done = it == cfg.iterations;
         if it % cfg.log_every == 0 || done {
+            tr.flush()?;
             obs.observe(&Event::Phase("evaluating"));
             let t = std::time::Instant::now();
             let mut r = tr.record()?;
@@ -123,6 +201,10 @@ pub fn run_with(
             tr.save_and_reload(&ck_path)?;
         }
     }
+    let comm = tr.team().transport.stats();
+    let per_rank = tr.team_mut().transport.all_gather_bytes(&serde_json::to_vec(&comm).map_err(|e| e.to_string())?)?;
+    let per_rank: Vec<serde_json::Value> = per_rank.iter().map(|b| serde_json::from_slice(b).unwrap_or(serde_json::Value::Null)).collect();
+    let run_iterations = tr.iteration() - start_iteration;
     obs.observe(&Event::Finish);
     let last = last.ok_or("the run logged nothing")?;
     let name = format!("{} M={}", cfg.method, cfg.workers);
@@ -136,6 +218,14 @@ pub fn run_with(
         "threads": tr.threads(),
         "backend": tr.backend_name(),
         "machine": machine(),
+        "ranks": ranks,
+        // This process's share: iterations and training seconds since it started (a resumed run
+        // counts from the resume), and each rank's time and bytes in the collectives.
+        "transport": {
+            "iterations": run_iterations,
+            "seconds": tr.seconds() - start_seconds,
+            "per_rank": per_rank,
+        },
         "last": last,
         "seconds": {
             "training": last.seconds,
@@ -147,7 +237,7 @@ pub fn run_with(
     });
     let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     write_atomic(&dir.join("summary.json"), text.as_bytes())?;
-    Ok(last)
+    Ok(Some(last))
 }
 
 /// The CPU model and core count (Linux), for the summary.
