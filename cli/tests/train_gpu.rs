@@ -24,19 +24,7 @@ const SIGMA_PERTURBATION: f64 = 1e-2;
 
 /// The devices, or None (after printing why) outside CI.
 fn devices() -> Option<GpuDevices> {
-    match GpuDevices::open(Arch::Paper, BATCH) {
-        Ok(d) => {
-            println!("wgpu adapter: {}", d.adapter());
-            Some(d)
-        }
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true and no wgpu adapter: {e}");
-            }
-            println!("SKIPPED: no wgpu adapter ({e}); install mesa-vulkan-drivers libvulkan1 to run the wgpu engine test");
-            None
-        }
-    }
+    infconv_kernels::gpu::device_or_skip("the wgpu engine test", GpuDevices::open(Arch::Paper, BATCH), |d| d.adapter().to_string()).unwrap()
 }
 
 /// The paper's LeNet (one FC layer), M = 2, batch 4, the log potential (bounded: the line search

@@ -11,19 +11,7 @@ use lenet_common::*;
 
 /// The device path, or None (after printing why) outside CI.
 fn gpu(arch: Arch, max_batch: usize) -> Option<LeNetGpu> {
-    match LeNetGpu::new(arch, max_batch) {
-        Ok(g) => {
-            println!("wgpu adapter: {}", g.adapter());
-            Some(g)
-        }
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true and no wgpu adapter: {e}");
-            }
-            println!("SKIPPED: no wgpu adapter ({e}); install mesa-vulkan-drivers libvulkan1 to run the wgpu LeNet tests");
-            None
-        }
-    }
+    infconv_kernels::gpu::device_or_skip("the wgpu LeNet tests", LeNetGpu::new(arch, max_batch), |d| d.adapter().to_string()).unwrap()
 }
 
 /// Normwise per-layer distance of two f32 gradients relative to the f64 one's norm, in units of

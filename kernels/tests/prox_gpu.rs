@@ -13,19 +13,7 @@ use prox_common::*;
 
 /// The backend, or None (after printing why) outside CI.
 fn gpu() -> Option<GpuBackend> {
-    match GpuBackend::new() {
-        Ok(b) => {
-            println!("wgpu adapter: {}", b.adapter());
-            Some(b)
-        }
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true and no wgpu adapter: {e}");
-            }
-            println!("SKIPPED: no wgpu adapter ({e}); install mesa-vulkan-drivers libvulkan1 to run the wgpu tests");
-            None
-        }
-    }
+    infconv_kernels::gpu::device_or_skip("the wgpu tests", GpuBackend::new(), |d| d.adapter().to_string()).unwrap()
 }
 
 fn run_gpu(b: &GpuBackend, p: &SepProx, v: &[f64], c: &[f64]) -> (Vec<f64>, SepProxReport) {

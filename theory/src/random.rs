@@ -27,9 +27,14 @@ fn splitmix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// FNV-1a of the label: stable across Rust versions and platforms (unlike `DefaultHasher`).
+/// FNV-1a of a byte sequence: stable across Rust versions and platforms (unlike `DefaultHasher`).
+fn fnv1a_bytes(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// FNV-1a of the label.
 fn fnv1a(label: &str) -> u64 {
-    label.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    fnv1a_bytes(label.bytes())
 }
 
 /// The 32-byte ChaCha seed of (seed, label): the seed itself, then three words mixing the
@@ -45,12 +50,12 @@ pub fn chacha_seed(seed: u64, label: &str) -> [u8; 32] {
 }
 
 /// The random stream of a list of labels (a check, a potential, a family, a dimension…): ChaCha8
-/// seeded by [`chacha_seed`] from the seed and the labels. A record, a benchmark or a test draws
-/// from its own stream, so it replays identically whatever else runs; ChaCha8Rng is value-stable
-/// across platforms and rand_chacha releases. `stream(s, &[label])` is the stream of
-/// `SeedGen::new(s, label)`.
+/// seeded from the seed mixed with the FNV-1a hash of the labels (each closed by a 0xff byte). A
+/// record, a benchmark or a test draws from its own stream, so it replays identically whatever
+/// else runs; ChaCha8Rng is value-stable across platforms and rand_chacha releases.
 pub fn stream(seed: u64, labels: &[&str]) -> ChaCha8Rng {
-    ChaCha8Rng::from_seed(chacha_seed(seed, &labels.join("\u{1f}")))
+    let bytes = labels.iter().flat_map(|l| l.bytes().chain(std::iter::once(0xff)));
+    ChaCha8Rng::seed_from_u64(seed ^ fnv1a_bytes(bytes))
 }
 
 /// A uniform draw in [lo, hi).

@@ -7,22 +7,14 @@ use super::profile::Profile;
 use super::radial::Radial;
 use num_dual::DualNum;
 
-/// The profile h(s) = s/2 for s ≤ 1, √s − ½ beyond.
+/// The profile h(s) = s/2 for s ≤ 1, √s − ½ beyond, written once (its derivatives come from
+/// dual numbers).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HuberProfile;
 
 impl Profile for HuberProfile {
     fn name(&self) -> String {
         "huber".into()
-    }
-    fn h(&self, s: f64) -> f64 {
-        if s <= 1.0 { 0.5 * s } else { s.sqrt() - 0.5 }
-    }
-    fn dh(&self, s: f64) -> f64 {
-        if s <= 1.0 { 0.5 } else { 0.5 / s.sqrt() }
-    }
-    fn d2h(&self, s: f64) -> f64 {
-        if s <= 1.0 { 0.0 } else { -0.25 / (s * s.sqrt()) }
     }
     fn s_max(&self) -> f64 {
         f64::INFINITY

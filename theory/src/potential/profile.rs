@@ -14,16 +14,24 @@ use std::fmt::Debug;
 pub trait Profile: Debug + Clone + Send + Sync {
     /// Name of the radial potential h(‖w‖²) (`log`, `tan`, …).
     fn name(&self) -> String;
-    /// h(s) for `s ∈ [0, s_max)`.
-    fn h(&self, s: f64) -> f64;
-    /// h′(s).
-    fn dh(&self, s: f64) -> f64;
-    /// h″(s); may be infinite at s = 0 (cubic), where it multiplies wwᵀ = 0.
-    fn d2h(&self, s: f64) -> f64;
+    /// h(s) for `s ∈ [0, s_max)`. The default evaluates [`h_dual`](Self::h_dual) at a real
+    /// number; a closed form overrides it where it is faster or more accurate.
+    fn h(&self, s: f64) -> f64 {
+        self.h_dual(s)
+    }
+    /// h′(s); the default differentiates [`h_dual`](Self::h_dual) with a dual number.
+    fn dh(&self, s: f64) -> f64 {
+        num_dual::first_derivative(|x| self.h_dual(x), s).1
+    }
+    /// h″(s); may be infinite at s = 0 (cubic), where it multiplies wwᵀ = 0. The default
+    /// differentiates [`h_dual`](Self::h_dual) twice with a hyper-dual number.
+    fn d2h(&self, s: f64) -> f64 {
+        num_dual::second_derivative(|x| self.h_dual(x), s).2
+    }
     /// The open end of the domain in s: `dom = { s < s_max }`; `+∞` for `ℝᵐ`.
     fn s_max(&self) -> f64;
-    /// h written once, generically, for dual numbers: num-dual then differentiates it to check
-    /// [`h`](Self::h), [`dh`](Self::dh) and [`d2h`](Self::d2h).
+    /// h written once, generically, for dual numbers: num-dual differentiates it, for the default
+    /// [`dh`](Self::dh) and [`d2h`](Self::d2h) and to check closed forms that override them.
     fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D;
     /// The radial inverse: r ≥ 0 with 2r h′(r²) = ρ (ρ ≥ 0). The default is a safeguarded
     /// Newton–bisection; profiles override it with a closed form where one exists.
