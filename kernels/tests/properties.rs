@@ -86,7 +86,7 @@ fn theory(kind: PotentialKind, eta: f64, layers: Vec<usize>) -> Box<dyn Legendre
 #[test]
 fn reference_gradient_agrees_with_theory_layerwise_scaled() {
     let mut worst: f64 = 0.0;
-    for (k, kind) in PotentialKind::ALL.into_iter().enumerate() {
+    for (k, kind) in PotentialKind::BUILTIN.into_iter().enumerate() {
         for (n, eta) in [(1, 0.7), (7, 2.0), (256, 0.5)] {
             let h = random_state(n, 1, kind, eta, 300 + k as u64 * 10 + n as u64);
             let w: Vec<f64> = (0..n).map(|i| h.u[i] - h.z[i]).collect();

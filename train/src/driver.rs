@@ -140,6 +140,9 @@ impl Trainer {
             return Err(format!("checkpoint of n = {} does not fit the {} architecture (n = {n})", ck.header.n, arch.name()));
         }
         let threads = if threads == 0 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1) } else { threads };
+        if gpu.is_some() {
+            method.gpu_supported()?;
+        }
         if let Some(g) = gpu.as_ref().filter(|g| g.arch() != arch) {
             return Err(format!("the wgpu devices were opened for the {} architecture, the run is {}", g.arch().name(), arch.name()));
         }
