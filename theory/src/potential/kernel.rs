@@ -16,6 +16,7 @@
 
 use super::profile::Profile;
 use std::fmt::Debug;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 
 /// The Table 2 profiles that downstream backends may specialise with their own closed forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,8 +34,9 @@ pub enum ClosedForm {
 }
 
 /// A profile h(s) seen through a `&'static dyn` handle (object-safe; [`Profile`] itself is not,
-/// its `h_dual` is generic). Every `Profile + 'static` is one.
-pub trait KernelProfile: Debug + Send + Sync {
+/// its `h_dual` is generic). Every `Profile + 'static` is one. Unwind-safe, so that the kernels'
+/// `Copy` kinds holding a `&'static dyn KernelProfile` stay unwind-safe like plain data.
+pub trait KernelProfile: Debug + Send + Sync + RefUnwindSafe + UnwindSafe {
     /// The profile's name.
     fn name(&self) -> String;
     /// h(s) for s ∈ [0, s_max).
@@ -49,7 +51,7 @@ pub trait KernelProfile: Debug + Send + Sync {
     fn closed_form(&self) -> Option<ClosedForm>;
 }
 
-impl<P: Profile + 'static> KernelProfile for P {
+impl<P: Profile + RefUnwindSafe + UnwindSafe + 'static> KernelProfile for P {
     fn name(&self) -> String {
         Profile::name(self)
     }
