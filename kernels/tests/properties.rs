@@ -8,12 +8,8 @@ use infconv_kernels::backend::{Backend, HostState};
 use infconv_kernels::layers::LayerTable;
 use infconv_kernels::potential::{Params, PotentialKind};
 use infconv_kernels::{CpuBackend, GpuBackend, KernelError, reference};
-use infconv_theory::potential::cubic::{CUBIC_REG_EPS, Cubic};
 use infconv_theory::potential::layerwise::Layerwise;
-use infconv_theory::potential::log::{Log, LogSep};
-use infconv_theory::potential::quad::Quad;
 use infconv_theory::potential::scaled::Scaled;
-use infconv_theory::potential::tan::{Tan, TanSep};
 use infconv_theory::{Legendre, Vector};
 
 fn gpu_or_skip() -> Option<GpuBackend> {
@@ -72,15 +68,8 @@ fn theory(kind: PotentialKind, eta: f64, layers: Vec<usize>) -> Box<dyn Legendre
     fn lw<P: Legendre + 'static>(p: P, eta: f64, layers: Vec<usize>) -> Box<dyn Legendre> {
         Box::new(Layerwise::new(Scaled::new(p, eta).unwrap(), layers).unwrap())
     }
-    match kind {
-        PotentialKind::Quad => lw(Quad::new(), eta, layers),
-        PotentialKind::Cubic => lw(Cubic::new(), eta, layers),
-        PotentialKind::CubicReg => lw(Cubic::regularized(CUBIC_REG_EPS).unwrap(), eta, layers),
-        PotentialKind::Tan => lw(Tan::new(), eta, layers),
-        PotentialKind::TanSep => lw(TanSep::new(), eta, layers),
-        PotentialKind::Log => lw(Log::new(), eta, layers),
-        PotentialKind::LogSep => lw(LogSep::new(), eta, layers),
-    }
+    // The registry's potential of the kind's name (the dimension is not bound for these).
+    lw(infconv_theory::potential::registry::build(kind.name(), 1).unwrap(), eta, layers)
 }
 
 #[test]
