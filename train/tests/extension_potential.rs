@@ -5,7 +5,8 @@
 //! (18). (The kernels' CPU steps against the f64 reference for test-only profiles, with the
 //! planted-factor control, are `kernels/tests/extension_profile.rs`.)
 //!
-//! * exp-sq: φ(w) = exp(‖w‖²) − 1, radial profile h(s) = eˢ − 1 on ℝᵐ;
+//! * quartic-sq: φ(w) = ‖w‖² + ‖w‖⁴/2, radial profile h(s) = s + s²/2 on ℝᵐ (exp(‖w‖²) − 1 would
+//!   overflow at the ‖w‖ ≈ 25–50 where the conformance suite samples unbounded domains);
 //! * frac-sep: φ(w) = Σᵢ wᵢ²/(1 − wᵢ²), separable profile h(s) = s/(1 − s) on s < 1 (bounded, so
 //!   that training exercises the fraction-to-boundary line search of the profile path).
 
@@ -23,26 +24,26 @@ use num_dual::DualNum;
 use std::sync::{Arc, Once};
 
 #[derive(Debug, Clone, Copy)]
-struct ExpProfile;
+struct QuarticProfile;
 
-impl Profile for ExpProfile {
+impl Profile for QuarticProfile {
     fn name(&self) -> String {
-        "exp-sq".into()
+        "quartic-sq".into()
     }
     fn h(&self, s: f64) -> f64 {
-        s.exp_m1()
+        s + 0.5 * s * s
     }
     fn dh(&self, s: f64) -> f64 {
-        s.exp()
+        1.0 + s
     }
-    fn d2h(&self, s: f64) -> f64 {
-        s.exp()
+    fn d2h(&self, _s: f64) -> f64 {
+        1.0
     }
     fn s_max(&self) -> f64 {
         f64::INFINITY
     }
     fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
-        s.exp() - 1.0
+        s.clone() + s.clone() * s * 0.5
     }
 }
 
@@ -75,12 +76,12 @@ fn register() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         registry::register(PotentialInfo {
-            name: "exp-sq",
+            name: "quartic-sq",
             group: Group::Extension,
-            summary: "exp(‖w‖²) − 1 on ℝᵐ",
+            summary: "‖w‖² + ‖w‖⁴/2 on ℝᵐ",
             breaks: &[],
-            build: |_| Ok(Box::new(Radial::from_profile(ExpProfile))),
-            kernel: Some(KernelForm::Radial(&ExpProfile)),
+            build: |_| Ok(Box::new(Radial::from_profile(QuarticProfile))),
+            kernel: Some(KernelForm::Radial(&QuarticProfile)),
         })
         .unwrap();
         registry::register(PotentialInfo {
@@ -92,14 +93,14 @@ fn register() {
             kernel: Some(KernelForm::Separable(&FracProfile)),
         })
         .unwrap();
-        // Control for the conformance records: the same exp-sq, falsely declaring that it breaks
+        // Control for the conformance records: the same quartic-sq, falsely declaring that it breaks
         // (A3); its A3 record must come out not as expected.
         registry::register(PotentialInfo {
-            name: "exp-sq-false-claim",
+            name: "quartic-sq-false-claim",
             group: Group::Control,
-            summary: "exp-sq declaring a broken (A3) it does not break",
+            summary: "quartic-sq declaring a broken (A3) it does not break",
             breaks: &[Assumption::A3],
-            build: |_| Ok(Box::new(Radial::from_profile(ExpProfile))),
+            build: |_| Ok(Box::new(Radial::from_profile(QuarticProfile))),
             kernel: None,
         })
         .unwrap();
@@ -113,7 +114,7 @@ fn selection(potential: &str, check: Option<&str>) -> Selection {
 #[test]
 fn conformance_records_of_the_registered_potentials_are_as_declared() {
     register();
-    for name in ["exp-sq", "frac-sep"] {
+    for name in ["quartic-sq", "frac-sep"] {
         let recs = records(&selection(name, None), &[1, 2, 3], 42);
         let checks: Vec<&str> = recs.iter().filter(|r| r.family.is_none()).map(|r| r.check.as_str()).collect();
         for id in ["A1", "A2", "A3", "A4", "A5", "L3.2"] {
@@ -125,7 +126,7 @@ fn conformance_records_of_the_registered_potentials_are_as_declared() {
         }
     }
     // Control: a false declaration is caught by the same records.
-    let recs = records(&selection("exp-sq-false-claim", Some("A3")), &[1, 2, 3], 42);
+    let recs = records(&selection("quartic-sq-false-claim", Some("A3")), &[1, 2, 3], 42);
     assert_eq!(recs.len(), 1);
     assert!(!recs[0].as_expected(), "a false 'breaks A3' passed: {:?}", recs[0].verdict);
 }
@@ -143,19 +144,19 @@ fn the_phi_prox_needs_a_certificate_the_registry_does_not_carry() {
     let quad = registry::build("quad", 3).unwrap();
     let sol = phi_prox(quad.as_ref(), &f, 0.1, &v).unwrap();
     assert!(sol.z.iter().all(|x| x.is_finite()) && sol.envelope.is_finite());
-    // exp-sq: the prox's global certificates (μ, growth) are a table of names in
+    // quartic-sq: the prox's global certificates (μ, growth) are a table of names in
     // theory/src/prox/certificate.rs; a registered potential has none, and is refused by name.
-    let phi = registry::build("exp-sq", 3).unwrap();
+    let phi = registry::build("quartic-sq", 3).unwrap();
     let e = phi_prox(phi.as_ref(), &f, 0.1, &v).unwrap_err().to_string();
-    assert!(e.contains("exp-sq") && e.contains("no prox certificate"), "{e}");
+    assert!(e.contains("quartic-sq") && e.contains("no prox certificate"), "{e}");
 }
 
 #[test]
 fn registered_names_parse_and_the_gpu_refuses_them_by_name() {
     register();
-    let Method::Algorithm1(k) = Method::parse("exp-sq").unwrap() else { panic!("exp-sq parsed as mSGD") };
+    let Method::Algorithm1(k) = Method::parse("quartic-sq").unwrap() else { panic!("quartic-sq parsed as mSGD") };
     assert!(matches!(k, PotentialKind::Profile(_)) && !k.is_separable() && !k.is_bounded());
-    assert_eq!(k.name(), "exp-sq");
+    assert_eq!(k.name(), "quartic-sq");
     let Method::Algorithm1(k) = Method::parse("frac-sep").unwrap() else { panic!() };
     assert!(k.is_separable() && k.s_max() == 1.0);
     assert_eq!(Method::parse("tan").unwrap(), Method::Algorithm1(PotentialKind::Tan));
@@ -164,10 +165,10 @@ fn registered_names_parse_and_the_gpu_refuses_them_by_name() {
     assert!(Method::Algorithm1(PotentialKind::Tan).gpu_supported().is_ok());
     let e = Method::parse("quad-Q").unwrap_err();
     assert!(e.contains("quad-Q is not radial or separable") && e.contains("h(s)"), "{e}");
-    let e = Method::parse("exp-sq-false-claim").unwrap_err();
-    assert!(e.contains("exp-sq-false-claim"), "{e}");
+    let e = Method::parse("quartic-sq-false-claim").unwrap_err();
+    assert!(e.contains("quartic-sq-false-claim"), "{e}");
     let e = Method::parse("nope").unwrap_err();
-    assert!(e.contains("nope") && e.contains("exp-sq"), "{e}");
+    assert!(e.contains("nope") && e.contains("quartic-sq"), "{e}");
 }
 
 struct Quiet;
@@ -180,7 +181,7 @@ fn a_short_cpu_run_trains_lenet_with_each_registered_potential() {
     register();
     let split = data::embedded().expect("the embedded digits load");
     let data = Arc::new(TrainData::from_split(&split, 200, 100).unwrap());
-    for name in ["exp-sq", "frac-sep"] {
+    for name in ["quartic-sq", "frac-sep"] {
         let method = Method::parse(name).unwrap();
         let mut c = TrainConfig::default_for(method);
         c.workers = 2;
