@@ -166,6 +166,14 @@ fn default_out(c: &TrainConfig) -> PathBuf {
 pub fn check_backend(b: BackendChoice, cfg: &TrainConfig) -> Result<(Option<GpuDevices>, String), String> {
     let arch = cfg.arch()?;
     let max_m = infconv_kernels::gpu::GPU_MAX_WORKERS;
+    if let Err(why) = cfg.method()?.gpu_supported() {
+        // A registered profile without a WGSL function: the CPU engine runs it.
+        return match b {
+            BackendChoice::Gpu => Err(format!("--backend gpu with --potential {}: {why}", cfg.method)),
+            BackendChoice::Auto => Ok((None, format!("backend auto: cpu-f32 ({} has no WGSL function)", cfg.method))),
+            BackendChoice::Cpu => Ok((None, "backend cpu-f32".into())),
+        };
+    }
     match b {
         BackendChoice::Cpu => Ok((None, "backend cpu-f32".into())),
         BackendChoice::Gpu if cfg.workers > max_m => {

@@ -31,6 +31,20 @@ pub enum KernelError {
         /// The known names.
         known: String,
     },
+    /// A registered potential that is not a radial or separable profile h(s) (quad-Q, the
+    /// controls): the kernels cannot evaluate it.
+    NoKernelForm {
+        /// The potential's name.
+        name: String,
+        /// The names the kernels accept.
+        known: String,
+    },
+    /// A potential without a WGSL function (a registered profile that is not one of Table 2's
+    /// closed forms): the wgpu backend refuses it; the CPU backend runs it.
+    NoGpuKernel {
+        /// The potential's name.
+        name: String,
+    },
     /// A point u − zⱼ outside dom φ̂ (a caller-supplied state; the steps never produce one).
     OutsideDomain {
         /// The worker j.
@@ -68,6 +82,16 @@ impl fmt::Display for KernelError {
             KernelError::UnknownPotential { name, known } => {
                 write!(f, "unknown potential {name:?}: expected one of {known}")
             }
+            KernelError::NoKernelForm { name, known } => write!(
+                f,
+                "{name} is not radial or separable: the kernels need h(s) with φ(w) = h(‖w‖²) per layer or Σᵢ h(wᵢ²) \
+                 (a registry entry with a kernel form); expected one of {known}"
+            ),
+            KernelError::NoGpuKernel { name } => write!(
+                f,
+                "potential {name} has no WGSL function: the wgpu backend runs only the closed forms of Table 2 \
+                 (docs/adding-a-potential.md); use the CPU backend"
+            ),
             KernelError::OutsideDomain { worker, index, scaled_sq_norm, bound } => write!(
                 f,
                 "u − z_{worker} leaves dom φ̂ at layer/coordinate {index}: scaled squared norm {scaled_sq_norm} ≥ {bound}"

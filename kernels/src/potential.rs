@@ -7,16 +7,27 @@
 //!   ∇φ̂(w)ᵢ = 2 h′(wᵢ²/η²) wᵢ / η²            (separable, per coordinate i)
 //!
 //! so every kernel multiplies u − zⱼ by a *factor* 2h′(s)/η² with s the scaled squared norm of
-//! the layer (radial) or the coordinate (separable).
+//! the layer (radial) or the coordinate (separable). Which potentials exist, and their names, is
+//! the theory crate's registry: an entry with a kernel form (a profile h, radial or separable)
+//! runs here; the Table 2 ones keep closed forms (faster), any other calls its profile.
 
 use crate::error::{KernelError, Result};
+use infconv_theory::potential::kernel::{ClosedForm, KernelForm, KernelProfile};
+use infconv_theory::potential::registry;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 /// ε of cubic-reg: h(s) = s^{3/2} + ε s (Table 2's remark; the theory crate's `CUBIC_REG_EPS`).
-pub const CUBIC_REG_EPS: f64 = 0.01;
+pub const CUBIC_REG_EPS: f64 = infconv_theory::potential::cubic::CUBIC_REG_EPS;
 
-/// The potentials of Table 2 that the kernels implement.
+/// A potential of the kernels. The names, and which potentials exist, come from the theory
+/// crate's registry (`"NAME".parse()`): every entry with a kernel form is one. The seven kinds
+/// of Table 2 are variants of their own, with hand-written closed forms (the CPU fast paths,
+/// `real.rs`, and the WGSL functions of `gpu/shaders/`); any other registered profile is
+/// [`PotentialKind::Profile`], whose factor 2h′(s) the CPU kernels compute by calling the
+/// profile in f64 (the wgpu backend refuses it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PotentialKind {
     /// ‖w‖², h(s) = s.
@@ -33,11 +44,60 @@ pub enum PotentialKind {
     Log,
     /// Σᵢ −log(1 − wᵢ²) on |wᵢ| < 1.
     LogSep,
+    /// Any other registered profile: φ(w) = h(‖w‖²) per layer or Σᵢ h(wᵢ²), h from the registry.
+    Profile(ProfileKind),
+}
+
+/// A registered profile potential without a closed form in the kernels: its name, radial or
+/// separable, and the profile h (a `&'static` handle from the theory registry, so `Copy`).
+/// Equality and hashing go by name and shape (registry names are unique).
+#[derive(Clone, Copy)]
+pub struct ProfileKind {
+    name: &'static str,
+    separable: bool,
+    profile: &'static dyn KernelProfile,
+}
+
+impl ProfileKind {
+    /// The registry name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+    /// The profile h.
+    pub fn profile(&self) -> &'static dyn KernelProfile {
+        self.profile
+    }
+    /// Per coordinate (true) or per layer (false).
+    pub fn is_separable(&self) -> bool {
+        self.separable
+    }
+}
+
+impl fmt::Debug for ProfileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Profile({:?}, {})", self.name, if self.separable { "separable" } else { "radial" })
+    }
+}
+
+impl PartialEq for ProfileKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.separable == other.separable
+    }
+}
+
+impl Eq for ProfileKind {}
+
+impl Hash for ProfileKind {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.separable.hash(state);
+    }
 }
 
 impl PotentialKind {
-    /// Every kind, in Table 2's order.
-    pub const ALL: [PotentialKind; 7] = [
+    /// The kinds with closed forms in the kernels (the wgpu backend's kinds), in Table 2's order.
+    /// Their names come from the registry ([`PotentialKind::name`]).
+    pub const BUILTIN: [PotentialKind; 7] = [
         PotentialKind::Quad,
         PotentialKind::Cubic,
         PotentialKind::CubicReg,
@@ -47,29 +107,66 @@ impl PotentialKind {
         PotentialKind::LogSep,
     ];
 
-    /// The command-line name (the theory registry's name).
+    /// The kind of a kernel form registered under `name`: a built-in kind where the profile is a
+    /// Table 2 closed form, else [`PotentialKind::Profile`].
+    pub fn from_form(name: &'static str, form: KernelForm) -> PotentialKind {
+        let sep = form.is_separable();
+        match (form.profile().closed_form(), sep) {
+            (Some(ClosedForm::Quad), false) => PotentialKind::Quad,
+            (Some(ClosedForm::Cubic), false) => PotentialKind::Cubic,
+            (Some(ClosedForm::CubicReg), false) => PotentialKind::CubicReg,
+            (Some(ClosedForm::Tan), false) => PotentialKind::Tan,
+            (Some(ClosedForm::Tan), true) => PotentialKind::TanSep,
+            (Some(ClosedForm::Log), false) => PotentialKind::Log,
+            (Some(ClosedForm::Log), true) => PotentialKind::LogSep,
+            // Separable quad/cubic are the same potential as radial quad (quad) or have no closed
+            // form here (cubic): the profile path serves them.
+            _ => PotentialKind::Profile(ProfileKind { name, separable: sep, profile: form.profile() }),
+        }
+    }
+
+    /// Every registered potential with a kernel form, in registry order (Table 2 first).
+    pub fn all() -> Vec<PotentialKind> {
+        registry::all().into_iter().filter_map(|p| p.kernel.map(|f| PotentialKind::from_form(p.name, f))).collect()
+    }
+
+    /// The command-line name: the registry's name of the entry this kind came from (for the
+    /// built-in kinds, the first registry entry whose kernel form is that closed form).
     pub fn name(self) -> &'static str {
         match self {
-            PotentialKind::Quad => "quad",
-            PotentialKind::Cubic => "cubic",
-            PotentialKind::CubicReg => "cubic-reg",
-            PotentialKind::Tan => "tan",
-            PotentialKind::TanSep => "tan-sep",
-            PotentialKind::Log => "log",
-            PotentialKind::LogSep => "log-sep",
+            PotentialKind::Profile(p) => p.name,
+            k => {
+                static NAMES: OnceLock<Vec<(PotentialKind, &'static str)>> = OnceLock::new();
+                // The built-in registry entries come first and never change, so the first match
+                // is fixed once computed.
+                let names = NAMES.get_or_init(|| {
+                    registry::all().into_iter().filter_map(|p| p.kernel.map(|f| (PotentialKind::from_form(p.name, f), p.name))).collect()
+                });
+                names.iter().find(|(q, _)| *q == k).map(|(_, n)| *n).unwrap_or("unregistered-closed-form")
+            }
         }
     }
 
     /// Per coordinate (true) or radial per layer (false).
     pub fn is_separable(self) -> bool {
-        matches!(self, PotentialKind::TanSep | PotentialKind::LogSep)
+        match self {
+            PotentialKind::Profile(p) => p.separable,
+            k => matches!(k, PotentialKind::TanSep | PotentialKind::LogSep),
+        }
     }
 
-    /// The bound on s (scaled squared norm) of dom φ: π/2 for tan, 1 for log, ∞ otherwise.
+    /// True for the seven Table 2 kinds, which have closed forms here and WGSL functions.
+    pub fn is_builtin(self) -> bool {
+        !matches!(self, PotentialKind::Profile(_))
+    }
+
+    /// The bound on s (scaled squared norm) of dom φ: π/2 for tan, 1 for log, ∞ otherwise, the
+    /// profile's s_max for a profile kind.
     pub fn s_max(self) -> f64 {
         match self {
             PotentialKind::Tan | PotentialKind::TanSep => std::f64::consts::FRAC_PI_2,
             PotentialKind::Log | PotentialKind::LogSep => 1.0,
+            PotentialKind::Profile(p) => p.profile.s_max(),
             _ => f64::INFINITY,
         }
     }
@@ -87,8 +184,8 @@ impl PotentialKind {
     }
 
     /// The profile h(s) of the module doc, φ(w) = h(‖w‖²) (radial) or Σᵢ h(wᵢ²) (separable),
-    /// for s ≥ 0: s, s^{3/2}, s^{3/2} + εs, tan s, −log(1 − s); +∞ outside the domain (s ≥
-    /// s_max, or s negative or NaN), never NaN.
+    /// for s ≥ 0: s, s^{3/2}, s^{3/2} + εs, tan s, −log(1 − s), or the registered profile's h;
+    /// +∞ outside the domain (s ≥ s_max, or s negative or NaN), never NaN.
     pub fn h(self, s: f64) -> f64 {
         if !(s >= 0.0 && s < self.s_max()) {
             return f64::INFINITY;
@@ -99,25 +196,41 @@ impl PotentialKind {
             PotentialKind::CubicReg => s * s.sqrt() + CUBIC_REG_EPS * s,
             PotentialKind::Tan | PotentialKind::TanSep => s.tan(),
             PotentialKind::Log | PotentialKind::LogSep => -(-s).ln_1p(),
+            PotentialKind::Profile(p) => {
+                let v = p.profile.h(s);
+                if v.is_nan() { f64::INFINITY } else { v }
+            }
         }
     }
 
-    /// A small integer code shared with the WGSL shaders.
-    pub fn code(self) -> u32 {
+    /// h′(s) of a profile kind in f64 (the factor of ∇φ̂ is 2h′(s)/η²), `None` for the built-in
+    /// kinds, whose closed forms live in `real.rs`.
+    #[inline]
+    pub fn profile_dh(self, s: f64) -> Option<f64> {
         match self {
-            PotentialKind::Quad => 0,
-            PotentialKind::Cubic => 1,
-            PotentialKind::CubicReg => 2,
-            PotentialKind::Tan => 3,
-            PotentialKind::TanSep => 4,
-            PotentialKind::Log => 5,
-            PotentialKind::LogSep => 6,
+            PotentialKind::Profile(p) => Some(p.profile.dh(s)),
+            _ => None,
         }
     }
 
-    /// The known names, comma-separated.
+    /// The small integer code of the kind in the WGSL shaders (`prelude.wgsl`'s `two_dh`,
+    /// `prox.wgsl`), `None` for a profile kind, which has no WGSL function.
+    pub fn gpu_code(self) -> Option<u32> {
+        match self {
+            PotentialKind::Quad => Some(0),
+            PotentialKind::Cubic => Some(1),
+            PotentialKind::CubicReg => Some(2),
+            PotentialKind::Tan => Some(3),
+            PotentialKind::TanSep => Some(4),
+            PotentialKind::Log => Some(5),
+            PotentialKind::LogSep => Some(6),
+            PotentialKind::Profile(_) => None,
+        }
+    }
+
+    /// The names the kernels accept (registry entries with a kernel form), comma-separated.
     pub fn known_names() -> String {
-        Self::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+        registry::all().iter().filter(|p| p.kernel.is_some()).map(|p| p.name).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -131,13 +244,19 @@ impl fmt::Display for PotentialKind {
     }
 }
 
+/// Any registry name with a kernel form; an unknown name, or a potential that is not a radial or
+/// separable profile (quad-Q, the controls), is a typed error naming it.
 impl FromStr for PotentialKind {
     type Err = KernelError;
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL.iter().copied().find(|k| k.name() == s).ok_or_else(|| KernelError::UnknownPotential {
+        let info = registry::all().into_iter().find(|p| p.name == s).ok_or_else(|| KernelError::UnknownPotential {
             name: s.to_string(),
             known: Self::known_names(),
-        })
+        })?;
+        match info.kernel {
+            Some(form) => Ok(PotentialKind::from_form(info.name, form)),
+            None => Err(KernelError::NoKernelForm { name: info.name.to_string(), known: Self::known_names() }),
+        }
     }
 }
 
@@ -217,11 +336,17 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_unknown_names_are_typed_errors() {
-        for k in PotentialKind::ALL {
+        for k in PotentialKind::BUILTIN {
             assert_eq!(k.name().parse::<PotentialKind>().unwrap(), k);
         }
+        let names: Vec<&str> = PotentialKind::BUILTIN.iter().map(|k| k.name()).collect();
+        assert_eq!(names, ["quad", "cubic", "cubic-reg", "tan", "tan-sep", "log", "log-sep"]);
+        assert_eq!(PotentialKind::all()[..7], PotentialKind::BUILTIN);
         let e = "tanh".parse::<PotentialKind>().unwrap_err();
         assert!(e.to_string().contains("tanh") && e.to_string().contains("tan-sep"), "{e}");
+        // Registered, but not a profile: refused with the reason.
+        let e = "quad-Q".parse::<PotentialKind>().unwrap_err();
+        assert!(e.to_string().contains("quad-Q is not radial or separable"), "{e}");
     }
 
     #[test]
@@ -229,7 +354,7 @@ mod tests {
         // (h(s + e) − h(s − e))/2e against h′(s) = two_dh/2, at central-difference accuracy
         // (truncation e²h‴/6 plus rounding ε|h|/e: e = 1e-5 gives ≲ 1e-8 relative here).
         let mut worst: f64 = 0.0;
-        for k in PotentialKind::ALL {
+        for k in PotentialKind::BUILTIN {
             for s in [0.01, 0.3, 0.7, 0.95] {
                 let e = 1e-5;
                 let cd = (k.h(s + e) - k.h(s - e)) / (2.0 * e);

@@ -127,7 +127,8 @@ pub fn cos_quadrant<T: Real>(s: T) -> T {
 }
 
 /// 2h′(s) for s inside the domain (s ≥ 0 the scaled squared norm): quad 2, cubic 3√s, cubic-reg
-/// 3√s + 2ε, tan 2 sec² s, log 2/(1 − s). ∇φ̂ = (2h′(s)/η²)·w, see `potential.rs`.
+/// 3√s + 2ε, tan 2 sec² s, log 2/(1 − s) in T; for a registered profile 2h′(s) computed in f64
+/// by the profile and rounded to T. ∇φ̂ = (2h′(s)/η²)·w of (18), see `potential.rs`.
 #[inline(always)]
 pub fn two_dh<T: Real>(kind: PotentialKind, s: T) -> T {
     let two = T::from_f64(2.0);
@@ -140,6 +141,7 @@ pub fn two_dh<T: Real>(kind: PotentialKind, s: T) -> T {
             two / (c * c)
         }
         PotentialKind::Log | PotentialKind::LogSep => two / (T::from_f64(1.0) - s),
+        PotentialKind::Profile(p) => T::from_f64(2.0 * p.profile().dh(s.to_f64())),
     }
 }
 

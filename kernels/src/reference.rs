@@ -7,7 +7,8 @@ use crate::error::{KernelError, Result};
 use crate::layers::LayerTable;
 use crate::potential::{Params, PotentialKind, check_eta};
 
-/// h′(s) of the profile h (φ = h(‖w‖²) radial, Σᵢ h(wᵢ²) separable), written out per potential.
+/// h′(s) of the profile h (φ = h(‖w‖²) radial, Σᵢ h(wᵢ²) separable), written out per Table 2
+/// potential; a registered profile's own h′ otherwise.
 pub fn h_prime(kind: PotentialKind, s: f64) -> f64 {
     match kind {
         PotentialKind::Quad => 1.0,
@@ -15,6 +16,7 @@ pub fn h_prime(kind: PotentialKind, s: f64) -> f64 {
         PotentialKind::CubicReg => 1.5 * s.sqrt() + 0.01,
         PotentialKind::Tan | PotentialKind::TanSep => 1.0 / (s.cos() * s.cos()),
         PotentialKind::Log | PotentialKind::LogSep => 1.0 / (1.0 - s),
+        PotentialKind::Profile(p) => p.profile().dh(s),
     }
 }
 

@@ -72,13 +72,21 @@ pub fn sum_rel(a: Arith, n: usize) -> f64 {
     }
 }
 
-/// cond_h(s) = |s h″(s)/h′(s)|, the relative condition number of the factor 2h′(s).
+/// cond_h(s) = |s h″(s)/h′(s)|, the relative condition number of the factor 2h′(s) (for a
+/// registered profile from its h′ and h″; 0 at s = 0, +∞ where they are not finite).
 pub fn cond_h(kind: PotentialKind, s: f64) -> f64 {
     match kind {
         PotentialKind::Quad => 0.0,
         PotentialKind::Cubic | PotentialKind::CubicReg => 0.5,
         PotentialKind::Tan | PotentialKind::TanSep => 2.0 * s * s.tan().abs(),
         PotentialKind::Log | PotentialKind::LogSep => s / (1.0 - s),
+        PotentialKind::Profile(p) => {
+            if s == 0.0 {
+                return 0.0;
+            }
+            let c = (s * p.profile().d2h(s) / p.profile().dh(s)).abs();
+            if c.is_nan() { f64::INFINITY } else { c }
+        }
     }
 }
 

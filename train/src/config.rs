@@ -23,21 +23,38 @@ impl Method {
         }
     }
 
-    /// Parses a potential name of the kernels or "msgd".
+    /// Parses "msgd" or the name of any potential registered in the theory crate's registry with
+    /// a kernel form (the Table 2 ones and those added with `registry::register`). A registered
+    /// potential without one (quad-Q, the controls) is refused with the reason.
     pub fn parse(s: &str) -> Result<Method, String> {
         if s == "msgd" {
             return Ok(Method::Msgd);
         }
-        s.parse::<PotentialKind>()
-            .map(Method::Algorithm1)
-            .map_err(|_| format!("unknown potential '{s}': expected msgd or one of {}", PotentialKind::known_names()))
+        s.parse::<PotentialKind>().map(Method::Algorithm1).map_err(|e| match e {
+            infconv_kernels::KernelError::UnknownPotential { .. } => {
+                format!("unknown potential '{s}': expected msgd or one of {}", PotentialKind::known_names())
+            }
+            e => e.to_string(),
+        })
+    }
+
+    /// Whether the wgpu engine can run this method: mSGD and the Table 2 potentials (they have
+    /// WGSL functions); a registered profile runs on the CPU only. The error names the potential.
+    pub fn gpu_supported(&self) -> Result<(), String> {
+        match self {
+            Method::Algorithm1(k) if k.gpu_code().is_none() => {
+                Err(infconv_kernels::KernelError::NoGpuKernel { name: k.name().to_string() }.to_string())
+            }
+            _ => Ok(()),
+        }
     }
 }
 
 /// Every knob of a run. Serialized into the checkpoint, so a resumed run uses exactly these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
-    /// A potential name of Table 2 (quad, cubic, cubic-reg, tan, tan-sep, log, log-sep) or "msgd".
+    /// A potential name of the theory registry with a kernel form (Table 2: quad, cubic, cubic-reg,
+    /// tan, tan-sep, log, log-sep; or a registered profile) or "msgd".
     pub method: String,
     /// "caffe" (431,080 parameters) or "paper" (one FC layer, 33,580).
     pub arch: String,

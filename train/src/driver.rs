@@ -149,6 +149,9 @@ impl Trainer {
         if gpu.is_some() && cfg.comm_period > 1 {
             return Err(format!("--comm-period {}: local steps run on the CPU engine only; use --backend cpu", cfg.comm_period));
         }
+        if gpu.is_some() {
+            method.gpu_supported()?;
+        }
         if let Some(g) = gpu.as_ref().filter(|g| g.arch() != arch) {
             return Err(format!("the wgpu devices were opened for the {} architecture, the run is {}", g.arch().name(), arch.name()));
         }

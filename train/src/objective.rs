@@ -69,7 +69,7 @@ mod tests {
         let layers = LayerTable::new(vec![3, 2]).unwrap();
         let u = [0.1f32, -0.2, 0.05, 0.3, -0.1];
         let z = [0.0f32; 5];
-        for kind in PotentialKind::ALL {
+        for kind in PotentialKind::BUILTIN {
             let w: Vec<f64> = u.iter().map(|&x| x as f64).collect();
             let mut g = vec![0.0; 5];
             grad_phi_hat(kind, 1.5, &layers, &w, &mut g).unwrap();

@@ -55,13 +55,17 @@ pub(crate) fn fold<T: Real>(st: &CpuState<T>, per_tile: &[Vec<Red>]) -> Vec<Red>
 pub(crate) enum Factors<T> {
     PerLayer { f: Vec<T>, layers: usize },
     PerCoord { kind: PotentialKind, inv_eta2: T },
+    /// A registered separable profile: the factor 2h′(dᵢ²/η²)/η² in f64, rounded to T.
+    CoordProfile { profile: &'static dyn infconv_theory::potential::kernel::KernelProfile, inv_eta2: f64 },
 }
 
 impl<T: Real> Factors<T> {
     /// Factors 2h′(s/η²)/η², computed in f64 from the f64 norms for radial potentials.
     pub(crate) fn new(kind: PotentialKind, eta: f64, norms: &[f64], layers: usize) -> Self {
         let ie2 = 1.0 / (eta * eta);
-        if kind.is_separable() {
+        if let (true, PotentialKind::Profile(p)) = (kind.is_separable(), kind) {
+            Factors::CoordProfile { profile: p.profile(), inv_eta2: ie2 }
+        } else if kind.is_separable() {
             Factors::PerCoord { kind, inv_eta2: T::from_f64(ie2) }
         } else {
             Factors::PerLayer { f: norms.iter().map(|&s| T::from_f64(two_dh::<f64>(kind, s * ie2) * ie2)).collect(), layers }
@@ -94,6 +98,14 @@ macro_rules! with_grad {
                 let ie2 = *inv_eta2;
                 let (two, one) = (T::from_f64(2.0), T::from_f64(1.0));
                 let $g = |d: T| two / (one - d * d * ie2) * ie2 * d;
+                $body
+            }
+            Factors::CoordProfile { profile, inv_eta2 } => {
+                let (h, ie2) = (*profile, *inv_eta2);
+                let $g = |d: T| {
+                    let x = d.to_f64();
+                    T::from_f64(2.0 * h.dh(x * x * ie2) * ie2 * x)
+                };
                 $body
             }
             Factors::PerCoord { kind, inv_eta2 } => {
@@ -355,7 +367,7 @@ impl<T: Real> CpuBackend<T> {
     pub(crate) fn pass_consensus_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, tau: f64, t_u: f64) {
         let n = st.n();
         let m = st.m;
-        let separable = matches!(fac, Factors::PerCoord { .. });
+        let separable = matches!(fac, Factors::PerCoord { .. } | Factors::CoordProfile { .. });
         let ushared = SharedMut::new(&mut st.u);
         let (z_all, tiles) = (&st.z, &st.tiles);
         let per_tile = self.map_tiles(tiles, |t| {
@@ -436,7 +448,7 @@ impl<T: Real> CpuBackend<T> {
     pub(crate) fn pass_worker_apply(&self, st: &mut CpuState<T>, fac: &Factors<T>, k: &WorkerConsts<T>, t_w: &[f64], exact_aux: bool) {
         let n = st.n();
         let m = st.m;
-        let separable = matches!(fac, Factors::PerCoord { .. });
+        let separable = matches!(fac, Factors::PerCoord { .. } | Factors::CoordProfile { .. });
         let zs = SharedMut::new(&mut st.z);
         let vs = SharedMut::new(&mut st.v);
         let (u_all, delta, tiles) = (&st.u, &st.delta, &st.tiles);

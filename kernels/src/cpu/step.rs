@@ -46,11 +46,19 @@ fn t_star_per_worker(kind: PotentialKind, eta: f64, m: usize, layers: usize, s: 
 }
 
 /// The largest gradient factor 2h′(s/η²)/η² of a (worker, layer): at the layer's s (radial) or
-/// at its largest coordinate (separable; h′ is increasing for every potential).
+/// at its largest coordinate (separable; h′ is increasing for every Table 2 potential; a
+/// registered profile promises no such thing, see [`apriori_applies`]).
 fn factor_max(kind: PotentialKind, eta: f64, s: f64, max_sq: f64) -> f64 {
     let ie2 = 1.0 / (eta * eta);
     let x = if kind.is_separable() { max_sq } else { s };
     two_dh::<f64>(kind, x * ie2) * ie2
+}
+
+/// The a-priori skips below bound the separable factors by [`factor_max`], which needs h′
+/// nondecreasing: true for the Table 2 kinds. For a registered profile on a bounded domain the
+/// exact feasibility pass always runs (one pass more, the same result); on ℝⁿ nothing is cut.
+fn apriori_applies(p: &Params) -> bool {
+    p.potential.is_builtin() || !p.potential.is_bounded()
 }
 
 /// Relative slack for the a-priori bounds (the norms are f64 sums with relative error ≪ 10⁻⁹).
@@ -62,6 +70,9 @@ const A_PRIORI_SLACK: f64 = 1e-6;
 /// coordinate inside. If that is ≥ 1/fraction everywhere, the exact bound gives t = 1 too, and its
 /// pass is skipped (same result, one pass less).
 fn consensus_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64]) -> bool {
+    if !apriori_applies(p) {
+        return false;
+    }
     let rho = p.potential.safe_sq_radius(p.eta).sqrt();
     let sep = p.potential.is_separable();
     (0..layers).all(|l| {
@@ -78,6 +89,9 @@ fn consensus_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], ma
 /// The same for the worker step: e = σ((1 + κ)Δ + κ²v), ‖Δ‖ ≤ ‖δ‖ + ν‖z‖ + f‖d‖/λ, in the
 /// 2-norm per layer (radial) or the ∞-norm (separable).
 fn workers_surely_uncut(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64], zvd: &[[f64; 6]]) -> bool {
+    if !apriori_applies(p) {
+        return false;
+    }
     let rho = p.potential.safe_sq_radius(p.eta).sqrt();
     let o = if p.potential.is_separable() { 3 } else { 0 };
     (0..m).all(|j| {

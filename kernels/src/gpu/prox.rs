@@ -85,15 +85,16 @@ impl ProxPipeline {
     }
 }
 
-fn params(p: &SepProx, n: usize, stride: usize) -> ProxParams {
+fn params(p: &SepProx, n: usize, stride: usize) -> Result<ProxParams> {
+    let code = p.potential.gpu_code().ok_or_else(|| crate::error::KernelError::NoGpuKernel { name: p.potential.name().to_string() })?;
     let eps = f32::EPSILON as f64;
     let (term, a, p1, p2, p3) = match p.term {
         SepTerm::QuadCos { a, b, omega } => (0, a, omega, b * omega, b * omega * omega),
         SepTerm::QuadLog { a, mu, eps } => (1, a, 2.0 * mu, eps * eps, 0.0),
     };
-    ProxParams {
+    Ok(ProxParams {
         n: n as u32,
-        kind: p.potential.code(),
+        kind: code,
         term,
         fault: match p.fault {
             Fault::None => 0,
@@ -117,7 +118,7 @@ fn params(p: &SepProx, n: usize, stride: usize) -> ProxParams {
         p1: p1 as f32,
         p2: p2 as f32,
         p3: p3 as f32,
-    }
+    })
 }
 
 impl GpuBackend {
@@ -142,7 +143,7 @@ impl GpuBackend {
             return Err(KernelError::Gpu(format!("n = {n} f32 = {bytes} bytes exceeds the adapter's storage binding limit of {} bytes", self.max_binding)));
         }
         let groups = n.div_ceil(WG).min(MAX_GROUPS);
-        let gp = params(p, n, groups * WG);
+        let gp = params(p, n, groups * WG)?;
         let usage = wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC;
         let mk = |label: &str, size: u64| {
             self.device.create_buffer(&wgpu::BufferDescriptor { label: Some(label), size, usage, mapped_at_creation: false })

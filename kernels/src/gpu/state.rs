@@ -88,15 +88,18 @@ fn inf(x: f32) -> f64 {
 }
 
 impl GpuBackend {
-    fn params(&self, st: &GpuState, kind: PotentialKind, eta: f64, p: Option<&Params>) -> GpuParams {
+    /// The uniforms of a dispatch; a potential without a WGSL function (a registered profile
+    /// that is not one of Table 2's closed forms) is refused here, before anything runs.
+    fn params(&self, st: &GpuState, kind: PotentialKind, eta: f64, p: Option<&Params>) -> Result<GpuParams> {
+        let code = kind.gpu_code().ok_or_else(|| KernelError::NoGpuKernel { name: kind.name().to_string() })?;
         let rho2 = if kind.is_bounded() { kind.safe_sq_radius(eta) } else { f64::MAX };
         let s_max_w = if kind.is_bounded() { kind.s_max() * eta * eta } else { f64::MAX };
-        GpuParams {
+        Ok(GpuParams {
             n: st.layers.len() as u32,
             m: st.m as u32,
             num_layers: st.layers.num_layers() as u32,
             num_tiles: st.num_tiles as u32,
-            kind: kind.code(),
+            kind: code,
             bounded: kind.is_bounded() as u32,
             separable: kind.is_separable() as u32,
             pad0: 0,
@@ -112,7 +115,7 @@ impl GpuBackend {
             fraction: p.map_or(0.99, |p| p.fraction) as f32,
             pad1: 0.0,
             pad2: 0.0,
-        }
+        })
     }
 
     /// Writes the parameters, resets the step scalars and runs the kernels in order (one
@@ -306,7 +309,7 @@ impl Backend for GpuBackend {
         check_eta(eta)?;
         let mut seq = Self::prefix(st);
         seq.push(("grad_all", Grid::Tiles));
-        self.run(st, &self.params(st, kind, eta, None), &seq);
+        self.run(st, &self.params(st, kind, eta, None)?, &seq);
         st.norms_valid = true;
         let sc = self.scalars(st)?;
         self.domain_error(st, kind, eta, &sc)
@@ -317,7 +320,7 @@ impl Backend for GpuBackend {
     }
 
     fn layer_sq_norms(&self, st: &mut GpuState) -> Result<Vec<f64>> {
-        let gp = self.params(st, PotentialKind::Quad, 1.0, None);
+        let gp = self.params(st, PotentialKind::Quad, 1.0, None)?;
         self.run(st, &gp, &[("red_norms", Grid::Tiles), ("layer_sum", Grid::Layers)]);
         st.norms_valid = true;
         Ok(self.layer_red(st)?.chunks(STRIDE).map(|c| c[0] as f64).collect())
@@ -326,7 +329,7 @@ impl Backend for GpuBackend {
     fn feasibility_bound(&self, st: &mut GpuState, kind: PotentialKind, eta: f64) -> Result<Vec<f64>> {
         check_eta(eta)?;
         let seq = [("red_dirs", Grid::Tiles), ("layer_sum", Grid::Layers), ("check_domain", Grid::One), ("t_dirs", Grid::One)];
-        self.run(st, &self.params(st, kind, eta, None), &seq);
+        self.run(st, &self.params(st, kind, eta, None)?, &seq);
         st.norms_valid = true;
         let sc = self.scalars(st)?;
         self.domain_error(st, kind, eta, &sc)?;
@@ -337,7 +340,7 @@ impl Backend for GpuBackend {
         p.validate()?;
         let mut seq = Self::prefix(st);
         Self::consensus_seq(&mut seq, p.potential);
-        self.run(st, &self.params(st, p.potential, p.eta, Some(p)), &seq);
+        self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &seq);
         st.norms_valid = true;
         let sc = self.scalars(st)?;
         self.domain_error(st, p.potential, p.eta, &sc)?;
@@ -348,7 +351,7 @@ impl Backend for GpuBackend {
         p.validate()?;
         let mut seq = Self::prefix(st);
         Self::worker_seq(&mut seq, p.potential);
-        self.run(st, &self.params(st, p.potential, p.eta, Some(p)), &seq);
+        self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &seq);
         st.norms_valid = true;
         let sc = self.scalars(st)?;
         self.domain_error(st, p.potential, p.eta, &sc)?;
@@ -358,7 +361,7 @@ impl Backend for GpuBackend {
     fn step(&self, st: &mut GpuState, p: &Params) -> Result<StepReport> {
         p.validate()?;
         if p.potential == PotentialKind::Quad {
-            self.run(st, &self.params(st, p.potential, p.eta, Some(p)), &[("quad_fused", Grid::Tiles)]);
+            self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &[("quad_fused", Grid::Tiles)]);
             st.norms_valid = false;
             self.sync()?;
             return Ok(StepReport { consensus_t: 1.0, worker_t: vec![1.0; st.m], cuts: 0 });
@@ -366,7 +369,7 @@ impl Backend for GpuBackend {
         let mut seq = Self::prefix(st);
         Self::consensus_seq(&mut seq, p.potential);
         Self::worker_seq(&mut seq, p.potential);
-        self.run(st, &self.params(st, p.potential, p.eta, Some(p)), &seq);
+        self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &seq);
         st.norms_valid = true;
         let sc = self.scalars(st)?;
         self.domain_error(st, p.potential, p.eta, &sc)?;
@@ -382,7 +385,7 @@ impl Backend for GpuBackend {
         let mut seq = Self::prefix(st);
         seq.push(("red_residuals", Grid::Tiles));
         seq.push(("layer_sum", Grid::Layers));
-        self.run(st, &self.params(st, p.potential, p.eta, Some(p)), &seq);
+        self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &seq);
         st.norms_valid = true;
         let sc = self.scalars(st)?;
         self.domain_error(st, p.potential, p.eta, &sc)?;

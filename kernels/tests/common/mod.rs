@@ -270,8 +270,16 @@ pub fn check_all_kernels<B: Backend>(b: &B, a: Arith, n: usize, m: usize, kind: 
 
 /// The fused step against reference consensus + worker steps (one step, ordinary sizes).
 pub fn check_fused_step<B: Backend>(b: &B, a: Arith, n: usize, m: usize, kind: PotentialKind, seed: u64) {
+    check_fused_step_against(b, a, n, m, kind, kind, seed)
+}
+
+/// [`check_fused_step`] with the backend stepping `kind` and the reference `reference_kind`
+/// (the same potential, except in the controls that plant a wrong factor into the backend's).
+pub fn check_fused_step_against<B: Backend>(b: &B, a: Arith, n: usize, m: usize, kind: PotentialKind, reference_kind: PotentialKind, seed: u64) {
     let ctx = format!("backend {}, n = {n}, M = {m}, potential {kind}, seed {seed}", b.name());
     let p = params(kind, false);
+    let p_ref = Params { potential: reference_kind, ..p };
+    let kind = reference_kind;
     let h = random_state(n, m, kind, p.eta, seed);
     let nmax = *h.layers.sizes().iter().max().unwrap();
     let (_, cond) = s_and_nl(&h, kind, p.eta);
@@ -283,7 +291,7 @@ pub fn check_fused_step<B: Backend>(b: &B, a: Arith, n: usize, m: usize, kind: P
     let mut mid = h.clone();
     for k in 0..2 {
         let rep = b.step(&mut st, &p).unwrap();
-        let rep_ref = reference::step(&mut hr, &p).unwrap();
+        let rep_ref = reference::step(&mut hr, &p_ref).unwrap();
         assert_eq!(rep.cuts, rep_ref.cuts, "{ctx}");
         if k == 0 {
             mid = hr.clone();

@@ -17,6 +17,16 @@ pub struct CubicProfile {
 }
 
 impl Profile for CubicProfile {
+    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
+        // Exactly the two ε of Table 2 and its remark; any other ε has no closed form downstream.
+        if self.eps == 0.0 {
+            Some(super::kernel::ClosedForm::Cubic)
+        } else if self.eps == CUBIC_REG_EPS {
+            Some(super::kernel::ClosedForm::CubicReg)
+        } else {
+            None
+        }
+    }
     fn name(&self) -> String {
         if self.eps == 0.0 { "cubic".into() } else { format!("cubic-reg(ε={})", self.eps) }
     }

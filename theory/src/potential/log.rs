@@ -14,6 +14,9 @@ use num_dual::DualNum;
 pub struct LogProfile;
 
 impl Profile for LogProfile {
+    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
+        Some(super::kernel::ClosedForm::Log)
+    }
     fn name(&self) -> String {
         "log".into()
     }

@@ -29,6 +29,7 @@ pub mod cubic;
 pub mod dual;
 pub mod entropy_box;
 pub mod huber;
+pub mod kernel;
 pub mod layerwise;
 pub mod log;
 pub mod log1p_sq;

@@ -38,6 +38,11 @@ pub trait Profile: Debug + Clone + Send + Sync {
     fn radial_inverse(&self, rho: f64) -> Result<f64, TheoryError> {
         radial_inverse_numeric(self, rho)
     }
+    /// The Table 2 profile this is, if any: backends may then use their own closed forms
+    /// ([`KernelForm`](super::kernel::KernelForm)). `None` (the default) for every other profile.
+    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
+        None
+    }
 }
 
 /// The safeguarded Newton–bisection solution of 2r h′(r²) = ρ on `[0, √s_max)`.

@@ -10,6 +10,9 @@ use num_dual::DualNum;
 pub struct QuadProfile;
 
 impl Profile for QuadProfile {
+    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
+        Some(super::kernel::ClosedForm::Quad)
+    }
     fn name(&self) -> String {
         "quad".into()
     }

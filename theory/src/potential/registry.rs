@@ -9,19 +9,20 @@
 //! assert!(err.to_string().contains("tan-sep")); // the error lists the known names
 //! ```
 
-use super::cubic::{CUBIC_REG_EPS, Cubic};
+use super::cubic::{CUBIC_REG_EPS, Cubic, CubicProfile};
 use super::dual::FromDual;
 use super::entropy_box::EntropyBox;
 use super::huber::Huber;
 use super::layerwise::Layerwise;
-use super::log::{Log, LogSep};
+use super::log::{Log, LogProfile, LogSep};
 use super::log1p_sq::Log1pSq;
-use super::quad::Quad;
+use super::quad::{Quad, QuadProfile};
 use super::quad_q::QuadQ;
 use super::scaled::Scaled;
-use super::tan::{Tan, TanSep};
+use super::tan::{Tan, TanProfile, TanSep};
 use super::tilted_quad::TiltedQuad;
 use super::Legendre;
+use super::kernel::KernelForm;
 use super::assumption::Assumption;
 use crate::TheoryError;
 use serde::Serialize;
@@ -69,6 +70,11 @@ pub struct PotentialInfo {
     pub breaks: &'static [Assumption],
     /// φ in dimension m ≥ 1.
     pub build: fn(usize) -> Result<Box<dyn Legendre>, TheoryError>,
+    /// How the step kernels of model (15) evaluate φ̂ of (18): a profile h(s) applied radially per
+    /// layer or separably per coordinate ([`KernelForm`]). `None` for potentials that are not
+    /// of that shape (quad-Q, the η-scaled and layered structures, whose η and layers the kernels
+    /// take as parameters, and the controls); the kernels and training then refuse the name.
+    pub kernel: Option<KernelForm>,
 }
 
 impl fmt::Debug for PotentialInfo {
@@ -108,75 +114,75 @@ fn boxed<P: Legendre + 'static>(p: P) -> Result<Box<dyn Legendre>, TheoryError> 
 }
 
 const ALL: &[PotentialInfo] = &[
-    PotentialInfo { name: "quad", breaks: &[], group: Group::Paper, summary: "‖w‖² on ℝᵐ", build: |_| boxed(Quad::new()) },
+    PotentialInfo { name: "quad", breaks: &[], group: Group::Paper, summary: "‖w‖² on ℝᵐ", kernel: Some(KernelForm::Radial(&QuadProfile)), build: |_| boxed(Quad::new()) },
     PotentialInfo {
         name: "quad-Q", breaks: &[],
         group: Group::Paper,
         summary: "wᵀQw, Q = tridiag(0.4, 1, 0.4), on ℝᵐ",
-        build: |m| boxed(QuadQ::tridiagonal(m)?),
+        kernel: None, build: |m| boxed(QuadQ::tridiagonal(m)?),
     },
-    PotentialInfo { name: "cubic", breaks: &[Assumption::A3], group: Group::Paper, summary: "‖w‖³ on ℝᵐ ((A3) fails at 0)", build: |_| boxed(Cubic::new()) },
+    PotentialInfo { name: "cubic", breaks: &[Assumption::A3], group: Group::Paper, summary: "‖w‖³ on ℝᵐ ((A3) fails at 0)", kernel: Some(KernelForm::Radial(&CubicProfile { eps: 0.0 })), build: |_| boxed(Cubic::new()) },
     PotentialInfo {
         name: "cubic-reg", breaks: &[],
         group: Group::Paper,
         summary: "‖w‖³ + 0.01‖w‖² on ℝᵐ",
-        build: |_| boxed(Cubic::regularized(CUBIC_REG_EPS)?),
+        kernel: Some(KernelForm::Radial(&CubicProfile { eps: CUBIC_REG_EPS })), build: |_| boxed(Cubic::regularized(CUBIC_REG_EPS)?),
     },
-    PotentialInfo { name: "tan", breaks: &[], group: Group::Paper, summary: "tan(‖w‖²) on ‖w‖ < √(π/2)", build: |_| boxed(Tan::new()) },
+    PotentialInfo { name: "tan", breaks: &[], group: Group::Paper, summary: "tan(‖w‖²) on ‖w‖ < √(π/2)", kernel: Some(KernelForm::Radial(&TanProfile)), build: |_| boxed(Tan::new()) },
     PotentialInfo {
         name: "tan-sep", breaks: &[],
         group: Group::Paper,
         summary: "Σᵢ tan(wᵢ²) on |wᵢ| < √(π/2)",
-        build: |_| boxed(TanSep::new()),
+        kernel: Some(KernelForm::Separable(&TanProfile)), build: |_| boxed(TanSep::new()),
     },
-    PotentialInfo { name: "log", breaks: &[], group: Group::Paper, summary: "−log(1 − ‖w‖²) on ‖w‖ < 1", build: |_| boxed(Log::new()) },
+    PotentialInfo { name: "log", breaks: &[], group: Group::Paper, summary: "−log(1 − ‖w‖²) on ‖w‖ < 1", kernel: Some(KernelForm::Radial(&LogProfile)), build: |_| boxed(Log::new()) },
     PotentialInfo {
         name: "log-sep", breaks: &[],
         group: Group::Paper,
         summary: "Σᵢ −log(1 − wᵢ²) on |wᵢ| < 1",
-        build: |_| boxed(LogSep::new()),
+        kernel: Some(KernelForm::Separable(&LogProfile)), build: |_| boxed(LogSep::new()),
     },
     PotentialInfo {
         name: "eta-log", breaks: &[],
         group: Group::Structure,
         summary: "log(w/η), η = 0.5: −log(1 − ‖w‖²/η²) on ‖w‖ < η (18)",
-        build: |_| boxed(Scaled::new(Log::new(), ETA_LOG)?),
+        kernel: None, build: |_| boxed(Scaled::new(Log::new(), ETA_LOG)?),
     },
     PotentialInfo {
         name: "layered-tan", breaks: &[],
         group: Group::Structure,
         summary: "Σₗ tan(‖wₗ/η‖²), η = 2, two layers ⌈m/2⌉ + ⌊m/2⌋ (18)",
-        build: |m| boxed(Layerwise::new(Scaled::new(Tan::new(), ETA_LAYERED)?, two_layers(m))?),
+        kernel: None, build: |m| boxed(Layerwise::new(Scaled::new(Tan::new(), ETA_LAYERED)?, two_layers(m))?),
     },
     PotentialInfo {
         name: "cosh", breaks: &[],
         group: Group::Extension,
         summary: "Σᵢ (cosh wᵢ − 1) on ℝᵐ, written only as a dual-number value",
-        build: |_| boxed(FromDual(super::cosh::CoshValue)),
+        kernel: None, build: |_| boxed(FromDual(super::cosh::CoshValue)),
     },
     PotentialInfo {
         name: "log1p-sq", breaks: LINEAR_OR_LOG_GROWTH,
         group: Group::Control,
         summary: "log(1 + ‖w‖²): nonconvex beyond ‖w‖ = 1, logarithmic growth",
-        build: |_| boxed(Log1pSq::new()),
+        kernel: None, build: |_| boxed(Log1pSq::new()),
     },
     PotentialInfo {
         name: "huber", breaks: LINEAR_OR_LOG_GROWTH,
         group: Group::Control,
         summary: "Huber(‖w‖), threshold 1: flat curvature and linear growth beyond",
-        build: |_| boxed(Huber::new()),
+        kernel: None, build: |_| boxed(Huber::new()),
     },
     PotentialInfo {
         name: "entropy-box", breaks: &[Assumption::A2],
         group: Group::Control,
         summary: "Σᵢ (1+wᵢ)ln(1+wᵢ) + (1−wᵢ)ln(1−wᵢ) on the closed box [−1, 1]ᵐ",
-        build: |_| boxed(EntropyBox::new()),
+        kernel: None, build: |_| boxed(EntropyBox::new()),
     },
     PotentialInfo {
         name: "tilted-quad", breaks: &[Assumption::A5],
         group: Group::Control,
         summary: "‖w‖² + Σᵢ wᵢ: ∇φ(0) ≠ 0",
-        build: |_| boxed(TiltedQuad),
+        kernel: None, build: |_| boxed(TiltedQuad),
     },
 ];
 
@@ -206,6 +212,7 @@ static REGISTERED: RwLock<Vec<&'static PotentialInfo>> = RwLock::new(Vec::new())
 ///     summary: "Σᵢ wᵢ⁴ + wᵢ² on ℝᵐ",
 ///     breaks: &[],
 ///     build: |_| Ok(Box::new(FromDual(QuarticQuad))),
+///     kernel: None, // a Σᵢ h(wᵢ²) profile would reach the kernels with Some(KernelForm::Separable(..))
 /// }).unwrap();
 /// assert!(registry::all().iter().any(|p| p.name == "quartic-quad"));
 /// assert!(registry::register(*registry::info("quad").unwrap()).is_err()); // names are unique
@@ -247,4 +254,37 @@ pub fn info(name: &str) -> Result<&'static PotentialInfo, TheoryError> {
 /// Builds a named potential in dimension m.
 pub fn build(name: &str, m: usize) -> Result<Box<dyn Legendre>, TheoryError> {
     info(name)?.build(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Vector;
+
+    /// φ(w) from a kernel form: h(‖w‖²) or Σᵢ h(wᵢ²).
+    fn value_of(form: KernelForm, w: &Vector) -> f64 {
+        let p = form.profile();
+        if form.is_separable() { w.iter().map(|t| p.h(t * t)).sum() } else { p.h(w.norm_squared()) }
+    }
+
+    #[test]
+    fn kernel_forms_describe_the_potential_they_are_registered_with() {
+        let w = Vector::from_vec(vec![0.3, -0.5, 0.2]);
+        let mut worst: f64 = 0.0;
+        let mut n = 0;
+        for info in all() {
+            let Some(form) = info.kernel else { continue };
+            let v = info.build(3).unwrap().value(&w).unwrap();
+            let rel = (value_of(form, &w) - v).abs() / v.abs();
+            worst = worst.max(rel);
+            assert!(rel < 1e-14, "{}: kernel form gives {}, the potential {v}", info.name, value_of(form, &w));
+            n += 1;
+        }
+        assert_eq!(n, 7, "the seven Table 2 kernel kinds");
+        // Control: a form paired with the wrong potential is flagged by the same comparison.
+        let tan = info("tan").unwrap().build(3).unwrap().value(&w).unwrap();
+        let wrong = value_of(info("tan-sep").unwrap().kernel.unwrap(), &w);
+        assert!((wrong - tan).abs() / tan > 1e-3, "the comparison cannot tell radial from separable");
+        assert!(info("quad-Q").unwrap().kernel.is_none());
+    }
 }

@@ -1,3 +1,21 @@
+// Adding a potential to the wgpu backend (the one place that says what WGSL must provide; the
+// CPU backend needs none of this: any profile registered in the theory crate with a kernel form
+// runs there, see docs/adding-a-potential.md).
+//
+// The wgpu backend runs only the kinds that have a code here, PotentialKind::gpu_code in
+// kernels/src/potential.rs (0 quad, 1 cubic, 2 cubic-reg, 3 tan, 4 tan-sep, 5 log, 6 log-sep);
+// for any other kind it returns KernelError::NoGpuKernel before dispatching. A new kind needs:
+//   1. a variant of PotentialKind with the next code in gpu_code, chosen in PotentialKind::from_form
+//      (a ClosedForm of the theory crate's Profile::closed_form, so that the registry entry maps to it);
+//   2. a case of that code in two_dh (prelude.wgsl): 2h'(s) in f32 for 0 <= s < s_max, finite there,
+//      with relative error within 8 eps (1 + cond_h(s)) (kernels/src/tolerance.rs), cond_h(s) =
+//      |s h''(s)/h'(s)| in tolerance::cond_h; no f64 and no builtin transcendental whose accuracy
+//      WGSL leaves open (use the polynomials of this file);
+//   3. for a separable kind used by the phi-prox, a branch of phi_d (prox.wgsl) giving
+//      (phi'(w), phi''(w), 1) inside the domain and (0, 0, 0) outside;
+//   4. the closed forms of the CPU fast path (real.rs two_dh, reference.rs h_prime,
+//      tolerance::cond_h); kernels/tests/gpu_agreement.rs then checks it on the adapter.
+
 // Shared f32 math of the WGSL kernels (prepended to every shader module): our own polynomial
 // cos on [0, pi/2] (the builtins' accuracy is not specified tightly enough; f64 transcendental
 // functions are garbage on lavapipe).
