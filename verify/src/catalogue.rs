@@ -49,6 +49,35 @@ pub fn expected_for_potential(check: &str, potential: &str) -> Verdict {
     if broken { Verdict::Violated } else { Verdict::Holds }
 }
 
+/// The prox checks, in report order.
+pub const PROX_CHECKS: &[CheckInfo] = &[
+    CheckInfo {
+        id: "D3.3",
+        statement: "φ-prox-boundedness (Def 3.3): e(v) ≥ β near v̄ for λ < λ_f",
+        subject: Subject::PotentialAndFamily,
+    },
+    CheckInfo {
+        id: "L3.4",
+        statement: "Lemma 3.4: P(v) ≠ ∅ compact; e continuous; cluster points of P(vₖ) lie in P(v)",
+        subject: Subject::PotentialAndFamily,
+    },
+    CheckInfo {
+        id: "T4.3-lipschitz",
+        statement: "Theorem 4.3 (i): P single-valued and Lipschitz near v̄, DP by implicit differentiation",
+        subject: Subject::PotentialAndFamily,
+    },
+    CheckInfo {
+        id: "T4.3-formula12",
+        statement: "formula (12): P = (I + ∇φ*∘λT)⁻¹",
+        subject: Subject::PotentialAndFamily,
+    },
+    CheckInfo {
+        id: "T4.3-gradient13",
+        statement: "Theorem 4.3 (ii), formula (13): ∇e(v) = ∇φ(v − P(v))/λ",
+        subject: Subject::PotentialAndFamily,
+    },
+];
+
 /// `C4.4`, Corollary 4.4 (translation of stationarity) on model (4); its family is f's.
 pub const C44: CheckInfo = CheckInfo {
     id: "C4.4",
@@ -62,8 +91,18 @@ pub const C44: CheckInfo = CheckInfo {
 /// μ_φ/r with local inner solves: z̄ is only a local minimizer of the inner problem on some
 /// instances, and (7) fails there).
 pub fn expected_for_c44(family: &str) -> Verdict {
-    if family == crate::checks::c44::CONTROL { Verdict::Violated } else { Verdict::Holds }
+    if family == C44_CONTROL { Verdict::Violated } else { Verdict::Holds }
 }
+
+/// The families of model (4) that `C4.4` runs on, the last one its control.
+pub const C44_FAMILIES: &[&str] = &["smooth-nonconvex", "indefinite-quadratic", C44_CONTROL];
+
+/// The large-λ control of `C4.4`.
+pub const C44_CONTROL: &str = "wavy-large-lambda";
+
+/// The problems of `C5.1`, as they appear in the report's family column (`-split`: the control,
+/// whose workers' risks differ).
+pub const C51_PROBLEMS: &[&str] = &["least-squares", "logistic", "least-squares-split"];
 
 /// `C5.1`, Corollary 5.1 on the EASGD model (15); its "family" is the empirical risk.
 pub const C51: CheckInfo = CheckInfo {
@@ -85,7 +124,7 @@ pub fn expected_for_c51(_potential: &str, problem: &str) -> Verdict {
 /// Every catalogued check that `infconv verify` runs, in report order: the potential checks, the
 /// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, then `C4.4` and `C5.1`.
 pub fn all_checks() -> Vec<CheckInfo> {
-    POTENTIAL_CHECKS.iter().chain(crate::prox_checks::catalogue::PROX_CHECKS).chain([&C44, &C51]).copied().collect()
+    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&C44, &C51]).copied().collect()
 }
 
 /// The ids of every catalogued check that `infconv verify` runs.
@@ -95,8 +134,8 @@ pub fn known_check_ids() -> Vec<&'static str> {
 
 /// The function families and problems that `--family` accepts.
 pub fn known_families() -> Vec<&'static str> {
-    let mut names = crate::prox_checks::known_families();
-    for extra in crate::checks::c44::FAMILIES.iter().chain(crate::checks::c51::PROBLEMS) {
+    let mut names = infconv_theory::family::registry::known_names();
+    for extra in C44_FAMILIES.iter().chain(C51_PROBLEMS) {
         if !names.contains(extra) {
             names.push(extra);
         }

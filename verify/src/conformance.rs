@@ -92,7 +92,7 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     }
     if sel.wants_check(C44.id) {
         for potential in crate::catalogue::prox_potentials().into_iter().filter(|p| sel.wants_potential(p)) {
-            for &family in c44::FAMILIES.iter().filter(|f| sel.wants_family(Some(f))) {
+            for &family in crate::catalogue::C44_FAMILIES.iter().filter(|f| sel.wants_family(Some(f))) {
                 out.push(Task {
                     label: format!("C4.4 {potential} × {family}"),
                     run: Box::new(move || {
@@ -105,7 +105,7 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     }
     if sel.wants_check(C51.id) {
         for potential in crate::catalogue::paper_potentials().into_iter().filter(|p| sel.wants_potential(p)) {
-            for &problem in c51::PROBLEMS.iter().filter(|f| sel.wants_family(Some(f))) {
+            for &problem in crate::catalogue::C51_PROBLEMS.iter().filter(|f| sel.wants_family(Some(f))) {
                 out.push(Task {
                     label: format!("C5.1 {potential} × {problem}"),
                     run: Box::new(move || {

@@ -27,7 +27,7 @@ pub struct GpuBackend {
     pub(crate) info: wgpu::AdapterInfo,
     pub(crate) max_binding: u64,
     /// The separable φ-prox kernel (`prox.wgsl`) and its own bind-group layout.
-    pub(crate) prox: super::prox::ProxPipeline,
+    pub(crate) prox: super::prox_pipeline::ProxPipeline,
 }
 
 impl std::fmt::Debug for GpuBackend {
@@ -107,7 +107,7 @@ impl GpuBackend {
             }
         }
         let info = adapter.get_info();
-        let prox = super::prox::ProxPipeline::new(&device, &format!("{MATH}\n{PROX}"));
+        let prox = super::prox_pipeline::ProxPipeline::new(&device, &format!("{MATH}\n{PROX}"));
         Ok(GpuBackend { device, queue, layout, pipelines, info, max_binding: limits.max_storage_buffer_binding_size as u64, prox })
     }
 

@@ -5,6 +5,7 @@
 mod access;
 mod context;
 mod prox;
+mod prox_pipeline;
 mod state;
 
 pub use context::GpuBackend;

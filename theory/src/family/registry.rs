@@ -126,9 +126,23 @@ pub fn build(name: &str, m: usize, seed: u64) -> Result<Box<dyn Family>, TheoryE
         "mcp" => Box::new(super::mcp::generate(m, &mut g)),
         "sphere" => Box::new(super::sphere::generate(m, &mut g)),
         "ellipse" => Box::new(EllipsoidSurface::generate(m, &mut g)),
-        "separable-sum" => Box::new(SeparableFamily::generate(m, &mut g)),
+        "separable-sum" => Box::new(separable_sum(m, &mut g)?),
         "neg-abs" => Box::new(super::neg_abs::neg_abs(m)?),
         "neg-l1" => Box::new(super::neg_abs::neg_l1(m)?),
         _ => unreachable!("every entry of ALL is built above"),
     })
+}
+
+/// The generated separable-sum: coordinate i cycles through a smooth 1-D term, an ℓ1 plus smooth
+/// term and an MCP term (see `separable_sum::smooth_term`, `l1_smooth::l1_term`,
+/// `mcp::mcp_term`).
+fn separable_sum(m: usize, g: &mut SeedGen) -> Result<SeparableFamily, TheoryError> {
+    let terms = (0..m)
+        .map(|i| match i % 3 {
+            0 => super::separable_sum::smooth_term(g),
+            1 => super::l1_smooth::l1_term(g),
+            _ => super::mcp::mcp_term(g),
+        })
+        .collect();
+    SeparableFamily::new("separable-sum", terms)
 }

@@ -35,20 +35,6 @@ impl SeparableFamily {
     pub fn terms(&self) -> &[ScalarTerm] {
         &self.terms
     }
-
-    /// The generated separable-sum: coordinate i cycles through a smooth 1-D term, an ℓ1 plus
-    /// smooth term and an MCP term (see [`smooth_term`], [`super::l1_smooth::l1_term`],
-    /// [`super::mcp::mcp_term`]).
-    pub fn generate(m: usize, g: &mut SeedGen) -> Self {
-        let terms = (0..m)
-            .map(|i| match i % 3 {
-                0 => smooth_term(g),
-                1 => super::l1_smooth::l1_term(g),
-                _ => super::mcp::mcp_term(g),
-            })
-            .collect();
-        SeparableFamily::new("separable-sum", terms).expect("generated terms have h ≥ 0")
-    }
 }
 
 /// A smooth nonconvex 1-D term h t²/2 + b t + a cos(ωt + c), h ∈ [0.3, 1.2], b ~ N(0, 0.5²),

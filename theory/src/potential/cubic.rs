@@ -17,12 +17,12 @@ pub struct CubicProfile {
 }
 
 impl Profile for CubicProfile {
-    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
+    fn closed_form(&self) -> Option<super::profile::ClosedForm> {
         // Exactly the two ε of Table 2 and its remark; any other ε has no closed form downstream.
         if self.eps == 0.0 {
-            Some(super::kernel::ClosedForm::Cubic)
+            Some(super::profile::ClosedForm::Cubic)
         } else if self.eps == CUBIC_REG_EPS {
-            Some(super::kernel::ClosedForm::CubicReg)
+            Some(super::profile::ClosedForm::CubicReg)
         } else {
             None
         }

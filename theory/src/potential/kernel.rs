@@ -18,20 +18,7 @@ use super::profile::Profile;
 use std::fmt::Debug;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
-/// The Table 2 profiles that downstream backends may specialise with their own closed forms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ClosedForm {
-    /// h(s) = s.
-    Quad,
-    /// h(s) = s^{3/2}.
-    Cubic,
-    /// h(s) = s^{3/2} + ε s with ε = [`CUBIC_REG_EPS`](super::cubic::CUBIC_REG_EPS).
-    CubicReg,
-    /// h(s) = tan s on [0, π/2).
-    Tan,
-    /// h(s) = −log(1 − s) on [0, 1).
-    Log,
-}
+pub use super::profile::ClosedForm;
 
 /// A profile h(s) seen through a `&'static dyn` handle (object-safe; [`Profile`] itself is not,
 /// its `h_dual` is generic). Every `Profile + 'static` is one. Unwind-safe, so that the kernels'

@@ -14,8 +14,8 @@ use num_dual::DualNum;
 pub struct LogProfile;
 
 impl Profile for LogProfile {
-    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
-        Some(super::kernel::ClosedForm::Log)
+    fn closed_form(&self) -> Option<super::profile::ClosedForm> {
+        Some(super::profile::ClosedForm::Log)
     }
     fn name(&self) -> String {
         "log".into()

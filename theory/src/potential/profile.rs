@@ -10,6 +10,21 @@ use crate::roots::increasing_root;
 use num_dual::DualNum;
 use std::fmt::Debug;
 
+/// The Table 2 profiles that downstream backends may specialise with their own closed forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClosedForm {
+    /// h(s) = s.
+    Quad,
+    /// h(s) = s^{3/2}.
+    Cubic,
+    /// h(s) = s^{3/2} + ε s with ε = [`CUBIC_REG_EPS`](super::cubic::CUBIC_REG_EPS).
+    CubicReg,
+    /// h(s) = tan s on [0, π/2).
+    Tan,
+    /// h(s) = −log(1 − s) on [0, 1).
+    Log,
+}
+
 /// A profile h on `[0, s_max)` with h(0) = 0; see the module documentation.
 pub trait Profile: Debug + Clone + Send + Sync {
     /// Name of the radial potential h(‖w‖²) (`log`, `tan`, …).
@@ -40,7 +55,7 @@ pub trait Profile: Debug + Clone + Send + Sync {
     }
     /// The Table 2 profile this is, if any: backends may then use their own closed forms
     /// ([`KernelForm`](super::kernel::KernelForm)). `None` (the default) for every other profile.
-    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
+    fn closed_form(&self) -> Option<ClosedForm> {
         None
     }
 }

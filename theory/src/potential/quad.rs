@@ -10,8 +10,8 @@ use num_dual::DualNum;
 pub struct QuadProfile;
 
 impl Profile for QuadProfile {
-    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
-        Some(super::kernel::ClosedForm::Quad)
+    fn closed_form(&self) -> Option<super::profile::ClosedForm> {
+        Some(super::profile::ClosedForm::Quad)
     }
     fn name(&self) -> String {
         "quad".into()

@@ -14,8 +14,8 @@ use std::f64::consts::FRAC_PI_2;
 pub struct TanProfile;
 
 impl Profile for TanProfile {
-    fn closed_form(&self) -> Option<super::kernel::ClosedForm> {
-        Some(super::kernel::ClosedForm::Tan)
+    fn closed_form(&self) -> Option<super::profile::ClosedForm> {
+        Some(super::profile::ClosedForm::Tan)
     }
     fn name(&self) -> String {
         "tan".into()

@@ -33,11 +33,8 @@ use infconv_theory::prox::oracle;
 use infconv_theory::splitting::{InnerSolve, Quadratic, SplittingModel, alternating_minimization};
 use infconv_theory::{Matrix, TheoryError, Vector};
 
-/// The families of `C4.4` (C² and prox-regular), and the control.
-pub const FAMILIES: &[&str] = &["smooth-nonconvex", "indefinite-quadratic", CONTROL];
 
-/// The large-λ control.
-pub const CONTROL: &str = "wavy-large-lambda";
+pub use crate::catalogue::C44_CONTROL as CONTROL;
 
 /// Instances per record (the control gets [`CONTROL_INSTANCES`]).
 pub const INSTANCES: usize = 3;

@@ -34,8 +34,6 @@ use infconv_theory::potential::{Legendre, fraction_to_boundary};
 use infconv_theory::{TheoryError, Vector};
 use std::sync::Arc;
 
-/// The problems of `C5.1`, as they appear in the report's family column.
-pub const PROBLEMS: &[&str] = &["least-squares", "logistic", "least-squares-split"];
 
 /// Worker counts.
 pub const WORKERS: &[usize] = &[2, 4, 8];

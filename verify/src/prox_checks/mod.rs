@@ -9,7 +9,6 @@
 //! the manifold for the indicators; the `neg-` controls are taken at v = 0, and
 //! `neg-indef-quad-above` with λ ∈ [1.5, 3]·λ_f.
 
-pub mod catalogue;
 pub mod d33;
 pub mod l34;
 pub mod sweep;
@@ -65,7 +64,7 @@ impl Setup {
 
 /// The ids of the prox checks.
 pub fn check_ids() -> Vec<&'static str> {
-    catalogue::PROX_CHECKS.iter().map(|c| c.id).collect()
+    crate::catalogue::PROX_CHECKS.iter().map(|c| c.id).collect()
 }
 
 /// The families the prox checks know.
