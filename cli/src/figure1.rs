@@ -30,7 +30,7 @@ pub fn run(args: &Figure1Args) -> std::process::ExitCode {
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| dir.display().to_string());
         runs.push((name, recs));
     }
-    let written = infconv_train::plot::figure1(&runs).and_then(|svg| infconv_train::checkpoint::write_atomic(&args.out, svg.as_bytes()));
+    let written = infconv_train::plot::figure1(&runs).and_then(|svg| infconv_train::atomic::write_atomic(&args.out, svg.as_bytes()));
     match written {
         Ok(()) => {
             eprintln!("infconv figure1: wrote {}", args.out.display());

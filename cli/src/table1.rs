@@ -111,11 +111,11 @@ pub fn run(args: &Table1Args) -> std::process::ExitCode {
         })
         .collect();
     let written = (|| -> Result<(), String> {
-        infconv_train::checkpoint::write_atomic(&dir.join("table1.md"), md.as_bytes())?;
+        infconv_train::atomic::write_atomic(&dir.join("table1.md"), md.as_bytes())?;
         let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
-        infconv_train::checkpoint::write_atomic(&dir.join("table1.json"), json.as_bytes())?;
+        infconv_train::atomic::write_atomic(&dir.join("table1.json"), json.as_bytes())?;
         let svg = infconv_train::plot::figure1(&runs)?;
-        infconv_train::checkpoint::write_atomic(&dir.join("figure1.svg"), svg.as_bytes())
+        infconv_train::atomic::write_atomic(&dir.join("figure1.svg"), svg.as_bytes())
     })();
     if let Err(e) = written {
         eprintln!("infconv table1: {e}");

@@ -35,8 +35,8 @@ fn write_folder(dir: &Path, n_train: usize, n_test: usize, gz: bool) {
         let im = idx::encode_images(&pixels, n, 3, 2).unwrap();
         let lb = idx::encode_labels(&labels).unwrap();
         let (im, lb, ext) = if gz { (idx::gzip(&im), idx::gzip(&lb), ".gz") } else { (im, lb, "") };
-        idx::write_atomic(&dir.join(format!("{}{ext}", IDX_FILES[i])), &im).unwrap();
-        idx::write_atomic(&dir.join(format!("{}{ext}", IDX_FILES[i + 1])), &lb).unwrap();
+        infconv_train::atomic::write_atomic(&dir.join(format!("{}{ext}", IDX_FILES[i])), &im).unwrap();
+        infconv_train::atomic::write_atomic(&dir.join(format!("{}{ext}", IDX_FILES[i + 1])), &lb).unwrap();
     }
 }
 

@@ -204,7 +204,7 @@ fn algorithm1_trains_the_tiny_mlp() {
 #[test]
 fn the_exact_consensus_step_minimizes_the_coupling() {
     use infconv_theory::potential::cubic::Cubic;
-    use infconv_theory::Gradient;
+
     let f = problem();
     for exact_with_cubic in [false, true] {
         let mut c = config(4, 0.9, Some(5));

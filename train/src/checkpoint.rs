@@ -9,7 +9,6 @@
 
 use crate::config::TrainConfig;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::Path;
 
 const MAGIC: &[u8] = b"INFCONV-CHECKPOINT 1\n";
@@ -112,7 +111,7 @@ impl Checkpoint {
 
     /// Writes `path` atomically (temporary file in the same folder, fsync, rename).
     pub fn save(&self, path: &Path) -> Result<(), String> {
-        write_atomic(path, &self.to_bytes())
+        crate::atomic::write_atomic(path, &self.to_bytes())
     }
 
     /// Reads and checks `path`.
@@ -120,20 +119,6 @@ impl Checkpoint {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read the checkpoint ({e})", path.display()))?;
         Checkpoint::from_bytes(&bytes, &path.display().to_string())
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let io = |e: std::io::Error| format!("{}: cannot write ({e})", path.display());
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(bytes).map_err(io)?;
-        f.sync_all().map_err(io)?;
-    }
-    std::fs::rename(&tmp, path).map_err(io)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! - [`gpu_engine`]: the same iteration on the wgpu kernels;
 //! - [`objective`]: φ̂ of (18) and the objective of (15) on the host;
 //! - [`stationarity`]: the Corollary 5.1 figures at the end of a run;
-//! - [`checkpoint`]: bit-exact checkpoints and atomic writes;
+//! - [`checkpoint`]: bit-exact checkpoints; [`atomic`]: atomic writes of every file;
 //! - [`logfile`]: `log.jsonl` and `log.csv` of a run folder;
 //! - [`mpi`]: Algorithm 1 across processes (the transport; MPI itself behind the `mpi` feature);
 //! - [`run`]: one run in a run folder, with [`RunOptions`];
@@ -21,6 +21,7 @@
 //! - [`table1`]: the Table 1 grid;
 //! - [`tolerance`]: the tolerances of the training tests.
 
+pub mod atomic;
 pub mod checkpoint;
 pub mod config;
 pub mod data;

@@ -2,7 +2,7 @@
 //! and `log.csv` (the same columns). Appended record by record; on resume both are cut back to the
 //! checkpoint's iteration so that a resumed run's logs equal the uninterrupted run's.
 
-use crate::checkpoint::write_atomic;
+use crate::atomic::write_atomic;
 use crate::driver::LogRecord;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,8 @@
 //! source and the machine). A fresh run needs a new or empty folder; `--resume` continues the
 //! folder's checkpoint with the configuration stored in it.
 
-use crate::checkpoint::{Checkpoint, write_atomic};
+use crate::atomic::write_atomic;
+use crate::checkpoint::Checkpoint;
 use crate::config::TrainConfig;
 use crate::dataset::TrainData;
 use crate::driver::{LogRecord, Trainer};

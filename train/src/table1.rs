@@ -171,7 +171,7 @@ pub fn table1(
                         Err(e) => {
                             note(obs, &format!("{}: FAILED: {e}", run_name(c)));
                             std::fs::create_dir_all(&sub).map_err(|e| format!("{}: {e}", sub.display()))?;
-                            crate::checkpoint::write_atomic(&sub.join(FAILED), e.as_bytes())?;
+                            crate::atomic::write_atomic(&sub.join(FAILED), e.as_bytes())?;
                             failed += 1;
                             continue;
                         }

@@ -25,6 +25,7 @@ use super::Legendre;
 use super::kernel::KernelForm;
 use super::assumption::Assumption;
 use crate::TheoryError;
+use crate::prox::certificate::PhiCertificate;
 use serde::Serialize;
 use std::fmt;
 use std::sync::RwLock;
@@ -68,6 +69,11 @@ pub struct PotentialInfo {
     /// The hypotheses of [`Assumption`] that φ breaks on paper (empty: it meets (A1)–(A5) and
     /// Lemma 3.2). The checks expect `violated` exactly there.
     pub breaks: &'static [Assumption],
+    /// The bounds the φ-prox solvers need (μ, growth, domain radius; see
+    /// [`PhiCertificate`]) in dimension m, derived by hand for this potential; `None` for the
+    /// built-in potentials (their certificates are in `prox::certificate`) and for a potential
+    /// whose prox is not needed (the prox checks then skip it).
+    pub certificate: Option<fn(usize) -> PhiCertificate>,
     /// φ in dimension m ≥ 1.
     pub build: fn(usize) -> Result<Box<dyn Legendre>, TheoryError>,
     /// How the step kernels of model (15) evaluate φ̂ of (18): a profile h(s) applied radially per
@@ -114,72 +120,72 @@ fn boxed<P: Legendre + 'static>(p: P) -> Result<Box<dyn Legendre>, TheoryError> 
 }
 
 const ALL: &[PotentialInfo] = &[
-    PotentialInfo { name: "quad", breaks: &[], group: Group::Paper, summary: "‖w‖² on ℝᵐ", kernel: Some(KernelForm::Radial(&QuadProfile)), build: |_| boxed(Quad::new()) },
+    PotentialInfo { name: "quad", breaks: &[], certificate: None, group: Group::Paper, summary: "‖w‖² on ℝᵐ", kernel: Some(KernelForm::Radial(&QuadProfile)), build: |_| boxed(Quad::new()) },
     PotentialInfo {
-        name: "quad-Q", breaks: &[],
+        name: "quad-Q", breaks: &[], certificate: None,
         group: Group::Paper,
         summary: "wᵀQw, Q = tridiag(0.4, 1, 0.4), on ℝᵐ",
         kernel: None, build: |m| boxed(QuadQ::tridiagonal(m)?),
     },
-    PotentialInfo { name: "cubic", breaks: &[Assumption::A3], group: Group::Paper, summary: "‖w‖³ on ℝᵐ ((A3) fails at 0)", kernel: Some(KernelForm::Radial(&CubicProfile { eps: 0.0 })), build: |_| boxed(Cubic::new()) },
+    PotentialInfo { name: "cubic", breaks: &[Assumption::A3], certificate: None, group: Group::Paper, summary: "‖w‖³ on ℝᵐ ((A3) fails at 0)", kernel: Some(KernelForm::Radial(&CubicProfile { eps: 0.0 })), build: |_| boxed(Cubic::new()) },
     PotentialInfo {
-        name: "cubic-reg", breaks: &[],
+        name: "cubic-reg", breaks: &[], certificate: None,
         group: Group::Paper,
         summary: "‖w‖³ + 0.01‖w‖² on ℝᵐ",
         kernel: Some(KernelForm::Radial(&CubicProfile { eps: CUBIC_REG_EPS })), build: |_| boxed(Cubic::regularized(CUBIC_REG_EPS)?),
     },
-    PotentialInfo { name: "tan", breaks: &[], group: Group::Paper, summary: "tan(‖w‖²) on ‖w‖ < √(π/2)", kernel: Some(KernelForm::Radial(&TanProfile)), build: |_| boxed(Tan::new()) },
+    PotentialInfo { name: "tan", breaks: &[], certificate: None, group: Group::Paper, summary: "tan(‖w‖²) on ‖w‖ < √(π/2)", kernel: Some(KernelForm::Radial(&TanProfile)), build: |_| boxed(Tan::new()) },
     PotentialInfo {
-        name: "tan-sep", breaks: &[],
+        name: "tan-sep", breaks: &[], certificate: None,
         group: Group::Paper,
         summary: "Σᵢ tan(wᵢ²) on |wᵢ| < √(π/2)",
         kernel: Some(KernelForm::Separable(&TanProfile)), build: |_| boxed(TanSep::new()),
     },
-    PotentialInfo { name: "log", breaks: &[], group: Group::Paper, summary: "−log(1 − ‖w‖²) on ‖w‖ < 1", kernel: Some(KernelForm::Radial(&LogProfile)), build: |_| boxed(Log::new()) },
+    PotentialInfo { name: "log", breaks: &[], certificate: None, group: Group::Paper, summary: "−log(1 − ‖w‖²) on ‖w‖ < 1", kernel: Some(KernelForm::Radial(&LogProfile)), build: |_| boxed(Log::new()) },
     PotentialInfo {
-        name: "log-sep", breaks: &[],
+        name: "log-sep", breaks: &[], certificate: None,
         group: Group::Paper,
         summary: "Σᵢ −log(1 − wᵢ²) on |wᵢ| < 1",
         kernel: Some(KernelForm::Separable(&LogProfile)), build: |_| boxed(LogSep::new()),
     },
     PotentialInfo {
-        name: "eta-log", breaks: &[],
+        name: "eta-log", breaks: &[], certificate: None,
         group: Group::Structure,
         summary: "log(w/η), η = 0.5: −log(1 − ‖w‖²/η²) on ‖w‖ < η (18)",
         kernel: None, build: |_| boxed(Scaled::new(Log::new(), ETA_LOG)?),
     },
     PotentialInfo {
-        name: "layered-tan", breaks: &[],
+        name: "layered-tan", breaks: &[], certificate: None,
         group: Group::Structure,
         summary: "Σₗ tan(‖wₗ/η‖²), η = 2, two layers ⌈m/2⌉ + ⌊m/2⌋ (18)",
         kernel: None, build: |m| boxed(Layerwise::new(Scaled::new(Tan::new(), ETA_LAYERED)?, two_layers(m))?),
     },
     PotentialInfo {
-        name: "cosh", breaks: &[],
+        name: "cosh", breaks: &[], certificate: None,
         group: Group::Extension,
         summary: "Σᵢ (cosh wᵢ − 1) on ℝᵐ, written only as a dual-number value",
         kernel: None, build: |_| boxed(FromDual(super::cosh::CoshValue)),
     },
     PotentialInfo {
-        name: "log1p-sq", breaks: LINEAR_OR_LOG_GROWTH,
+        name: "log1p-sq", breaks: LINEAR_OR_LOG_GROWTH, certificate: None,
         group: Group::Control,
         summary: "log(1 + ‖w‖²): nonconvex beyond ‖w‖ = 1, logarithmic growth",
         kernel: None, build: |_| boxed(Log1pSq::new()),
     },
     PotentialInfo {
-        name: "huber", breaks: LINEAR_OR_LOG_GROWTH,
+        name: "huber", breaks: LINEAR_OR_LOG_GROWTH, certificate: None,
         group: Group::Control,
         summary: "Huber(‖w‖), threshold 1: flat curvature and linear growth beyond",
         kernel: None, build: |_| boxed(Huber::new()),
     },
     PotentialInfo {
-        name: "entropy-box", breaks: &[Assumption::A2],
+        name: "entropy-box", breaks: &[Assumption::A2], certificate: None,
         group: Group::Control,
         summary: "Σᵢ (1+wᵢ)ln(1+wᵢ) + (1−wᵢ)ln(1−wᵢ) on the closed box [−1, 1]ᵐ",
         kernel: None, build: |_| boxed(EntropyBox::new()),
     },
     PotentialInfo {
-        name: "tilted-quad", breaks: &[Assumption::A5],
+        name: "tilted-quad", breaks: &[Assumption::A5], certificate: None,
         group: Group::Control,
         summary: "‖w‖² + Σᵢ wᵢ: ∇φ(0) ≠ 0",
         kernel: None, build: |_| boxed(TiltedQuad),
@@ -210,7 +216,7 @@ static REGISTERED: RwLock<Vec<&'static PotentialInfo>> = RwLock::new(Vec::new())
 ///     name: "quartic-quad",
 ///     group: Group::Extension,
 ///     summary: "Σᵢ wᵢ⁴ + wᵢ² on ℝᵐ",
-///     breaks: &[],
+///     breaks: &[], certificate: None,
 ///     build: |_| Ok(Box::new(FromDual(QuarticQuad))),
 ///     kernel: None, // a Σᵢ h(wᵢ²) profile would reach the kernels with Some(KernelForm::Separable(..))
 /// }).unwrap();

@@ -184,9 +184,15 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
         "log-sep" => c(2.0, Growth::BoundedDomain, (0.0, 0.0), sm, true, m == 1),
         "cosh" | "Σᵢ (cosh wᵢ − 1)" => c(1.0, Growth::SuperQuadratic, (0.5, 0.0), f64::INFINITY, true, m == 1),
         _ => {
+            // A potential registered with its own certificate.
+            if let Some(declared) = crate::potential::registry::info(name).ok().and_then(|info| info.certificate) {
+                let mut k = declared(m);
+                k.name = name.to_string();
+                return Ok(k);
+            }
             return Err(TheoryError::InvalidParameter {
                 name: "potential",
-                value: format!("{name:?} has no prox certificate (certified: {})", CERTIFIED.join(", ")),
+                value: format!("{name:?} has no prox certificate (certified: {}, and registered potentials that declare one)", CERTIFIED.join(", ")),
                 expected: "a potential of the paper, its η-scaled or layerwise variants, or cosh",
             });
         }

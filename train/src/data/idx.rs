@@ -183,18 +183,6 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().expect("writing to a Vec cannot fail")
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DataError> {
-    let io = |e| DataError::Io { path: path.to_path_buf(), source: e };
-    let name = path.file_name().ok_or_else(|| DataError::malformed(path, "a file name", "none"))?;
-    let tmp = path.with_file_name(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
