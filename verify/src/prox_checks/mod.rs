@@ -18,7 +18,7 @@ pub mod t43_lipschitz;
 
 pub use sweep::sweep_lambda;
 
-use crate::outcome::{Outcome, Verdict};
+use crate::outcome::{Outcome, Part, Verdict};
 use crate::record::Record;
 use crate::rng;
 use crate::selection::Selection;
@@ -26,6 +26,7 @@ use infconv_theory::family::registry::{Decrease, FamilyHypothesis, FamilyInfo};
 use infconv_theory::family::{self, Family, Structure};
 use infconv_theory::potential::{Legendre, registry};
 use infconv_theory::prox::certificate::{Growth, PhiCertificate, certificate};
+use infconv_theory::prox::oracle::{self, OracleResult};
 use infconv_theory::{TheoryError, Vector};
 
 /// One case: λ and v.
@@ -281,4 +282,53 @@ pub(crate) fn not_applicable(why: &str) -> Outcome {
 pub(crate) fn at(c: &Case) -> String {
     let v: Vec<String> = c.v.iter().map(|x| format!("{x:.3}")).collect();
     format!("λ = {:.3e}, v = [{}]", c.lambda, v.join(", "))
+}
+
+/// The worst figure of one component over the cases, and the case where it was seen (the later
+/// case on ties; NaN is never worst here: a NaN comes as a solver failure).
+#[derive(Debug, Default)]
+pub(crate) struct Tracked {
+    worst: f64,
+    at: String,
+}
+
+impl Tracked {
+    /// Sees one figure.
+    pub(crate) fn see(&mut self, r: f64, at: impl FnOnce() -> String) {
+        if r >= self.worst {
+            self.worst = r;
+            self.at = at();
+        }
+    }
+
+    /// The component as an upper-bound part over `cases` cases.
+    pub(crate) fn upper(self, name: &'static str, tol: f64, cases: usize) -> Part {
+        Part::upper(name, self.worst, tol, cases, self.at)
+    }
+}
+
+/// Calls that failed (the oracle, a derivative, a continuation): a count held to 0, with the
+/// last failure.
+#[derive(Debug, Default)]
+pub(crate) struct Failures {
+    count: usize,
+    last: String,
+}
+
+impl Failures {
+    /// Counts one failure at case `c`.
+    pub(crate) fn add(&mut self, c: &Case, why: impl std::fmt::Display) {
+        self.count += 1;
+        self.last = format!("{}: {why}", at(c));
+    }
+
+    /// The oracle's answer at case `c`, or None after counting the failure.
+    pub(crate) fn oracle(&mut self, setup: &Setup, c: &Case) -> Option<OracleResult> {
+        oracle::global(setup.phi.as_ref(), setup.f.as_ref(), c.lambda, &c.v).map_err(|e| self.add(c, e)).ok()
+    }
+
+    /// The failures as a part held to 0 (`what` names them).
+    pub(crate) fn part(self, what: &'static str, cases: usize) -> Part {
+        Part::upper(what, self.count as f64, 0.0, cases, self.last)
+    }
 }

@@ -6,8 +6,8 @@
 //! two-valued (−|z| at 0) the formula gives ±∇φ(∓z*)/λ while e has a concave kink with symmetric
 //! differences 0: violated.
 
-use super::{Case, Setup, at, below_threshold, not_applicable};
-use crate::outcome::{Outcome, Part};
+use super::{Case, Failures, Setup, Tracked, at, below_threshold, not_applicable};
+use crate::outcome::Outcome;
 use crate::tolerance::{CENTRAL_DIFF_REL, central_diff_step};
 use infconv_theory::prox::oracle::{self, OracleResult};
 use infconv_theory::prox::envelope_gradient;
@@ -48,27 +48,18 @@ pub fn measure(setup: &Setup, cases: &[Case]) -> Outcome {
     if cases.is_empty() {
         return not_applicable("λ ≥ λ_f on every case: Theorem 4.3 needs λ < λ_f");
     }
-    let (mut worst, mut failures) = (0.0f64, 0usize);
-    let (mut d_w, mut d_f) = (String::new(), String::new());
+    let (mut worst, mut failures) = (Tracked::default(), Failures::default());
     for c in &cases {
         let r = oracle::global(phi, f, c.lambda, &c.v).map_err(|e| e.to_string()).and_then(|o| residual(setup, c.lambda, &c.v, &o));
         match r {
-            Ok(r) => {
-                if r >= worst {
-                    worst = r;
-                    d_w = at(c);
-                }
-            }
-            Err(e) => {
-                failures += 1;
-                d_f = format!("{}: {e}", at(c));
-            }
+            Ok(r) => worst.see(r, || at(c)),
+            Err(e) => failures.add(c, e),
         }
     }
     Outcome::from_parts(
         vec![
-            Part::upper("formula (13) vs central differences of e", worst, CENTRAL_DIFF_REL, cases.len(), d_w),
-            Part::upper("solver failures (count)", failures as f64, 0.0, cases.len(), d_f),
+            worst.upper("formula (13) vs central differences of e", CENTRAL_DIFF_REL, cases.len()),
+            failures.part("solver failures (count)", cases.len()),
         ],
         "",
     )

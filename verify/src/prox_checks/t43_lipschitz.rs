@@ -8,8 +8,8 @@
 //! differences of P (step ε^{1/3}(1 + ‖v̄‖), P at v̄ ± heⱼ continued from the oracle's local minima
 //! at v̄), ‖DP − Δ‖_F / max(‖DP‖_F, 1) ≤ [`CENTRAL_DIFF_REL`].
 
-use super::{Case, Setup, at, below_threshold, not_applicable};
-use crate::outcome::{Outcome, Part};
+use super::{Case, Failures, Setup, Tracked, at, below_threshold, not_applicable};
+use crate::outcome::Outcome;
 use crate::rng;
 use crate::tolerance::{CENTRAL_DIFF_REL, LIPSCHITZ_RATIO_MAX, LIPSCHITZ_STEP, PROX_UNIQUE_REL, central_diff_step};
 use infconv_theory::prox::jacobian::{lipschitz_bound, prox_jacobian};
@@ -70,30 +70,18 @@ pub fn measure(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng) -> Outcome {
     if cases.is_empty() {
         return not_applicable("λ ≥ λ_f on every case: Theorem 4.3 needs λ < λ_f");
     }
-    let (mut uniq, mut ratio, mut jac, mut failures, mut skipped) = (0.0f64, 0.0f64, 0.0f64, 0usize, 0usize);
-    let (mut d_u, mut d_r, mut d_j, mut d_f) = (String::new(), String::new(), String::new(), String::new());
+    let (mut uniq, mut ratio, mut jac) = (Tracked::default(), Tracked::default(), Tracked::default());
+    let (mut failures, mut skipped) = (Failures::default(), 0usize);
     for c in &cases {
-        let o = match oracle::global(phi, f, c.lambda, &c.v) {
-            Ok(o) => o,
-            Err(e) => {
-                failures += 1;
-                d_f = format!("{}: {e}", at(c));
-                continue;
-            }
-        };
-        let s = spread(&o);
-        if s >= uniq {
-            uniq = s;
-            d_u = format!("{} ({} minimizers)", at(c), o.minimizers.len());
-        }
+        let Some(o) = failures.oracle(setup, c) else { continue };
+        uniq.see(spread(&o), || format!("{} ({} minimizers)", at(c), o.minimizers.len()));
         let d = rng::unit_direction(rng, c.v.len());
         let delta = LIPSCHITZ_STEP * (1.0 + c.v.norm());
         let (v1, v2) = (&c.v + &d * delta, &c.v - &d * delta);
         let (o1, o2) = match (oracle::global(phi, f, c.lambda, &v1), oracle::global(phi, f, c.lambda, &v2)) {
             (Ok(a), Ok(b)) => (a, b),
             _ => {
-                failures += 1;
-                d_f = format!("{}: oracle failed at v̄ ± δd", at(c));
+                failures.add(c, "oracle failed at v̄ ± δd");
                 continue;
             }
         };
@@ -107,46 +95,32 @@ pub fn measure(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng) -> Outcome {
             Ok(b) => {
                 let l = b.iter().cloned().fold(0.0, f64::max);
                 let r = if l > 0.0 { q / l } else if q == 0.0 { 0.0 } else { f64::INFINITY };
-                if r >= ratio {
-                    ratio = r;
-                    d_r = format!("{} (quotient {q:.3e}, bound {l:.3e})", at(c));
-                }
+                ratio.see(r, || format!("{} (quotient {q:.3e}, bound {l:.3e})", at(c)));
             }
             Err(e) => {
-                failures += 1;
-                d_f = format!("{}: implicit differentiation: {e}", at(c));
+                failures.add(c, format!("implicit differentiation: {e}"));
                 continue;
             }
         }
         let dp = match prox_jacobian(phi, f, c.lambda, &c.v, &o.minimizers[0]) {
             Ok(dp) => dp,
             Err(e) => {
-                failures += 1;
-                d_f = format!("{}: {e}", at(c));
+                failures.add(c, e);
                 continue;
             }
         };
         match prox_differences(setup, c.lambda, &c.v, &o) {
             Some(None) => skipped += 1,
-            Some(Some(fd)) => {
-                let r = (&dp - &fd).norm() / dp.norm().max(1.0);
-                if r >= jac {
-                    jac = r;
-                    d_j = at(c);
-                }
-            }
-            None => {
-                failures += 1;
-                d_f = format!("{}: continuation failed", at(c));
-            }
+            Some(Some(fd)) => jac.see((&dp - &fd).norm() / dp.norm().max(1.0), || at(c)),
+            None => failures.add(c, "continuation failed"),
         }
     }
     Outcome::from_parts(
         vec![
-            Part::upper("uniqueness (spread of P(v̄))", uniq, PROX_UNIQUE_REL, cases.len(), d_u),
-            Part::upper("Lipschitz quotient / implicit bound", ratio, LIPSCHITZ_RATIO_MAX, cases.len(), d_r),
-            Part::upper("DP vs central differences", jac, CENTRAL_DIFF_REL, cases.len(), d_j),
-            Part::upper("solver failures (count)", failures as f64, 0.0, cases.len(), d_f),
+            uniq.upper("uniqueness (spread of P(v̄))", PROX_UNIQUE_REL, cases.len()),
+            ratio.upper("Lipschitz quotient / implicit bound", LIPSCHITZ_RATIO_MAX, cases.len()),
+            jac.upper("DP vs central differences", CENTRAL_DIFF_REL, cases.len()),
+            failures.part("solver failures (count)", cases.len()),
         ],
         &format!("{skipped} cases' difference stencils cross a kink of f (Jacobian comparison skipped there)"),
     )
