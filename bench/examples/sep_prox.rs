@@ -1,33 +1,18 @@
-//! Times the batched separable φ-prox of the bench suite on the CPU backend (best of 10 calls)
-//! at n = 431,080. `cargo run --release -p infconv-bench --example sep_prox`.
+//! Times the batched separable φ-prox of the bench suite on the CPU backend (f32 and f64, one and
+//! two threads) at n = 431,080, with the suite's timing (repeated calls for at least 1 s).
+//! `cargo run --release -p infconv-bench --example sep_prox`.
 
-use infconv_bench::suite::{sep_prox_batch, sep_prox_problem};
+use infconv_bench::suite::time_sep_prox_cpu;
 use infconv_kernels::CpuBackend;
-use std::time::Instant;
 
-fn main() {
+fn main() -> Result<(), String> {
     let n = 431_080;
-    let p = sep_prox_problem();
-    let (v, c) = sep_prox_batch(n);
-    let (v32, c32): (Vec<f32>, Vec<f32>) = (v.iter().map(|&a| a as f32).collect(), c.iter().map(|&a| a as f32).collect());
+    let report = |name: &str, s: f64| println!("{name}: {:.2} ms ({:.0} ns/coord)", s * 1e3, s * 1e9 / n as f64);
     for threads in [1, 2] {
-        let b = CpuBackend::<f32>::new(threads).unwrap();
-        let mut x = vec![0.0f32; n];
-        let mut best = f64::INFINITY;
-        for _ in 0..10 {
-            let t0 = Instant::now();
-            b.sep_prox(&p, &v32, &c32, &mut x, None).unwrap().ensure_converged().unwrap();
-            best = best.min(t0.elapsed().as_secs_f64());
-        }
-        println!("cpu-f32-t{threads}: {:.2} ms ({:.0} ns/coord)", best * 1e3, best * 1e9 / n as f64);
-        let b = CpuBackend::<f64>::new(threads).unwrap();
-        let mut x = vec![0.0f64; n];
-        let mut best = f64::INFINITY;
-        for _ in 0..10 {
-            let t0 = Instant::now();
-            b.sep_prox(&p, &v, &c, &mut x, None).unwrap().ensure_converged().unwrap();
-            best = best.min(t0.elapsed().as_secs_f64());
-        }
-        println!("cpu-f64-t{threads}: {:.2} ms ({:.0} ns/coord)", best * 1e3, best * 1e9 / n as f64);
+        let b32 = CpuBackend::<f32>::new(threads).map_err(|e| e.to_string())?;
+        report(&format!("cpu-f32-t{threads}"), time_sep_prox_cpu(&b32, n, 1.0)?);
+        let b64 = CpuBackend::<f64>::new(threads).map_err(|e| e.to_string())?;
+        report(&format!("cpu-f64-t{threads}"), time_sep_prox_cpu(&b64, n, 1.0)?);
     }
+    Ok(())
 }

@@ -202,35 +202,35 @@ pub fn sep_prox_batch(n: usize) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// Seconds per sep-prox call on the CPU backend in T, or the error.
-fn time_sep_prox_cpu<T: infconv_kernels::prox::scalar::ProxReal>(b: &CpuBackend<T>, n: usize, min_time: f64) -> Result<f64, String> {
+/// Seconds per sep-prox call at n coordinates, `call` running one batch in the backend's number
+/// type (`conv` rounds the f64 problem to it); the first failure is the error.
+fn time_sep_prox<T: Copy + Default>(
+    n: usize,
+    min_time: f64,
+    conv: impl Fn(f64) -> T,
+    mut call: impl FnMut(&infconv_kernels::prox::SepProx, &[T], &[T], &mut [T]) -> Result<(), String>,
+) -> Result<f64, String> {
     let p = sep_prox_problem();
     let (v, c) = sep_prox_batch(n);
-    let (v, c): (Vec<T>, Vec<T>) = (v.iter().map(|&a| T::from_f64(a)).collect(), c.iter().map(|&a| T::from_f64(a)).collect());
+    let (v, c): (Vec<T>, Vec<T>) = (v.iter().map(|&a| conv(a)).collect(), c.iter().map(|&a| conv(a)).collect());
     let mut x = vec![T::default(); n];
     let mut err = None;
-    let t = seconds_per_call(min_time, || match b.sep_prox(&p, &v, &c, &mut x, None).and_then(|r| r.ensure_converged()) {
-        Ok(()) => {}
-        Err(e) => {
-            err.get_or_insert(e.to_string());
+    let t = seconds_per_call(min_time, || {
+        if let Err(e) = call(&p, &v, &c, &mut x) {
+            err.get_or_insert(e);
         }
     });
     err.map_or(Ok(t), Err)
 }
 
+/// Seconds per sep-prox call on a CPU backend in T.
+pub fn time_sep_prox_cpu<T: infconv_kernels::prox::scalar::ProxReal>(b: &CpuBackend<T>, n: usize, min_time: f64) -> Result<f64, String> {
+    time_sep_prox(n, min_time, T::from_f64, |p, v, c, x| b.sep_prox(p, v, c, x, None).and_then(|r| r.ensure_converged()).map_err(|e| e.to_string()))
+}
+
 /// Seconds per sep-prox call on the wgpu backend (upload, dispatch, read-back of x).
 fn time_sep_prox_gpu(g: &GpuBackend, n: usize, min_time: f64) -> Result<f64, String> {
-    let p = sep_prox_problem();
-    let (v, c) = sep_prox_batch(n);
-    let (v, c): (Vec<f32>, Vec<f32>) = (v.iter().map(|&a| a as f32).collect(), c.iter().map(|&a| a as f32).collect());
-    let mut x = vec![0.0f32; n];
-    let mut err = None;
-    let t = seconds_per_call(min_time, || match g.sep_prox(&p, &v, &c, &mut x, None).and_then(|r| r.ensure_converged()) {
-        Ok(()) => {}
-        Err(e) => {
-            err.get_or_insert(e.to_string());
-        }
-    });
-    err.map_or(Ok(t), Err)
+    time_sep_prox(n, min_time, |a| a as f32, |p, v, c, x| g.sep_prox(p, v, c, x, None).and_then(|r| r.ensure_converged()).map_err(|e| e.to_string()))
 }
 
 /// The configurations of a run.

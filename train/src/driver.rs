@@ -306,25 +306,23 @@ impl Trainer {
 
     /// The copies zⱼ, worker-major (mSGD: the model).
     pub fn z(&self) -> &[f32] {
-        if let Some((z, _)) = &self.local {
-            return z;
-        }
-        match &self.engine {
-            Engine::Easgd { state, .. } => state.z(),
-            Engine::Msgd { w, .. } => w,
-            Engine::Gpu(g) => g.z(),
-        }
+        self.zv().0
     }
 
     /// The momenta, worker-major.
     pub fn v(&self) -> &[f32] {
-        if let Some((_, v)) = &self.local {
-            return v;
+        self.zv().1
+    }
+
+    /// (zⱼ, vⱼ): the local copies between elastic steps, else the engine's.
+    fn zv(&self) -> (&[f32], &[f32]) {
+        if let Some((z, v)) = &self.local {
+            return (z, v);
         }
         match &self.engine {
-            Engine::Easgd { state, .. } => state.v(),
-            Engine::Msgd { v, .. } => v,
-            Engine::Gpu(g) => g.v(),
+            Engine::Easgd { state, .. } => (state.z(), state.v()),
+            Engine::Msgd { w, v, .. } => (w, v),
+            Engine::Gpu(g) => (g.z(), g.v()),
         }
     }
 

@@ -90,30 +90,22 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
             run: Box::new(move || prox_checks::record(id, potential, family, seed)),
         });
     }
-    if sel.wants_check(C44.id) {
-        for potential in crate::catalogue::prox_potentials().into_iter().filter(|p| sel.wants_potential(p)) {
-            for &family in crate::catalogue::C44_FAMILIES.iter().filter(|f| sel.wants_family(Some(f))) {
-                out.push(Task {
-                    label: format!("C4.4 {potential} × {family}"),
-                    run: Box::new(move || {
-                        let outcome = c44::check(potential, family, seed);
-                        Record::new(C44.id, potential, Some(family), expected_for_c44(family), seed, outcome)
-                    }),
-                });
-            }
+    // C4.4 and C5.1: one record per (potential, family) of their lists.
+    let pairs: [(&'static str, Vec<&'static str>, &'static [&'static str], fn(&'static str, &'static str, u64) -> Record); 2] = [
+        (C44.id, crate::catalogue::prox_potentials(), crate::catalogue::C44_FAMILIES, |p, f, seed| {
+            Record::new(C44.id, p, Some(f), expected_for_c44(f), seed, c44::check(p, f, seed))
+        }),
+        (C51.id, crate::catalogue::paper_potentials(), crate::catalogue::C51_PROBLEMS, |p, f, seed| {
+            Record::new(C51.id, p, Some(f), expected_for_c51(p, f), seed, c51::check(p, f, seed))
+        }),
+    ];
+    for (id, potentials, families, record) in pairs {
+        if !sel.wants_check(id) {
+            continue;
         }
-    }
-    if sel.wants_check(C51.id) {
-        for potential in crate::catalogue::paper_potentials().into_iter().filter(|p| sel.wants_potential(p)) {
-            for &problem in crate::catalogue::C51_PROBLEMS.iter().filter(|f| sel.wants_family(Some(f))) {
-                out.push(Task {
-                    label: format!("C5.1 {potential} × {problem}"),
-                    run: Box::new(move || {
-                        let outcome = c51::check(potential, problem, seed);
-                        let expected = expected_for_c51(potential, problem);
-                        Record::new(C51.id, potential, Some(problem), expected, seed, outcome)
-                    }),
-                });
+        for potential in potentials.into_iter().filter(|p| sel.wants_potential(p)) {
+            for &family in families.iter().filter(|f| sel.wants_family(Some(f))) {
+                out.push(Task { label: format!("{id} {potential} × {family}"), run: Box::new(move || record(potential, family, seed)) });
             }
         }
     }

@@ -44,12 +44,7 @@ impl GpuBackend {
     /// The first adapter wgpu finds (honours `WGPU_BACKEND`, `WGPU_ADAPTER_NAME`); an error if
     /// there is none (install Mesa's lavapipe: `mesa-vulkan-drivers libvulkan1`).
     pub fn new() -> Result<Self> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            ..Default::default()
-        }))
-        .map_err(|e| gpu_err("no adapter (install mesa-vulkan-drivers and libvulkan1 for lavapipe)", e))?;
+        let adapter = crate::gpu::pipelines::adapter()?;
         let limits = adapter.limits();
         if limits.max_storage_buffers_per_shader_stage < BINDINGS - 1 {
             return Err(KernelError::Gpu(format!(
@@ -65,46 +60,12 @@ impl GpuBackend {
             ..Default::default()
         }))
         .map_err(|e| gpu_err("request_device", e))?;
-        let entries: Vec<wgpu::BindGroupLayoutEntry> = (0..BINDINGS)
-            .map(|b| wgpu::BindGroupLayoutEntry {
-                binding: b,
-                visibility: wgpu::ShaderStages::COMPUTE,
-                ty: wgpu::BindingType::Buffer {
-                    ty: if b == 0 {
-                        wgpu::BufferBindingType::Uniform
-                    } else {
-                        wgpu::BufferBindingType::Storage { read_only: false }
-                    },
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            })
-            .collect();
-        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("easgd"), entries: &entries });
-        let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("easgd"),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
+        let kinds: Vec<wgpu::BufferBindingType> =
+            (0..BINDINGS).map(|b| if b == 0 { super::pipelines::UNIFORM } else { super::pipelines::READ_WRITE }).collect();
+        let (layout, pl) = super::pipelines::layout(&device, "easgd", &kinds);
         let mut pipelines = HashMap::new();
         for (src, entries) in [(REDUCE, &REDUCE_ENTRIES[..]), (STEP, &STEP_ENTRIES[..])] {
-            let code = format!("{MATH}\n{PRELUDE}\n{src}");
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some("easgd"),
-                source: wgpu::ShaderSource::Wgsl(code.into()),
-            });
-            for &e in entries {
-                let p = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(e),
-                    layout: Some(&pl),
-                    module: &module,
-                    entry_point: Some(e),
-                    compilation_options: Default::default(),
-                    cache: None,
-                });
-                pipelines.insert(e, p);
-            }
+            pipelines.extend(super::pipelines::pipelines(&device, &pl, &format!("{MATH}\n{PRELUDE}\n{src}"), entries));
         }
         let info = adapter.get_info();
         let prox = super::prox_pipeline::ProxPipeline::new(&device, &format!("{MATH}\n{PROX}"));
@@ -113,7 +74,7 @@ impl GpuBackend {
 
     /// The adapter's name and type, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)".
     pub fn adapter(&self) -> String {
-        format!("{} ({:?})", self.info.name, self.info.device_type)
+        super::pipelines::describe(&self.info)
     }
 
     /// True when the adapter is a CPU device (lavapipe): timings are not GPU timings.

@@ -4,6 +4,7 @@
 
 mod access;
 mod context;
+pub(crate) mod pipelines;
 mod prox;
 mod prox_pipeline;
 mod state;

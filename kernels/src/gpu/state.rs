@@ -178,22 +178,22 @@ impl GpuBackend {
     }
 
     fn consensus_seq(seq: &mut Vec<(&'static str, Grid)>, kind: PotentialKind) {
-        if kind.is_bounded() {
-            seq.push(("consensus_bound", Grid::Tiles));
-            seq.push(("layer_sum", Grid::Layers));
-        }
-        seq.push(("t_consensus", Grid::One));
-        seq.push(("consensus_apply", Grid::Tiles));
-        seq.push(("layer_sum", Grid::Layers));
+        Self::update_seq(seq, kind, ["consensus_bound", "t_consensus", "consensus_apply"]);
     }
 
     fn worker_seq(seq: &mut Vec<(&'static str, Grid)>, kind: PotentialKind) {
+        Self::update_seq(seq, kind, ["worker_bound", "t_workers", "worker_apply"]);
+    }
+
+    /// One update (consensus or workers): its feasibility bound where the domain is bounded, the
+    /// step length, the update, each followed by the per-layer sums it needs.
+    fn update_seq(seq: &mut Vec<(&'static str, Grid)>, kind: PotentialKind, [bound, length, apply]: [&'static str; 3]) {
         if kind.is_bounded() {
-            seq.push(("worker_bound", Grid::Tiles));
+            seq.push((bound, Grid::Tiles));
             seq.push(("layer_sum", Grid::Layers));
         }
-        seq.push(("t_workers", Grid::One));
-        seq.push(("worker_apply", Grid::Tiles));
+        seq.push((length, Grid::One));
+        seq.push((apply, Grid::Tiles));
         seq.push(("layer_sum", Grid::Layers));
     }
 }

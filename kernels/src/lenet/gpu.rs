@@ -157,12 +157,7 @@ impl LeNetGpu {
             pad1: 0,
         };
 
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            ..Default::default()
-        }))
-        .map_err(|e| gpu_err("no adapter (install mesa-vulkan-drivers and libvulkan1 for lavapipe)", e))?;
+        let adapter = crate::gpu::pipelines::adapter()?;
         let limits = adapter.limits();
         let biggest = 4 * act_len.max(back_len).max(idx_len).max(arch.num_params()).max(n * PIXELS);
         if biggest as u64 > limits.max_storage_buffer_binding_size as u64 {
@@ -178,46 +173,10 @@ impl LeNetGpu {
         }))
         .map_err(|e| gpu_err("request_device", e))?;
 
-        let entry = |binding: u32, ty: wgpu::BufferBindingType| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: wgpu::ShaderStages::COMPUTE,
-            ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
-            count: None,
-        };
-        let ro = wgpu::BufferBindingType::Storage { read_only: true };
-        let rw = wgpu::BufferBindingType::Storage { read_only: false };
-        let entries = [
-            entry(0, wgpu::BufferBindingType::Uniform),
-            entry(1, ro),
-            entry(2, rw),
-            entry(3, ro),
-            entry(4, rw),
-            entry(5, rw),
-            entry(6, rw),
-        ];
-        let bgl = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("lenet"), entries: &entries });
-        let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("lenet"),
-            bind_group_layouts: &[Some(&bgl)],
-            immediate_size: 0,
-        });
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("lenet"),
-            source: wgpu::ShaderSource::Wgsl(SHADER.into()),
-        });
-        let pipelines = ENTRIES
-            .iter()
-            .map(|&e| {
-                device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(e),
-                    layout: Some(&pl),
-                    module: &module,
-                    entry_point: Some(e),
-                    compilation_options: Default::default(),
-                    cache: None,
-                })
-            })
-            .collect();
+        use crate::gpu::pipelines::{READ, READ_WRITE, UNIFORM, layout as bind_layout, pipelines};
+        let (bgl, pl) = bind_layout(&device, "lenet", &[UNIFORM, READ, READ_WRITE, READ, READ_WRITE, READ_WRITE, READ_WRITE]);
+        let mut built = pipelines(&device, &pl, SHADER, &ENTRIES);
+        let pipelines = ENTRIES.iter().filter_map(|e| built.remove(e)).collect();
         let storage = |label: &str, len: usize| {
             device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(label),
@@ -274,7 +233,7 @@ impl LeNetGpu {
 
     /// The adapter's name and type, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)".
     pub fn adapter(&self) -> String {
-        format!("{} ({:?})", self.info.name, self.info.device_type)
+        crate::gpu::pipelines::describe(&self.info)
     }
 
     /// True on a CPU device (lavapipe): timings are not GPU timings.

@@ -25,7 +25,12 @@ pub fn prox_jacobian(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector
     let singular = || TheoryError::NotConverged { solver: "implicit differentiation (singular system)", iterations: 0, residual: f64::INFINITY };
     match f.structure() {
         Structure::Smooth => {
-            let hf = f.hessian(z).expect("smooth families have Hessians")?;
+            // A family that declares itself smooth but has no Hessian is a family bug: say so.
+            let hf = f.hessian(z).ok_or_else(|| TheoryError::InvalidParameter {
+                name: "family",
+                value: format!("{} declares Structure::Smooth but has no Hessian", f.name()),
+                expected: "a Hessian for every smooth family (Family::hessian)",
+            })??;
             let a = hf * lambda + &hphi;
             a.lu().solve(&hphi).filter(|x| x.iter().all(|y| y.is_finite())).ok_or_else(singular)
         }
