@@ -17,15 +17,7 @@ use plotters::prelude::*;
 /// Severity of a record on a log scale: log10(worst/tol) for residuals, log10(tol/worst) for lower
 /// bounds; ≤ 0 is within tolerance. Exact zeros and infinities are clamped to ±[`CLAMP`].
 pub fn severity(r: &Record) -> f64 {
-    let ratio = if r.lower_bound {
-        if r.worst > 0.0 { r.tol / r.worst } else { f64::INFINITY }
-    } else if r.tol > 0.0 {
-        r.worst / r.tol
-    } else if r.worst > 0.0 {
-        f64::INFINITY
-    } else {
-        0.0
-    };
+    let ratio = crate::outcome::tolerance_ratio(r.worst, r.tol, r.lower_bound);
     if ratio == 0.0 { -CLAMP } else { ratio.log10().clamp(-CLAMP, CLAMP) }
 }
 

@@ -82,18 +82,24 @@ impl Part {
 
     /// How close to (or beyond) its tolerance the component is: > 1 means violated.
     fn severity(&self) -> f64 {
-        if self.worst.is_nan() {
-            return f64::INFINITY;
-        }
-        if self.lower_bound {
-            if self.worst <= 0.0 { f64::INFINITY } else { self.tol / self.worst }
-        } else if self.tol > 0.0 {
-            self.worst / self.tol
-        } else if self.worst > 0.0 {
-            f64::INFINITY
-        } else {
-            0.0
-        }
+        tolerance_ratio(self.worst, self.tol, self.lower_bound)
+    }
+}
+
+/// How close to (or beyond) its tolerance a figure is: worst/tol for a residual, tol/worst for a
+/// lower bound; > 1 means violated, NaN is infinitely far.
+pub fn tolerance_ratio(worst: f64, tol: f64, lower_bound: bool) -> f64 {
+    if worst.is_nan() {
+        return f64::INFINITY;
+    }
+    if lower_bound {
+        if worst <= 0.0 { f64::INFINITY } else { tol / worst }
+    } else if tol > 0.0 {
+        worst / tol
+    } else if worst > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
     }
 }
 

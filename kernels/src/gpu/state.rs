@@ -177,6 +177,19 @@ impl GpuBackend {
         seq
     }
 
+    /// One half of a step (the consensus update or the workers' update) as `seq` orders its
+    /// kernels; returns the scalars it left (step lengths), after checking the domain.
+    fn half_step(&self, st: &mut GpuState, p: &Params, seq: fn(&mut Vec<(&'static str, Grid)>, PotentialKind)) -> Result<Vec<f32>> {
+        p.validate()?;
+        let mut kernels = Self::prefix(st);
+        seq(&mut kernels, p.potential);
+        self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &kernels);
+        st.norms_valid = true;
+        let sc = self.scalars(st)?;
+        self.domain_error(st, p.potential, p.eta, &sc)?;
+        Ok(sc)
+    }
+
     fn consensus_seq(seq: &mut Vec<(&'static str, Grid)>, kind: PotentialKind) {
         Self::update_seq(seq, kind, ["consensus_bound", "t_consensus", "consensus_apply"]);
     }
@@ -337,24 +350,12 @@ impl Backend for GpuBackend {
     }
 
     fn consensus_step(&self, st: &mut GpuState, p: &Params) -> Result<f64> {
-        p.validate()?;
-        let mut seq = Self::prefix(st);
-        Self::consensus_seq(&mut seq, p.potential);
-        self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &seq);
-        st.norms_valid = true;
-        let sc = self.scalars(st)?;
-        self.domain_error(st, p.potential, p.eta, &sc)?;
+        let sc = self.half_step(st, p, Self::consensus_seq)?;
         Ok(sc[0] as f64)
     }
 
     fn worker_step(&self, st: &mut GpuState, p: &Params) -> Result<Vec<f64>> {
-        p.validate()?;
-        let mut seq = Self::prefix(st);
-        Self::worker_seq(&mut seq, p.potential);
-        self.run(st, &self.params(st, p.potential, p.eta, Some(p))?, &seq);
-        st.norms_valid = true;
-        let sc = self.scalars(st)?;
-        self.domain_error(st, p.potential, p.eta, &sc)?;
+        let sc = self.half_step(st, p, Self::worker_seq)?;
         Ok((0..st.m).map(|j| sc[4 + j] as f64).collect())
     }
 

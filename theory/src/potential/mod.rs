@@ -156,26 +156,21 @@ pub(crate) fn dual_hessian(
 }
 
 /// A boxed potential is a potential: registry entries (`Box<dyn Legendre>`) can be η-scaled and
-/// summed over layers.
-impl<P: Value + ?Sized> Value for Box<P> {
-    fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
-        (**self).value(w)
-    }
+/// summed over layers. Each one-method trait forwards to the box's content.
+macro_rules! forward_to_box {
+    ($($tr:ident :: $f:ident($arg:ident: $ty:ty) -> $ret:ty;)*) => {$(
+        impl<P: $tr + ?Sized> $tr for Box<P> {
+            fn $f(&self, $arg: $ty) -> $ret {
+                (**self).$f($arg)
+            }
+        }
+    )*};
 }
-impl<P: Gradient + ?Sized> Gradient for Box<P> {
-    fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
-        (**self).gradient(w)
-    }
-}
-impl<P: Hessian + ?Sized> Hessian for Box<P> {
-    fn hessian(&self, w: &Vector) -> Result<Matrix, TheoryError> {
-        (**self).hessian(w)
-    }
-}
-impl<P: ConjugateGradient + ?Sized> ConjugateGradient for Box<P> {
-    fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
-        (**self).conjugate_gradient(y)
-    }
+forward_to_box! {
+    Value::value(w: &Vector) -> Result<f64, TheoryError>;
+    Gradient::gradient(w: &Vector) -> Result<Vector, TheoryError>;
+    Hessian::hessian(w: &Vector) -> Result<Matrix, TheoryError>;
+    ConjugateGradient::conjugate_gradient(y: &Vector) -> Result<Vector, TheoryError>;
 }
 impl<P: Domain + ?Sized> Domain for Box<P> {
     fn contains(&self, w: &Vector) -> bool {

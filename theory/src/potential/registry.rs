@@ -115,81 +115,38 @@ pub fn two_layers(m: usize) -> Vec<usize> {
 /// domain is closed (A2); tilted-quad has ∇φ(0) = 𝟙 (A5).
 const LINEAR_OR_LOG_GROWTH: &[Assumption] = &[Assumption::A1, Assumption::A3, Assumption::A4, Assumption::L32];
 
+/// A built-in entry: its prox certificate, if any, is in `prox::certificate`.
+const fn entry(
+    name: &'static str,
+    group: Group,
+    summary: &'static str,
+    breaks: &'static [Assumption],
+    kernel: Option<KernelForm>,
+    build: fn(usize) -> Result<Box<dyn Legendre>, TheoryError>,
+) -> PotentialInfo {
+    PotentialInfo { name, group, summary, breaks, certificate: None, kernel, build }
+}
+
 fn boxed<P: Legendre + 'static>(p: P) -> Result<Box<dyn Legendre>, TheoryError> {
     Ok(Box::new(p))
 }
 
 const ALL: &[PotentialInfo] = &[
-    PotentialInfo { name: "quad", breaks: &[], certificate: None, group: Group::Paper, summary: "‖w‖² on ℝᵐ", kernel: Some(KernelForm::Radial(&QuadProfile)), build: |_| boxed(Quad::new()) },
-    PotentialInfo {
-        name: "quad-Q", breaks: &[], certificate: None,
-        group: Group::Paper,
-        summary: "wᵀQw, Q = tridiag(0.4, 1, 0.4), on ℝᵐ",
-        kernel: None, build: |m| boxed(QuadQ::tridiagonal(m)?),
-    },
-    PotentialInfo { name: "cubic", breaks: &[Assumption::A3], certificate: None, group: Group::Paper, summary: "‖w‖³ on ℝᵐ ((A3) fails at 0)", kernel: Some(KernelForm::Radial(&CubicProfile { eps: 0.0 })), build: |_| boxed(Cubic::new()) },
-    PotentialInfo {
-        name: "cubic-reg", breaks: &[], certificate: None,
-        group: Group::Paper,
-        summary: "‖w‖³ + 0.01‖w‖² on ℝᵐ",
-        kernel: Some(KernelForm::Radial(&CubicProfile { eps: CUBIC_REG_EPS })), build: |_| boxed(Cubic::regularized(CUBIC_REG_EPS)?),
-    },
-    PotentialInfo { name: "tan", breaks: &[], certificate: None, group: Group::Paper, summary: "tan(‖w‖²) on ‖w‖ < √(π/2)", kernel: Some(KernelForm::Radial(&TanProfile)), build: |_| boxed(Tan::new()) },
-    PotentialInfo {
-        name: "tan-sep", breaks: &[], certificate: None,
-        group: Group::Paper,
-        summary: "Σᵢ tan(wᵢ²) on |wᵢ| < √(π/2)",
-        kernel: Some(KernelForm::Separable(&TanProfile)), build: |_| boxed(TanSep::new()),
-    },
-    PotentialInfo { name: "log", breaks: &[], certificate: None, group: Group::Paper, summary: "−log(1 − ‖w‖²) on ‖w‖ < 1", kernel: Some(KernelForm::Radial(&LogProfile)), build: |_| boxed(Log::new()) },
-    PotentialInfo {
-        name: "log-sep", breaks: &[], certificate: None,
-        group: Group::Paper,
-        summary: "Σᵢ −log(1 − wᵢ²) on |wᵢ| < 1",
-        kernel: Some(KernelForm::Separable(&LogProfile)), build: |_| boxed(LogSep::new()),
-    },
-    PotentialInfo {
-        name: "eta-log", breaks: &[], certificate: None,
-        group: Group::Structure,
-        summary: "log(w/η), η = 0.5: −log(1 − ‖w‖²/η²) on ‖w‖ < η (18)",
-        kernel: None, build: |_| boxed(Scaled::new(Log::new(), ETA_LOG)?),
-    },
-    PotentialInfo {
-        name: "layered-tan", breaks: &[], certificate: None,
-        group: Group::Structure,
-        summary: "Σₗ tan(‖wₗ/η‖²), η = 2, two layers ⌈m/2⌉ + ⌊m/2⌋ (18)",
-        kernel: None, build: |m| boxed(Layerwise::new(Scaled::new(Tan::new(), ETA_LAYERED)?, two_layers(m))?),
-    },
-    PotentialInfo {
-        name: "cosh", breaks: &[], certificate: None,
-        group: Group::Extension,
-        summary: "Σᵢ (cosh wᵢ − 1) on ℝᵐ, written only as a dual-number value",
-        kernel: None, build: |_| boxed(FromDual(super::cosh::CoshValue)),
-    },
-    PotentialInfo {
-        name: "log1p-sq", breaks: LINEAR_OR_LOG_GROWTH, certificate: None,
-        group: Group::Control,
-        summary: "log(1 + ‖w‖²): nonconvex beyond ‖w‖ = 1, logarithmic growth",
-        kernel: None, build: |_| boxed(Log1pSq::new()),
-    },
-    PotentialInfo {
-        name: "huber", breaks: LINEAR_OR_LOG_GROWTH, certificate: None,
-        group: Group::Control,
-        summary: "Huber(‖w‖), threshold 1: flat curvature and linear growth beyond",
-        kernel: None, build: |_| boxed(Huber::new()),
-    },
-    PotentialInfo {
-        name: "entropy-box", breaks: &[Assumption::A2], certificate: None,
-        group: Group::Control,
-        summary: "Σᵢ (1+wᵢ)ln(1+wᵢ) + (1−wᵢ)ln(1−wᵢ) on the closed box [−1, 1]ᵐ",
-        kernel: None, build: |_| boxed(EntropyBox::new()),
-    },
-    PotentialInfo {
-        name: "tilted-quad", breaks: &[Assumption::A5], certificate: None,
-        group: Group::Control,
-        summary: "‖w‖² + Σᵢ wᵢ: ∇φ(0) ≠ 0",
-        kernel: None, build: |_| boxed(TiltedQuad),
-    },
+    entry("quad", Group::Paper, "‖w‖² on ℝᵐ", &[], Some(KernelForm::Radial(&QuadProfile)), |_| boxed(Quad::new())),
+    entry("quad-Q", Group::Paper, "wᵀQw, Q = tridiag(0.4, 1, 0.4), on ℝᵐ", &[], None, |m| boxed(QuadQ::tridiagonal(m)?)),
+    entry("cubic", Group::Paper, "‖w‖³ on ℝᵐ ((A3) fails at 0)", &[Assumption::A3], Some(KernelForm::Radial(&CubicProfile { eps: 0.0 })), |_| boxed(Cubic::new())),
+    entry("cubic-reg", Group::Paper, "‖w‖³ + 0.01‖w‖² on ℝᵐ", &[], Some(KernelForm::Radial(&CubicProfile { eps: CUBIC_REG_EPS })), |_| boxed(Cubic::regularized(CUBIC_REG_EPS)?)),
+    entry("tan", Group::Paper, "tan(‖w‖²) on ‖w‖ < √(π/2)", &[], Some(KernelForm::Radial(&TanProfile)), |_| boxed(Tan::new())),
+    entry("tan-sep", Group::Paper, "Σᵢ tan(wᵢ²) on |wᵢ| < √(π/2)", &[], Some(KernelForm::Separable(&TanProfile)), |_| boxed(TanSep::new())),
+    entry("log", Group::Paper, "−log(1 − ‖w‖²) on ‖w‖ < 1", &[], Some(KernelForm::Radial(&LogProfile)), |_| boxed(Log::new())),
+    entry("log-sep", Group::Paper, "Σᵢ −log(1 − wᵢ²) on |wᵢ| < 1", &[], Some(KernelForm::Separable(&LogProfile)), |_| boxed(LogSep::new())),
+    entry("eta-log", Group::Structure, "log(w/η), η = 0.5: −log(1 − ‖w‖²/η²) on ‖w‖ < η (18)", &[], None, |_| boxed(Scaled::new(Log::new(), ETA_LOG)?)),
+    entry("layered-tan", Group::Structure, "Σₗ tan(‖wₗ/η‖²), η = 2, two layers ⌈m/2⌉ + ⌊m/2⌋ (18)", &[], None, |m| boxed(Layerwise::new(Scaled::new(Tan::new(), ETA_LAYERED)?, two_layers(m))?)),
+    entry("cosh", Group::Extension, "Σᵢ (cosh wᵢ − 1) on ℝᵐ, written only as a dual-number value", &[], None, |_| boxed(FromDual(super::cosh::CoshValue))),
+    entry("log1p-sq", Group::Control, "log(1 + ‖w‖²): nonconvex beyond ‖w‖ = 1, logarithmic growth", LINEAR_OR_LOG_GROWTH, None, |_| boxed(Log1pSq::new())),
+    entry("huber", Group::Control, "Huber(‖w‖), threshold 1: flat curvature and linear growth beyond", LINEAR_OR_LOG_GROWTH, None, |_| boxed(Huber::new())),
+    entry("entropy-box", Group::Control, "Σᵢ (1+wᵢ)ln(1+wᵢ) + (1−wᵢ)ln(1−wᵢ) on the closed box [−1, 1]ᵐ", &[Assumption::A2], None, |_| boxed(EntropyBox::new())),
+    entry("tilted-quad", Group::Control, "‖w‖² + Σᵢ wᵢ: ∇φ(0) ≠ 0", &[Assumption::A5], None, |_| boxed(TiltedQuad)),
 ];
 
 /// Potentials registered at run time ([`register`]), after the built-in ones.
