@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// One logged point of a run (a JSON line of `--json`, a row of log.csv).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LogRecord {
     /// "quad", …, or "msgd".
     pub method: String,
