@@ -32,49 +32,7 @@ fn run_cpu<T: ProxReal>(b: &CpuBackend<T>, p: &SepProx, v: &[f64], c: &[f64]) ->
 fn agreement<T: ProxReal>(label_b: &str, sizes: &[usize], all_problems_at_4m: bool) {
     let b = CpuBackend::<T>::new(0).unwrap();
     let a = Arith::Cpu(if T::NAME == "f32" { Precision::F32 } else { Precision::F64 });
-    let (mut worst_x, mut worst_r, mut fill): (f64, f64, f64) = (0.0, 0.0, 0.0);
-    for (si, &n) in sizes.iter().enumerate() {
-        let (mut size_x, mut size_r): (f64, f64) = (0.0, 0.0);
-        let probs = problems();
-        let probs: Vec<&SepProx> = if n >= 4_000_000 && !all_problems_at_4m { vec![&probs[3]] } else { probs.iter().collect() };
-        for (pi, p) in probs.into_iter().enumerate() {
-            for far in [false, true] {
-                if far && n > 431_080 {
-                    continue;
-                }
-                let seed = 100 * si as u64 + 10 * pi as u64 + far as u64;
-                let (v, c) = batch(n, seed, far);
-                let t0 = std::time::Instant::now();
-                let refs = reference::solve_all(p, &v, &c);
-                let t_ref = t0.elapsed().as_secs_f64();
-                let t0 = std::time::Instant::now();
-                let (x, rep) = run_cpu(&b, p, &v, &c);
-                let t_k = t0.elapsed().as_secs_f64();
-                let w = compare(a, p, &v, &c, &x, &refs);
-                let ctx = format!("{label_b} n = {n} {} far {far} seed {seed}", label(p));
-                assert_agrees(&w, &rep, &ctx);
-                worst_x = worst_x.max(w.x);
-                worst_r = worst_r.max(w.residual);
-                (size_x, size_r) = (size_x.max(w.x), size_r.max(w.residual));
-                fill = fill.max(w.fill);
-                if n >= 100_000 {
-                    println!(
-                        "{ctx}: x ratio {:.3e}, residual ratio {:.3e}, fill {:.4}, Newton/coord {:.2}, bisections {}, by bracket {}, kernel {:.3} s, reference {:.3} s",
-                        w.x,
-                        w.residual,
-                        w.fill,
-                        rep.newton_steps as f64 / n as f64,
-                        rep.bisections,
-                        rep.by_bracket,
-                        t_k,
-                        t_ref
-                    );
-                }
-            }
-        }
-        println!("worst residual [{}] sep_prox n = {n}: x {size_x:.3e}, optimality {size_r:.3e}", label_b);
-    }
-    println!("worst residual [{label_b}] sep_prox x: error/tolerance = {worst_x:.3e}; optimality |G|/tolerance = {worst_r:.3e}; largest root fill |w*|/ρ = {fill:.4}");
+    agreement_sweep(label_b, a, sizes, 0, all_problems_at_4m, |p, v, c| run_cpu(&b, p, v, c));
 }
 
 #[test]

@@ -31,46 +31,7 @@ fn run_gpu(b: &GpuBackend, p: &SepProx, v: &[f64], c: &[f64]) -> (Vec<f64>, SepP
 #[test]
 fn wgpu_sep_prox_agrees_with_reference_at_every_size() {
     let Some(b) = gpu() else { return };
-    let (mut worst_x, mut worst_r, mut fill): (f64, f64, f64) = (0.0, 0.0, 0.0);
-    for (si, &n) in SIZES.iter().enumerate() {
-        let (mut size_x, mut size_r): (f64, f64) = (0.0, 0.0);
-        let probs = problems();
-        // At 4,000,000 one problem (tan-sep with quad-log; the reference's serial time).
-        let probs: Vec<&SepProx> = if n >= 4_000_000 { vec![&probs[3]] } else { probs.iter().collect() };
-        for (pi, p) in probs.into_iter().enumerate() {
-            for far in [false, true] {
-                if far && n > 431_080 {
-                    continue;
-                }
-                let seed = 7000 + 100 * si as u64 + 10 * pi as u64 + far as u64;
-                let (v, c) = batch(n, seed, far);
-                let refs = reference::solve_all(p, &v, &c);
-                let t0 = std::time::Instant::now();
-                let (x, rep) = run_gpu(&b, p, &v, &c);
-                let t_k = t0.elapsed().as_secs_f64();
-                let w = compare(Arith::Gpu, p, &v, &c, &x, &refs);
-                let ctx = format!("wgpu n = {n} {} far {far} seed {seed}", label(p));
-                assert_agrees(&w, &rep, &ctx);
-                worst_x = worst_x.max(w.x);
-                worst_r = worst_r.max(w.residual);
-                (size_x, size_r) = (size_x.max(w.x), size_r.max(w.residual));
-                fill = fill.max(w.fill);
-                if n >= 100_000 {
-                    println!(
-                        "{ctx}: x ratio {:.3e}, residual ratio {:.3e}, fill {:.4}, Newton/coord {:.2}, by bracket {}, {:.3} s",
-                        w.x,
-                        w.residual,
-                        w.fill,
-                        rep.newton_steps as f64 / n as f64,
-                        rep.by_bracket,
-                        t_k
-                    );
-                }
-            }
-        }
-        println!("worst residual [wgpu-f32] sep_prox n = {n}: x {size_x:.3e}, optimality {size_r:.3e}");
-    }
-    println!("worst residual [wgpu-f32] sep_prox x: error/tolerance = {worst_x:.3e}; optimality |G|/tolerance = {worst_r:.3e}; largest root fill |w*|/ρ = {fill:.4}");
+    agreement_sweep("wgpu-f32", Arith::Gpu, &SIZES, 7000, false, |p, v, c| run_gpu(&b, p, v, c));
 }
 
 /// The negative controls on the device: a planted wrong derivative is flagged by the same
