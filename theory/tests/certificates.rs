@@ -18,51 +18,54 @@ fn points(g: &mut SeedGen, m: usize, n: usize, scale: f64) -> Vec<Vector> {
     (0..n).map(|_| Vector::from_fn(m, |_, _| scale * g.normal())).collect()
 }
 
-#[test]
-fn smooth_families_gradients_and_hessians_match_differences() {
+/// Every seed of the smooth families, in dimensions 1–3: (name, seed, m, f, n points drawn from
+/// the stream `label` at `scale`).
+fn smooth_cases(label: &str, n: usize, scale: f64, mut check: impl FnMut(&str, u64, usize, &dyn infconv_theory::family::Family, Vec<Vector>)) {
     for name in ["smooth-nonconvex", "indefinite-quadratic"] {
         for seed in 0..SEEDS {
             let m = 1 + (seed as usize % 3);
             let f = families::build(name, m, seed).unwrap();
-            let mut g = SeedGen::new(seed, "points");
-            for z in points(&mut g, m, 8, 1.5) {
-                let grad = f.subgradient(&z).unwrap();
-                let hess = f.hessian(&z).unwrap().unwrap();
-                let h = 1e-5;
-                for j in 0..m {
-                    let mut zp = z.clone();
-                    let mut zm = z.clone();
-                    zp[j] += h;
-                    zm[j] -= h;
-                    let fd = (f.value(&zp).unwrap() - f.value(&zm).unwrap()) / (2.0 * h);
-                    assert!((fd - grad[j]).abs() <= 1e-7 * (1.0 + grad[j].abs()), "{name} seed {seed}: ∂{j}f");
-                    let col = (f.subgradient(&zp).unwrap() - f.subgradient(&zm).unwrap()) / (2.0 * h);
-                    assert!((col - hess.column(j)).norm() <= 1e-6 * (1.0 + hess.norm()), "{name} seed {seed}: Hessian column {j}");
-                }
-            }
+            let mut g = SeedGen::new(seed, label);
+            check(name, seed, m, f.as_ref(), points(&mut g, m, n, scale));
         }
     }
 }
 
 #[test]
-fn weak_convexity_moduli_are_valid() {
-    for name in ["smooth-nonconvex", "indefinite-quadratic"] {
-        for seed in 0..SEEDS {
-            let m = 1 + (seed as usize % 3);
-            let f = families::build(name, m, seed).unwrap();
-            let r = f.weak_convexity_modulus().unwrap();
-            let mut g = SeedGen::new(seed, "modulus");
-            let mut tightest = f64::INFINITY;
-            for z in points(&mut g, m, 64, 3.0) {
-                let (lmin, _) = symmetric_eigen_range(&f.hessian(&z).unwrap().unwrap());
-                assert!(lmin + r >= -1e-12, "{name} seed {seed}: λ_min(∇²f) = {lmin} < −r = {}", -r);
-                tightest = tightest.min(lmin + r);
-            }
-            if name == "indefinite-quadratic" {
-                assert!(tightest.abs() < 1e-12, "r = ρ is exact for a quadratic");
+fn smooth_families_gradients_and_hessians_match_differences() {
+    smooth_cases("points", 8, 1.5, |name, seed, m, f, zs| {
+        for z in zs {
+            let grad = f.subgradient(&z).unwrap();
+            let hess = f.hessian(&z).unwrap().unwrap();
+            let h = 1e-5;
+            for j in 0..m {
+                let mut zp = z.clone();
+                let mut zm = z.clone();
+                zp[j] += h;
+                zm[j] -= h;
+                let fd = (f.value(&zp).unwrap() - f.value(&zm).unwrap()) / (2.0 * h);
+                assert!((fd - grad[j]).abs() <= 1e-7 * (1.0 + grad[j].abs()), "{name} seed {seed}: ∂{j}f");
+                let col = (f.subgradient(&zp).unwrap() - f.subgradient(&zm).unwrap()) / (2.0 * h);
+                assert!((col - hess.column(j)).norm() <= 1e-6 * (1.0 + hess.norm()), "{name} seed {seed}: Hessian column {j}");
             }
         }
-    }
+    });
+}
+
+#[test]
+fn weak_convexity_moduli_are_valid() {
+    smooth_cases("modulus", 64, 3.0, |name, seed, _m, f, zs| {
+        let r = f.weak_convexity_modulus().unwrap();
+        let mut tightest = f64::INFINITY;
+        for z in zs {
+            let (lmin, _) = symmetric_eigen_range(&f.hessian(&z).unwrap().unwrap());
+            assert!(lmin + r >= -1e-12, "{name} seed {seed}: λ_min(∇²f) = {lmin} < −r = {}", -r);
+            tightest = tightest.min(lmin + r);
+        }
+        if name == "indefinite-quadratic" {
+            assert!(tightest.abs() < 1e-12, "r = ρ is exact for a quadratic");
+        }
+    });
     for name in ["l1-smooth", "mcp", "separable-sum"] {
         for seed in 0..SEEDS {
             let f = families::build(name, 3, seed).unwrap();

@@ -117,6 +117,12 @@ impl Default for Log {
 }
 
 impl Log {
+    /// [`Log::call`] of `f(obj, x)` on clones of `obj` and `x` (the call runs on the worker thread).
+    fn on<T: Clone + Send + 'static>(&mut self, label: impl Fn() -> String, obj: &T, x: &Vector, f: impl FnOnce(&T, &Vector) -> Out + Send + 'static) {
+        let (o, x) = (obj.clone(), x.clone());
+        self.call(label, move || f(&o, &x));
+    }
+
     /// Runs `f` on the worker thread with the per-call limit and checks its result.
     fn call(&mut self, label: impl Fn() -> String, f: impl FnOnce() -> Out + Send + 'static) {
         self.calls += 1;
@@ -166,14 +172,10 @@ fn potential_calls(log: &mut Log, name: &str, phi: Arc<dyn Legendre>, pts: &[Vec
             let s = format!("{name}: {what} at w = {:?}", w.as_slice());
             move || s.clone()
         };
-        let (p, x) = (phi.clone(), w.clone());
-        log.call(lab("value"), move || scalar(p.value(&x)));
-        let (p, x) = (phi.clone(), w.clone());
-        log.call(lab("gradient"), move || vector(p.gradient(&x)));
-        let (p, x) = (phi.clone(), w.clone());
-        log.call(lab("hessian"), move || matrix(p.hessian(&x)));
-        let (p, x) = (phi.clone(), w.clone());
-        log.call(lab("conjugate_gradient"), move || vector(p.conjugate_gradient(&x)));
+        log.on(lab("value"), &phi, &w, |o, x| scalar(o.value(x)));
+        log.on(lab("gradient"), &phi, &w, |o, x| vector(o.gradient(x)));
+        log.on(lab("hessian"), &phi, &w, |o, x| matrix(o.hessian(x)));
+        log.on(lab("conjugate_gradient"), &phi, &w, |o, x| vector(o.conjugate_gradient(x)));
         let (p, x) = (phi.clone(), w.clone());
         log.call(lab("contains"), move || {
             let _ = p.contains(&x);
@@ -290,12 +292,9 @@ fn families_return_in_bounded_time_without_nan() {
                     let s = format!("{name} (m = {m}): {what} at z = {:?}", z.as_slice());
                     move || s.clone()
                 };
-                let (g, x) = (f.clone(), z.clone());
-                log.call(lab("value"), move || scalar(g.value(&x)));
-                let (g, x) = (f.clone(), z.clone());
-                log.call(lab("subgradient"), move || vector(g.subgradient(&x)));
-                let (g, x) = (f.clone(), z.clone());
-                log.call(lab("hessian"), move || g.hessian(&x).map_or(Out::Typed, matrix));
+                log.on(lab("value"), &f, &z, |o, x| scalar(o.value(x)));
+                log.on(lab("subgradient"), &f, &z, |o, x| vector(o.subgradient(x)));
+                log.on(lab("hessian"), &f, &z, |o, x| o.hessian(x).map_or(Out::Typed, matrix));
                 let (g, x) = (f.clone(), z.clone());
                 let y = Vector::from_fn(m, |i, _| z[(i + 1) % m]);
                 log.call(lab("subdifferential_distance"), move || scalar(g.subdifferential_distance(&x, &y)));

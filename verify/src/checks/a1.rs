@@ -14,10 +14,10 @@
 //!   [`GROWTH_RATIO_MIN`]); vacuous for dom φ = ℝᵐ.
 
 use super::{Worst, central_diff_gradient};
-use crate::divergence::growth_ratio;
+use crate::divergence::{growth_ratio, toward_boundary};
 use crate::outcome::Outcome;
-use crate::rng::{uniform, unit_direction};
-use crate::sampling::{Sample, points, ray_boundary};
+use crate::rng::uniform;
+use crate::sampling::{Sample, points};
 use crate::tolerance::{
     CENTRAL_DIFF_REL, CONVEXITY_ROUNDING, GROWTH_RATIO_MIN, IDENTITY_REL, STRICT_MIN_SEPARATION, STRICT_MONOTONE_REL,
 };
@@ -106,20 +106,9 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
 
     // Essential smoothness.
     let mut growth = Worst::smallest();
-    let mut bounded_rays = 0;
-    for _ in 0..RAYS {
-        let d = unit_direction(rng, m);
-        let tb = ray_boundary(phi, &d);
-        if !tb.is_finite() {
-            continue;
-        }
-        bounded_rays += 1;
-        let seq: Vec<f64> = (1..=10)
-            .map(|k| {
-                let w = &d * ((1.0 - 10f64.powi(-k)) * tb);
-                phi.gradient(&w).map(|g| g.norm()).unwrap_or(f64::NAN)
-            })
-            .collect();
+    let (rays, _) = toward_boundary(phi, m, RAYS, rng, |w| phi.gradient(w).map(|g| g.norm()).unwrap_or(f64::NAN));
+    let bounded_rays = rays.len();
+    for (tb, seq) in rays {
         growth.add(growth_ratio(&seq), || format!("ray with boundary at t = {tb:.3e}: ‖∇φ‖ = {:.3e} at 1e-10 from it", seq[9]));
     }
     if bounded_rays > 0 {

@@ -5,10 +5,8 @@
 //! every ray is checked to stay in the domain and the statement holds.
 
 use super::Worst;
-use crate::divergence::growth_ratio;
+use crate::divergence::{growth_ratio, toward_boundary};
 use crate::outcome::{Outcome, Verdict};
-use crate::rng::unit_direction;
-use crate::sampling::ray_boundary;
 use crate::tolerance::GROWTH_RATIO_MIN;
 use infconv_theory::Legendre;
 use rand_chacha::ChaCha8Rng;
@@ -19,17 +17,8 @@ const RAYS: usize = 8;
 /// Runs `A2` on φ in dimension m.
 pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     let mut growth = Worst::smallest();
-    let mut unbounded = 0;
-    for _ in 0..RAYS {
-        let d = unit_direction(rng, m);
-        let tb = ray_boundary(phi, &d);
-        if !tb.is_finite() {
-            unbounded += 1;
-            continue;
-        }
-        let seq: Vec<f64> = (1..=10)
-            .map(|k| phi.value(&(&d * ((1.0 - 10f64.powi(-k)) * tb))).unwrap_or(f64::NAN))
-            .collect();
+    let (rays, unbounded) = toward_boundary(phi, m, RAYS, rng, |w| phi.value(w).unwrap_or(f64::NAN));
+    for (tb, seq) in rays {
         growth.add(growth_ratio(&seq), || {
             format!("ray with boundary at t = {tb:.3e}: φ = {:.6e} at 1e-10 from it (φ = {:.6e} at 1e-9)", seq[9], seq[8])
         });
