@@ -1,5 +1,5 @@
 //! Table 2 written out independently of the crate's profile code: each potential's value,
-//! gradient and ∇φ* straight from the formulas (notes/potentials.md), compared with the registry
+//! gradient and ∇φ* straight from the formulas (docs/potentials.md), compared with the registry
 //! potentials on seeded random points of their domains; and the η-scaling of (18) against
 //! num-dual derivatives of the scaled *value*.
 //!

@@ -1,4 +1,4 @@
-//! Issue 6 at LeNet size, in the library: Algorithm 1 with quad and τ = η²/(2M) in the Jacobi
+//! Training at LeNet size, in the library: Algorithm 1 with quad and τ = η²/(2M) in the Jacobi
 //! order (17) is synchronous EASGD (Zhang, Choromanska, LeCun 2015), checked against a direct
 //! implementation of EASGD's equations written here; the Gauss–Seidel order (line 5) is the
 //! control that must differ; a short run learns; bad configurations are named errors.

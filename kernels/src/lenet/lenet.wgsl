@@ -1,4 +1,4 @@
-// LeNet-5 forward and backward in f32 (issue 6): one entry point per layer, direct loops (no
+// LeNet-5 forward and backward in f32: one entry point per layer, direct loops (no
 // im2col), every output element computed by one invocation as a gather (no atomics, no races),
 // grid-stride loops so that any batch fits in the 65,535 workgroups of one dispatch.
 //
