@@ -4,8 +4,6 @@
 //! r = (√(1+ρ²) − 1)/ρ = ρ/(1 + √(1+ρ²)), ρ = ‖y‖ (the second form has no cancellation).
 
 use super::profile::Profile;
-use super::radial::Radial;
-use super::separable::{Separable, Squared};
 use crate::TheoryError;
 use num_dual::DualNum;
 
@@ -41,21 +39,4 @@ impl Profile for LogProfile {
     }
 }
 
-/// log = −log(1 − ‖·‖²).
-pub type Log = Radial<LogProfile>;
-/// log-sep = Σᵢ −log(1 − (·)ᵢ²).
-pub type LogSep = Separable<Squared<LogProfile>>;
-
-impl Radial<LogProfile> {
-    /// φ(w) = −log(1 − ‖w‖²).
-    pub fn new() -> Self {
-        Radial::from_profile(LogProfile)
-    }
-}
-
-impl Separable<Squared<LogProfile>> {
-    /// φ(w) = Σᵢ −log(1 − wᵢ²).
-    pub fn new() -> Self {
-        Separable::from_scalar(Squared(LogProfile))
-    }
-}
+radial_and_separable!(LogProfile, Log = "log: φ(w) = −log(1 − ‖w‖²).", LogSep = "log-sep: φ(w) = Σᵢ −log(1 − wᵢ²).");

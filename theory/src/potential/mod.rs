@@ -22,6 +22,31 @@
 //! assert!(phi.max_step(&w, &w).unwrap() > 0.0); // largest t with w + t·w in dom φ: here t = 1
 //! ```
 
+/// The two potentials of one profile h, as Table 2 pairs them: radial `$radial` = h(‖w‖²) and
+/// separable `$sep` = Σᵢ h(wᵢ²), each with its constructor `new()`.
+macro_rules! radial_and_separable {
+    ($profile:ident, $radial:ident = $rdoc:literal, $sep:ident = $sdoc:literal) => {
+        #[doc = $rdoc]
+        pub type $radial = super::radial::Radial<$profile>;
+        #[doc = $sdoc]
+        pub type $sep = super::separable::Separable<super::separable::Squared<$profile>>;
+
+        impl super::radial::Radial<$profile> {
+            #[doc = $rdoc]
+            pub fn new() -> Self {
+                super::radial::Radial::from_profile($profile)
+            }
+        }
+
+        impl super::separable::Separable<super::separable::Squared<$profile>> {
+            #[doc = $sdoc]
+            pub fn new() -> Self {
+                super::separable::Separable::from_scalar(super::separable::Squared($profile))
+            }
+        }
+    };
+}
+
 pub mod assumption;
 pub mod conjugate;
 pub mod cosh;

@@ -4,8 +4,6 @@
 //! 2r sec²(r²) = ‖y‖, found by safeguarded Newton–bisection.
 
 use super::profile::Profile;
-use super::radial::Radial;
-use super::separable::{Separable, Squared};
 use num_dual::DualNum;
 use std::f64::consts::FRAC_PI_2;
 
@@ -40,21 +38,4 @@ impl Profile for TanProfile {
     }
 }
 
-/// tan = tan(‖·‖²).
-pub type Tan = Radial<TanProfile>;
-/// tan-sep = Σᵢ tan((·)ᵢ²).
-pub type TanSep = Separable<Squared<TanProfile>>;
-
-impl Radial<TanProfile> {
-    /// φ(w) = tan(‖w‖²).
-    pub fn new() -> Self {
-        Radial::from_profile(TanProfile)
-    }
-}
-
-impl Separable<Squared<TanProfile>> {
-    /// φ(w) = Σᵢ tan(wᵢ²).
-    pub fn new() -> Self {
-        Separable::from_scalar(Squared(TanProfile))
-    }
-}
+radial_and_separable!(TanProfile, Tan = "tan: φ(w) = tan(‖w‖²).", TanSep = "tan-sep: φ(w) = Σᵢ tan(wᵢ²).");

@@ -39,12 +39,9 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     let (mut dual, mut dual_far, mut cd) = (Worst::largest(), Worst::largest(), Worst::largest());
     let mut no_dual = 0;
     for s in &pts {
-        let g = match phi.gradient(&s.w) {
-            Ok(g) => g,
-            Err(e) => {
-                dual.add(f64::INFINITY, || format!("{}: gradient failed inside dom φ: {e}", s.describe(phi)));
-                continue;
-            }
+        let Ok(g) = phi.gradient(&s.w).map_err(|e| dual.add(f64::INFINITY, || format!("{}: gradient failed inside dom φ: {e}", s.describe(phi))))
+        else {
+            continue;
         };
         match phi.dual_derivatives(&s.w) {
             Some(Ok((_, gd, _))) => {

@@ -23,12 +23,8 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     let (mut pd, mut pd_far) = (Worst::smallest(), Worst::smallest());
     let (mut dual, mut cd) = (Worst::largest(), Worst::largest());
     for s in &pts {
-        let h = match phi.hessian(&s.w) {
-            Ok(h) => h,
-            Err(e) => {
-                pd.add(f64::NAN, || format!("{}: Hessian failed inside dom φ: {e}", s.describe(phi)));
-                continue;
-            }
+        let Ok(h) = phi.hessian(&s.w).map_err(|e| pd.add(f64::NAN, || format!("{}: Hessian failed inside dom φ: {e}", s.describe(phi)))) else {
+            continue;
         };
         let (lo, hi) = symmetric_eigen_range(&h);
         let ratio = jacobi_scaled_min_eigen(&h);
