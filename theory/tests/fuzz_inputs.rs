@@ -172,10 +172,10 @@ fn potential_calls(log: &mut Log, name: &str, phi: Arc<dyn Legendre>, pts: &[Vec
             let s = format!("{name}: {what} at w = {:?}", w.as_slice());
             move || s.clone()
         };
-        log.on(lab("value"), &phi, &w, |o, x| scalar(o.value(x)));
-        log.on(lab("gradient"), &phi, &w, |o, x| vector(o.gradient(x)));
-        log.on(lab("hessian"), &phi, &w, |o, x| matrix(o.hessian(x)));
-        log.on(lab("conjugate_gradient"), &phi, &w, |o, x| vector(o.conjugate_gradient(x)));
+        log.on(lab("value"), &phi, w, |o, x| scalar(o.value(x)));
+        log.on(lab("gradient"), &phi, w, |o, x| vector(o.gradient(x)));
+        log.on(lab("hessian"), &phi, w, |o, x| matrix(o.hessian(x)));
+        log.on(lab("conjugate_gradient"), &phi, w, |o, x| vector(o.conjugate_gradient(x)));
         let (p, x) = (phi.clone(), w.clone());
         log.call(lab("contains"), move || {
             let _ = p.contains(&x);
@@ -292,9 +292,9 @@ fn families_return_in_bounded_time_without_nan() {
                     let s = format!("{name} (m = {m}): {what} at z = {:?}", z.as_slice());
                     move || s.clone()
                 };
-                log.on(lab("value"), &f, &z, |o, x| scalar(o.value(x)));
-                log.on(lab("subgradient"), &f, &z, |o, x| vector(o.subgradient(x)));
-                log.on(lab("hessian"), &f, &z, |o, x| o.hessian(x).map_or(Out::Typed, matrix));
+                log.on(lab("value"), &f, z, |o, x| scalar(o.value(x)));
+                log.on(lab("subgradient"), &f, z, |o, x| vector(o.subgradient(x)));
+                log.on(lab("hessian"), &f, z, |o, x| o.hessian(x).map_or(Out::Typed, matrix));
                 let (g, x) = (f.clone(), z.clone());
                 let y = Vector::from_fn(m, |i, _| z[(i + 1) % m]);
                 log.call(lab("subdifferential_distance"), move || scalar(g.subdifferential_distance(&x, &y)));

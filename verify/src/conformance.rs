@@ -91,7 +91,8 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
         });
     }
     // C4.4 and C5.1: one record per (potential, family) of their lists.
-    let pairs: [(&'static str, Vec<&'static str>, &'static [&'static str], fn(&'static str, &'static str, u64) -> Record); 2] = [
+    type PairChecks = (&'static str, Vec<&'static str>, &'static [&'static str], fn(&'static str, &'static str, u64) -> Record);
+    let pairs: [PairChecks; 2] = [
         (C44.id, crate::catalogue::prox_potentials(), crate::catalogue::C44_FAMILIES, |p, f, seed| {
             Record::new(C44.id, p, Some(f), expected_for_c44(f), seed, c44::check(p, f, seed))
         }),

@@ -26,6 +26,29 @@ pub fn growth_ratio(x: &[f64]) -> f64 {
     (x[k - 1] - x[k - 2]) / mean
 }
 
+/// A figure of φ along `rays` random rays toward the boundary of dom φ: for each ray d whose
+/// boundary is at a finite t_b, `figure` at (1 − 10⁻ᵏ)·t_b·d for k = 1 … 10 (NaN where it fails).
+/// Returns (t_b, the ten figures) per bounded ray and the number of rays that never left dom φ.
+pub fn toward_boundary(
+    phi: &dyn infconv_theory::Legendre,
+    m: usize,
+    rays: usize,
+    rng: &mut rand_chacha::ChaCha8Rng,
+    figure: impl Fn(&infconv_theory::Vector) -> f64,
+) -> (Vec<(f64, Vec<f64>)>, usize) {
+    let (mut bounded, mut unbounded) = (Vec::new(), 0);
+    for _ in 0..rays {
+        let d = crate::rng::unit_direction(rng, m);
+        let tb = crate::sampling::ray_boundary(phi, &d);
+        if !tb.is_finite() {
+            unbounded += 1;
+            continue;
+        }
+        bounded.push((tb, (1..=10).map(|k| figure(&(&d * ((1.0 - 10f64.powi(-k)) * tb)))).collect()));
+    }
+    (bounded, unbounded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,27 +72,4 @@ mod tests {
         assert!(growth_ratio(&decades(|d| d)) < GROWTH_RATIO_MIN);
         assert!(growth_ratio(&[1.0, f64::NAN, 3.0]).is_nan());
     }
-}
-
-/// A figure of φ along `rays` random rays toward the boundary of dom φ: for each ray d whose
-/// boundary is at a finite t_b, `figure` at (1 − 10⁻ᵏ)·t_b·d for k = 1 … 10 (NaN where it fails).
-/// Returns (t_b, the ten figures) per bounded ray and the number of rays that never left dom φ.
-pub fn toward_boundary(
-    phi: &dyn infconv_theory::Legendre,
-    m: usize,
-    rays: usize,
-    rng: &mut rand_chacha::ChaCha8Rng,
-    figure: impl Fn(&infconv_theory::Vector) -> f64,
-) -> (Vec<(f64, Vec<f64>)>, usize) {
-    let (mut bounded, mut unbounded) = (Vec::new(), 0);
-    for _ in 0..rays {
-        let d = crate::rng::unit_direction(rng, m);
-        let tb = crate::sampling::ray_boundary(phi, &d);
-        if !tb.is_finite() {
-            unbounded += 1;
-            continue;
-        }
-        bounded.push((tb, (1..=10).map(|k| figure(&(&d * ((1.0 - 10f64.powi(-k)) * tb)))).collect()));
-    }
-    (bounded, unbounded)
 }

@@ -44,6 +44,18 @@ macro_rules! radial_and_separable {
                 super::separable::Separable::from_scalar(super::separable::Squared($profile))
             }
         }
+
+        impl Default for super::radial::Radial<$profile> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Default for super::separable::Separable<super::separable::Squared<$profile>> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
     };
 }
 
