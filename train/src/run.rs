@@ -10,7 +10,7 @@ use crate::dataset::TrainData;
 use crate::driver::{LogRecord, Trainer};
 use crate::gpu_engine::GpuDevices;
 use crate::logfile::RunLog;
-use crate::mpi::{FNV0, Team, fingerprint_bytes, fingerprint_f32};
+use crate::mpi::Team;
 use crate::observe::{Event, Observe};
 use crate::plot::figure1;
 use crate::stationarity::corollary_5_1;
@@ -73,15 +73,18 @@ pub fn run_with(
     run_team(cfg, data, opts, gpu, None, obs)?.ok_or_else(|| "the run logged nothing".to_string())
 }
 
-/// The data's fingerprint: FNV-1a over the pixels and labels of the training, evaluation and
-/// test images.
+/// The data's fingerprint: SHA-256 over the pixels (little-endian f32) and labels of the
+/// training, evaluation and test images.
 pub fn data_fingerprint(data: &TrainData) -> String {
-    let mut h = FNV0;
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
     for set in [&data.train, &data.eval, &data.test] {
-        h = fingerprint_f32(h, &set.x);
-        h = fingerprint_bytes(h, &set.y);
+        for x in &set.x {
+            h.update(x.to_le_bytes());
+        }
+        h.update(&set.y);
     }
-    format!("{h:016x}")
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What every rank must agree on: each field of the configuration, the data, the iteration to
@@ -138,7 +141,7 @@ pub fn run_team(
     };
     let cfg = tr.config().clone();
     team.workers = cfg.workers;
-    team.check_same(&agreement(&cfg, tr.data(), tr.iteration())?)?;
+    team.check_same(|| agreement(&cfg, tr.data(), tr.iteration()))?;
     let team = Team::new(team.transport, cfg.workers)?;
     let ranks = team.size();
     tr.join(team)?;

@@ -198,15 +198,16 @@ impl Team {
 
     /// Every rank's `what` must equal rank 0's: `fields` are (name, value) pairs; a difference
     /// stops every rank with an error naming the rank and the field.
-    pub fn check_same(&mut self, fields: &[(String, String)]) -> Result<(), String> {
+    pub fn check_same(&mut self, fields: impl FnOnce() -> Result<Vec<(String, String)>, String>) -> Result<(), String> {
         if self.size() == 1 {
             return Ok(());
         }
-        let mine = serde_json::to_vec(fields).map_err(|e| e.to_string())?;
+        let fields = fields()?;
+        let mine = serde_json::to_vec(&fields).map_err(|e| e.to_string())?;
         let root = self.transport.broadcast_bytes(&mine)?;
         let root: Vec<(String, String)> = serde_json::from_slice(&root).map_err(|e| format!("rank 0's configuration: {e}"))?;
         let mut diffs = Vec::new();
-        for (name, value) in fields {
+        for (name, value) in &fields {
             match root.iter().find(|(n, _)| n == name) {
                 Some((_, v)) if v == value => {}
                 Some((_, v)) => diffs.push(format!("{name} is {value} here but {v} on rank 0")),
@@ -232,19 +233,6 @@ pub fn launcher_size() -> usize {
         .find_map(|k| std::env::var(k).ok().and_then(|v| v.trim().parse::<usize>().ok()))
         .unwrap_or(1)
 }
-
-/// FNV-1a 64 over 32-bit words (the data's fingerprint for the configuration check).
-pub fn fingerprint_f32(h: u64, xs: &[f32]) -> u64 {
-    xs.iter().fold(h, |h, x| (h ^ x.to_bits() as u64).wrapping_mul(0x0000_0100_0000_01b3))
-}
-
-/// FNV-1a 64 over bytes.
-pub fn fingerprint_bytes(h: u64, xs: &[u8]) -> u64 {
-    xs.iter().fold(h, |h, &x| (h ^ x as u64).wrapping_mul(0x0000_0100_0000_01b3))
-}
-
-/// The FNV offset basis.
-pub const FNV0: u64 = 0xcbf2_9ce4_8422_2325;
 
 #[cfg(test)]
 mod tests {
