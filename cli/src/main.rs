@@ -10,10 +10,12 @@
 //! - `infconv table1` ([`table1`]): Table 1 over a grid;
 //! - `infconv figure1` ([`figure1`]): Figure 1 of several runs.
 //!
-//! Exit status everywhere: 0 success, 1 a failure (or an unexpected verdict), 2 bad input.
+//! Exit status everywhere: 0 success, 1 a failure (or an unexpected verdict), 2 bad input
+//! ([`error::CliError`] says which an error is).
 
 mod bench;
 mod data;
+mod error;
 mod figure1;
 mod potentials;
 mod progress;

@@ -2,6 +2,7 @@
 //! for the largest λ at which formula (13) holds there; `--plot FILE` for f, e and P of a 1-D
 //! family under every paper potential.
 
+use crate::error::CliError;
 use infconv_verify::prox_checks::{Setup, sweep};
 use infconv_theory::family;
 use infconv_theory::potential::registry;
@@ -44,48 +45,47 @@ pub struct ProxArgs {
     pub plot: Option<String>,
 }
 
-fn parse_v(s: &str) -> Result<Vector, String> {
+fn parse_v(s: &str) -> Result<Vector, CliError> {
     let xs: Result<Vec<f64>, _> = s.split(',').map(|t| t.trim().parse::<f64>()).collect();
     match xs {
         Ok(xs) if !xs.is_empty() && xs.iter().all(|x| x.is_finite()) => Ok(Vector::from_vec(xs)),
-        _ => Err(format!("invalid --v {s:?}: expected comma-separated finite numbers, e.g. --v 0.3,-1")),
+        _ => Err(CliError::Input(format!("invalid --v {s:?}: expected comma-separated finite numbers, e.g. --v 0.3,-1"))),
     }
 }
 
-fn check_names(potential: &str, family_name: &str) -> Result<(), String> {
-    registry::info(potential).map_err(|_| format!("unknown potential {potential:?}; known potentials: {}", registry::known_names()))?;
+fn check_names(potential: &str, family_name: &str) -> Result<(), CliError> {
+    registry::info(potential).map_err(|_| CliError::Input(format!("unknown potential {potential:?}; known potentials: {}", registry::known_names())))?;
     family::registry::info(family_name)
-        .map_err(|_| format!("unknown family {family_name:?}; known families: {}", family::registry::known_names().join(", ")))?;
+        .map_err(|_| CliError::Input(format!("unknown family {family_name:?}; known families: {}", family::registry::known_names().join(", "))))?;
     Ok(())
 }
 
-/// Runs `infconv prox`; returns the exit code (0 on success) or a message naming the bad value.
-/// Runs `infconv prox`: exit 2 on bad input.
+/// Runs `infconv prox`: exit 2 on bad input, 1 when no φ-prox could be computed.
 pub fn main(args: &ProxArgs) -> std::process::ExitCode {
     match run(args) {
         Ok(code) => std::process::ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => {
             eprintln!("infconv prox: {e}");
-            std::process::ExitCode::from(2)
+            e.exit_code()
         }
     }
 }
 
-fn run(args: &ProxArgs) -> Result<i32, String> {
+fn run(args: &ProxArgs) -> Result<i32, CliError> {
     check_names(&args.potential, &args.family)?;
     if !(args.lambda > 0.0 && args.lambda.is_finite()) {
-        return Err(format!("invalid --lambda {}: expected a finite λ > 0", args.lambda));
+        return Err(CliError::Input(format!("invalid --lambda {}: expected a finite λ > 0", args.lambda)));
     }
     let v = parse_v(&args.v)?;
     if let Some(file) = &args.plot {
-        infconv_verify::figures::prox_1d(&args.family, args.lambda, args.seed, file)?;
+        infconv_verify::figures::prox_1d(&args.family, args.lambda, args.seed, file).map_err(|e| CliError::Failed(format!("--plot {file}: {e}")))?;
         if !args.json {
             println!("wrote {file}");
         }
     }
-    let setup = Setup::new(&args.potential, &args.family, v.len(), args.seed).map_err(|e| e.to_string())?;
+    let setup = Setup::new(&args.potential, &args.family, v.len(), args.seed)?;
     if args.sweep_lambda {
-        let s = sweep::sweep_lambda(&setup, &v, args.lambda_min, args.lambda_max)?;
+        let s = sweep::sweep_lambda(&setup, &v, args.lambda_min, args.lambda_max).map_err(CliError::Input)?;
         if args.json {
             let (lo, hi) = s.threshold.map_or((None, None), |(a, b)| (Some(a), Some(b)));
             println!(
@@ -114,14 +114,14 @@ fn run(args: &ProxArgs) -> Result<i32, String> {
     let (z, e, method, others) = match prox::phi_prox(phi, f, args.lambda, &v) {
         Ok(p) => (p.z, p.envelope, p.method.to_string(), Vec::new()),
         Err(err @ (TheoryError::InvalidParameter { .. } | TheoryError::DimensionMismatch { .. } | TheoryError::NonFinite { .. })) => {
-            return Err(err.to_string());
+            return Err(err.into());
         }
         Err(fast_err) => match oracle::global(phi, f, args.lambda, &v) {
             Ok(o) => (o.minimizers[0].clone(), o.envelope, format!("global oracle (fast solver: {fast_err})"), o.minimizers[1..].to_vec()),
-            Err(e) => return Err(format!("no φ-prox at v: {e} (fast solver: {fast_err})")),
+            Err(e) => return Err(CliError::Failed(format!("no φ-prox at v: {e} (fast solver: {fast_err})"))),
         },
     };
-    let g = envelope_gradient(phi, args.lambda, &v, &z).map_err(|e| e.to_string())?;
+    let g = envelope_gradient(phi, args.lambda, &v, &z)?;
     if args.json {
         let others: Vec<Vec<f64>> = others.iter().map(|x| x.as_slice().to_vec()).collect();
         println!(

@@ -1,6 +1,8 @@
 //! `infconv table1`: Table 1 of the paper, every potential of Table 2 over a grid, the best run of
 //! each, as a Markdown table with Figure 1 of the best runs.
 
+use crate::error::CliError;
+use infconv_train::TrainError;
 use crate::progress::Bar;
 use crate::train::load_data;
 use clap::Args;
@@ -45,19 +47,20 @@ pub struct Table1Args {
 pub fn run(args: &Table1Args) -> std::process::ExitCode {
     use infconv_train::table1::{TABLE2, Grid, base_config, markdown, table1};
     use std::process::ExitCode;
-    let bad = |m: String| {
-        eprintln!("infconv table1: {m}");
-        ExitCode::from(2)
+    let fail = |e: CliError| {
+        eprintln!("infconv table1: {e}");
+        e.exit_code()
     };
+    let bad = |m: &dyn std::fmt::Display| fail(CliError::Input(m.to_string()));
     let grid = match Grid::by_name(&args.grid) {
         Ok(g) => g,
-        Err(e) => return bad(e),
+        Err(e) => return fail(e.into()),
     };
     let mut kinds = Vec::new();
     for p in &args.potentials {
         match p.parse::<infconv_kernels::PotentialKind>() {
             Ok(k) => kinds.push(k),
-            Err(e) => return bad(format!("--potentials: {e}")),
+            Err(e) => return bad(&format!("--potentials: {e}")),
         }
     }
     if kinds.is_empty() {
@@ -67,11 +70,11 @@ pub fn run(args: &Table1Args) -> std::process::ExitCode {
     base.train_limit = args.train_limit;
     base.eval_samples = args.eval_samples;
     if let Err(e) = base.validate() {
-        return bad(e);
+        return fail(e.into());
     }
     let data = match load_data(args.data.as_deref(), args.train_limit, args.eval_samples) {
         Ok(d) => Arc::new(d),
-        Err(e) => return bad(e),
+        Err(e) => return fail(e.into()),
     };
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("runs/table1-{}", args.grid)));
     eprintln!(
@@ -85,10 +88,7 @@ pub fn run(args: &Table1Args) -> std::process::ExitCode {
     );
     let rows = match table1(&grid, &base, &kinds, data.clone(), &dir, args.threads, &mut Bar::new(true, false)) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("infconv table1: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return fail(e.into()),
     };
     let note = format!(
         "Table 1 ({} grid, {} iterations, M = 4, batch 20, ν = 1e-4, seed {}) on {} ({} train / {} test images); {}. \
@@ -110,16 +110,15 @@ pub fn run(args: &Table1Args) -> std::process::ExitCode {
             (r.potential.clone(), recs)
         })
         .collect();
-    let written = (|| -> Result<(), String> {
+    let written = (|| -> Result<(), TrainError> {
         infconv_train::atomic::write_atomic(&dir.join("table1.md"), md.as_bytes())?;
-        let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
+        let json = serde_json::to_string_pretty(&rows)?;
         infconv_train::atomic::write_atomic(&dir.join("table1.json"), json.as_bytes())?;
         let svg = infconv_train::plot::figure1(&runs)?;
         infconv_train::atomic::write_atomic(&dir.join("figure1.svg"), svg.as_bytes())
     })();
     if let Err(e) = written {
-        eprintln!("infconv table1: {e}");
-        return ExitCode::from(1);
+        return fail(e.into());
     }
     print!("{md}");
     ExitCode::SUCCESS

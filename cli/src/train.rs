@@ -4,7 +4,7 @@
 use crate::progress::Bar;
 use infconv_train::data;
 use infconv_train::config::Given;
-use infconv_train::{GpuDevices, LogRecord, Method, RunOptions, TrainConfig, TrainData};
+use infconv_train::{GpuDevices, LogRecord, Method, RunOptions, TrainConfig, TrainData, TrainError};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -121,7 +121,7 @@ impl TrainArgs {
     }
 
     /// The configuration the flags describe.
-    pub fn config(&self) -> Result<TrainConfig, String> {
+    pub fn config(&self) -> Result<TrainConfig, TrainError> {
         let method = Method::parse(&self.potential)?;
         let mut c = TrainConfig::default_for(method);
         macro_rules! set {
@@ -137,15 +137,15 @@ impl TrainArgs {
 }
 
 /// Loads the data set: the IDX folder `dir`, or the embedded digits.
-fn load_split(dir: Option<&std::path::Path>) -> Result<data::Split, String> {
-    match dir {
-        Some(d) => data::load_dir(d).map_err(|e| e.to_string()),
-        None => data::embedded().map_err(|e| e.to_string()),
-    }
+fn load_split(dir: Option<&std::path::Path>) -> Result<data::Split, TrainError> {
+    Ok(match dir {
+        Some(d) => data::load_dir(d)?,
+        None => data::embedded()?,
+    })
 }
 
 /// Loads the images a run trains on.
-pub fn load_data(dir: Option<&std::path::Path>, train_limit: usize, eval_samples: usize) -> Result<TrainData, String> {
+pub fn load_data(dir: Option<&std::path::Path>, train_limit: usize, eval_samples: usize) -> Result<TrainData, TrainError> {
     TrainData::from_split(&load_split(dir)?, train_limit, eval_samples)
 }
 
@@ -163,13 +163,13 @@ fn default_out(c: &TrainConfig) -> PathBuf {
 /// Opens the wgpu devices for `--backend gpu` (an error naming what is missing when there is no
 /// adapter) or `--backend auto` (kept only on a real GPU); returns them with the words of the
 /// run's opening line.
-pub fn check_backend(b: BackendChoice, cfg: &TrainConfig) -> Result<(Option<GpuDevices>, String), String> {
+pub fn check_backend(b: BackendChoice, cfg: &TrainConfig) -> Result<(Option<GpuDevices>, String), TrainError> {
     let arch = cfg.arch()?;
     let max_m = infconv_kernels::gpu::GPU_MAX_WORKERS;
     if let Err(why) = cfg.method()?.gpu_supported() {
         // A registered profile without a WGSL function: the CPU engine runs it.
         return match b {
-            BackendChoice::Gpu => Err(format!("--backend gpu with --potential {}: {why}", cfg.method)),
+            BackendChoice::Gpu => Err(TrainError::input(format!("--backend gpu with --potential {}: {why}", cfg.method))),
             BackendChoice::Auto => Ok((None, format!("backend auto: cpu-f32 ({} has no WGSL function)", cfg.method))),
             BackendChoice::Cpu => Ok((None, "backend cpu-f32".into())),
         };
@@ -177,7 +177,7 @@ pub fn check_backend(b: BackendChoice, cfg: &TrainConfig) -> Result<(Option<GpuD
     match b {
         BackendChoice::Cpu => Ok((None, "backend cpu-f32".into())),
         BackendChoice::Gpu if cfg.workers > max_m => {
-            Err(format!("--backend gpu with --workers {}: the wgpu kernels take at most {max_m} workers; use --backend cpu", cfg.workers))
+            Err(TrainError::input(format!("--backend gpu with --workers {}: the wgpu kernels take at most {max_m} workers; use --backend cpu", cfg.workers)))
         }
         BackendChoice::Auto if cfg.workers > max_m => Ok((None, format!("backend auto: cpu-f32 (M = {} > {max_m}, the wgpu kernels' limit)", cfg.workers))),
         BackendChoice::Gpu => match GpuDevices::open(arch, cfg.batch) {
@@ -186,10 +186,10 @@ pub fn check_backend(b: BackendChoice, cfg: &TrainConfig) -> Result<(Option<GpuD
                 let words = format!("backend {}{note}", g.name());
                 Ok((Some(g), words))
             }
-            Err(e) => Err(format!(
+            Err(e) => Err(TrainError::input(format!(
                 "--backend gpu: no usable wgpu adapter ({e}); a Vulkan driver is needed (Mesa's lavapipe: \
                  mesa-vulkan-drivers libvulkan1), or use --backend cpu"
-            )),
+            ))),
         },
         BackendChoice::Auto => match GpuDevices::open(arch, cfg.batch) {
             Ok(g) if !g.is_cpu_device() => {
@@ -238,14 +238,14 @@ struct Job;
 
 #[cfg(not(feature = "mpi"))]
 impl Job {
-    fn start() -> Result<Job, String> {
+    fn start() -> Result<Job, TrainError> {
         let p = infconv_train::mpi::launcher_size();
         if p > 1 {
-            return Err(format!(
+            return Err(TrainError::input(format!(
                 "started by an MPI launcher as one of {p} processes (OMPI_COMM_WORLD_SIZE or PMI_SIZE = {p}), but this infconv \
                  was built without MPI, so each process would train alone; build it with `cargo build --release --features mpi` \
                  (needs libopenmpi-dev and libclang-dev), or run it without mpirun"
-            ));
+            )));
         }
         Ok(Job)
     }
@@ -271,7 +271,7 @@ struct Job(Option<infconv_train::mpi::world::Mpi>);
 
 #[cfg(feature = "mpi")]
 impl Job {
-    fn start() -> Result<Job, String> {
+    fn start() -> Result<Job, TrainError> {
         if infconv_train::mpi::launcher_size() > 1 {
             Ok(Job(Some(infconv_train::mpi::world::Mpi::init()?)))
         } else {
@@ -315,7 +315,7 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
     };
     let who = if job.size() > 1 { format!("infconv train (rank {} of {})", job.rank(), job.size()) } else { "infconv train".into() };
     let root = job.rank() == 0;
-    let bad = |m: String| {
+    let bad = |m: &dyn std::fmt::Display| {
         eprintln!("{who}: {m}");
         job.fail(2)
     };
@@ -323,20 +323,20 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
         Some(dir) => {
             let o = args.overrides();
             if !o.is_empty() {
-                return bad(format!("--resume {}: the configuration comes from the checkpoint; drop {}", dir.display(), o.join(", ")));
+                return bad(&format!("--resume {}: the configuration comes from the checkpoint; drop {}", dir.display(), o.join(", ")));
             }
             // Rank 0 reads the checkpoint; the others take its configuration from it.
             let mine = if root {
                 match infconv_train::run::load_resume(dir) {
                     Ok(ck) => serde_json::to_vec(&ck.header.config).unwrap_or_default(),
-                    Err(e) => return bad(e),
+                    Err(e) => return bad(&e),
                 }
             } else {
                 Vec::new()
             };
             match serde_json::from_slice::<TrainConfig>(&job.broadcast(mine)) {
                 Ok(c) => (c, dir.clone()),
-                Err(e) => return bad(format!("--resume {}: rank 0's configuration: {e}", dir.display())),
+                Err(e) => return bad(&format!("--resume {}: rank 0's configuration: {e}", dir.display())),
             }
         }
         None => match args.config() {
@@ -344,17 +344,17 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
                 let out = args.out.clone().unwrap_or_else(|| default_out(&c));
                 (c, out)
             }
-            Err(e) => return bad(e),
+            Err(e) => return bad(&e),
         },
     };
     let mut cfg = cfg;
     let (gpu, engine) = match check_backend(args.backend, &cfg) {
         Ok(x) => x,
-        Err(e) => return bad(e),
+        Err(e) => return bad(&e),
     };
     let split = match load_split(args.data.as_deref()) {
         Ok(s) => s,
-        Err(e) => return bad(e),
+        Err(e) => return bad(&e),
     };
     if args.resume.is_none() {
         let train = if cfg.train_limit == 0 { split.train.len() } else { cfg.train_limit.min(split.train.len()) };
@@ -368,7 +368,7 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
     }
     let data = match TrainData::from_split(&split, cfg.train_limit, cfg.eval_samples) {
         Ok(d) => Arc::new(d),
-        Err(e) => return bad(e),
+        Err(e) => return bad(&e),
     };
     if root {
         let ranks = if job.size() > 1 { format!(", {} MPI ranks", job.size()) } else { String::new() };
@@ -395,7 +395,7 @@ pub fn run(args: &TrainArgs) -> std::process::ExitCode {
             ExitCode::SUCCESS
         }
         Ok(None) => ExitCode::SUCCESS,
-        Err(e) if e.starts_with("--out") || e.starts_with("--resume") => bad(e),
+        Err(e) if e.is_bad_input() => bad(&e),
         Err(e) => {
             eprintln!("{who}: {e}");
             job.fail(1)

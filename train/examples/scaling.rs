@@ -19,7 +19,7 @@ fn main() -> Result<(), String> {
         let cell = |g: f64, k: usize| format!("{:.1} ms ({:.0} %)", 1e3 * iteration_s(&c, p, g, k), 100.0 * efficiency(&c, p, g, k));
         println!("| {p} | {} | {} | {} | {} |", cell(10.0, 1), cell(100.0, 1), cell(10.0, 4), cell(100.0, 4));
     }
-    let text = svg(&c, &ps)?;
+    let text = svg(&c, &ps).map_err(|e| e.to_string())?;
     std::fs::write("docs/scaling.svg", text).map_err(|e| format!("docs/scaling.svg: {e}"))?;
     eprintln!("wrote docs/scaling.svg");
     Ok(())

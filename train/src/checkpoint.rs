@@ -7,6 +7,7 @@
 //! everything before it. Written to a temporary file in the same folder and renamed, so a kill at
 //! any moment leaves either the previous checkpoint or the new one, never half of one.
 
+use crate::error::TrainError;
 use crate::config::TrainConfig;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -78,8 +79,8 @@ impl Checkpoint {
     }
 
     /// Parses and checks a file's bytes; `what` names the file in errors.
-    pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Checkpoint, String> {
-        let bad = |why: &str| format!("{what}: not a valid infconv checkpoint ({why})");
+    pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Checkpoint, TrainError> {
+        let bad = |why: &str| TrainError::input(format!("{what}: not a valid infconv checkpoint ({why})"));
         if bytes.len() < MAGIC.len() + 16 || &bytes[..MAGIC.len()] != MAGIC {
             return Err(bad("missing the 'INFCONV-CHECKPOINT 1' magic line"));
         }
@@ -110,13 +111,13 @@ impl Checkpoint {
     }
 
     /// Writes `path` atomically (temporary file in the same folder, fsync, rename).
-    pub fn save(&self, path: &Path) -> Result<(), String> {
+    pub fn save(&self, path: &Path) -> Result<(), TrainError> {
         crate::atomic::write_atomic(path, &self.to_bytes())
     }
 
     /// Reads and checks `path`.
-    pub fn load(path: &Path) -> Result<Checkpoint, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read the checkpoint ({e})", path.display()))?;
+    pub fn load(path: &Path) -> Result<Checkpoint, TrainError> {
+        let bytes = std::fs::read(path).map_err(TrainError::io(path, "cannot read the checkpoint"))?;
         Checkpoint::from_bytes(&bytes, &path.display().to_string())
     }
 }
@@ -147,11 +148,13 @@ mod tests {
     fn damage_and_truncation_are_named_errors() {
         let bytes = sample().to_bytes();
         let e = Checkpoint::from_bytes(&bytes[..bytes.len() - 3], "ck.bin").unwrap_err();
+        assert!(e.is_bad_input(), "{e:?}");
+        let e = e.to_string();
         assert!(e.contains("ck.bin") && e.contains("checksum"), "{e}");
         let mut flipped = bytes.clone();
         let k = flipped.len() - 12;
         flipped[k] ^= 1;
-        assert!(Checkpoint::from_bytes(&flipped, "ck.bin").unwrap_err().contains("checksum"));
-        assert!(Checkpoint::from_bytes(b"hello", "ck.bin").unwrap_err().contains("magic"));
+        assert!(Checkpoint::from_bytes(&flipped, "ck.bin").unwrap_err().to_string().contains("checksum"));
+        assert!(Checkpoint::from_bytes(b"hello", "ck.bin").unwrap_err().to_string().contains("magic"));
     }
 }

@@ -1,6 +1,7 @@
 //! The configuration of one training run: LeNet-5 trained with Algorithm 1 on model
 //! (15) (M workers, a potential of Table 2 with η of (18), λ, τ, σ, κ, ν) or with the mSGD baseline.
 
+use crate::error::TrainError;
 use infconv_kernels::lenet::Arch;
 use infconv_kernels::{Params, PotentialKind};
 use serde::{Deserialize, Serialize};
@@ -26,24 +27,24 @@ impl Method {
     /// Parses "msgd" or the name of any potential registered in the theory crate's registry with
     /// a kernel form (the Table 2 ones and those added with `registry::register`). A registered
     /// potential without one (quad-Q, the controls) is refused with the reason.
-    pub fn parse(s: &str) -> Result<Method, String> {
+    pub fn parse(s: &str) -> Result<Method, TrainError> {
         if s == "msgd" {
             return Ok(Method::Msgd);
         }
         s.parse::<PotentialKind>().map(Method::Algorithm1).map_err(|e| match e {
             infconv_kernels::KernelError::UnknownPotential { .. } => {
-                format!("unknown potential '{s}': expected msgd or one of {}", PotentialKind::known_names())
+                TrainError::input(format!("unknown potential '{s}': expected msgd or one of {}", PotentialKind::known_names()))
             }
-            e => e.to_string(),
+            e => TrainError::Kernel(e),
         })
     }
 
     /// Whether the wgpu engine can run this method: mSGD and the Table 2 potentials (they have
     /// WGSL functions); a registered profile runs on the CPU only. The error names the potential.
-    pub fn gpu_supported(&self) -> Result<(), String> {
+    pub fn gpu_supported(&self) -> Result<(), TrainError> {
         match self {
             Method::Algorithm1(k) if k.gpu_code().is_none() => {
-                Err(infconv_kernels::KernelError::NoGpuKernel { name: k.name().to_string() }.to_string())
+                Err(infconv_kernels::KernelError::NoGpuKernel { name: k.name().to_string() }.into())
             }
             _ => Ok(()),
         }
@@ -203,17 +204,17 @@ impl TrainConfig {
     }
 
     /// The method, parsed.
-    pub fn method(&self) -> Result<Method, String> {
+    pub fn method(&self) -> Result<Method, TrainError> {
         Method::parse(&self.method)
     }
 
     /// The architecture, parsed.
-    pub fn arch(&self) -> Result<Arch, String> {
-        self.arch.parse::<Arch>().map_err(|e| e.to_string())
+    pub fn arch(&self) -> Result<Arch, TrainError> {
+        self.arch.parse::<Arch>().map_err(|e| TrainError::input(e.to_string()))
     }
 
     /// The kernel parameters of Algorithm 1 (for mSGD: quad with the same σ, κ, ν; τ and λ unused).
-    pub fn params(&self) -> Result<Params, String> {
+    pub fn params(&self) -> Result<Params, TrainError> {
         let kind = match self.method()? {
             Method::Algorithm1(k) => k,
             Method::Msgd => PotentialKind::Quad,
@@ -231,44 +232,44 @@ impl TrainConfig {
     }
 
     /// Checks every value; the message names the flag, the value and what was expected.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), TrainError> {
         let method = self.method()?;
         self.arch()?;
-        self.params()?.validate().map_err(|e| e.to_string())?;
+        self.params()?.validate()?;
         if !(self.sigma > 0.0) {
-            return Err(format!("--sigma {}: expected a step size > 0", self.sigma));
+            return Err(TrainError::input(format!("--sigma {}: expected a step size > 0", self.sigma)));
         }
         if self.workers == 0 || self.workers > 64 {
-            return Err(format!("--workers {}: expected 1 ≤ M ≤ 64", self.workers));
+            return Err(TrainError::input(format!("--workers {}: expected 1 ≤ M ≤ 64", self.workers)));
         }
         if method == Method::Msgd && self.workers != 1 {
-            return Err(format!("--workers {}: mSGD trains one model; expected --workers 1", self.workers));
+            return Err(TrainError::input(format!("--workers {}: mSGD trains one model; expected --workers 1", self.workers)));
         }
         if self.order != "jacobi" && self.order != "gauss-seidel" {
-            return Err(format!("--order {}: expected jacobi or gauss-seidel", self.order));
+            return Err(TrainError::input(format!("--order {}: expected jacobi or gauss-seidel", self.order)));
         }
         if let (Method::Algorithm1(k), "jacobi") = (method, self.order.as_str()) {
             if k.is_bounded() {
-                return Err(format!(
+                return Err(TrainError::input(format!(
                     "--order jacobi with {k}: the Jacobi order (17) needs an unbounded potential (quad, cubic, cubic-reg); \
                      with a bounded domain only gauss-seidel keeps every u − zⱼ inside"
-                ));
+                )));
             }
         }
         if self.iterations == 0 {
-            return Err("--iterations 0: expected at least one iteration".into());
+            return Err(TrainError::input("--iterations 0: expected at least one iteration"));
         }
         if self.batch == 0 || self.batch > 10_000 {
-            return Err(format!("--batch {}: expected 1 ≤ batch ≤ 10000", self.batch));
+            return Err(TrainError::input(format!("--batch {}: expected 1 ≤ batch ≤ 10000", self.batch)));
         }
         if self.comm_period == 0 || self.comm_period > 1_000_000 {
-            return Err(format!("--comm-period {}: expected 1 ≤ k ≤ 1000000 (1: Algorithm 1 exactly)", self.comm_period));
+            return Err(TrainError::input(format!("--comm-period {}: expected 1 ≤ k ≤ 1000000 (1: Algorithm 1 exactly)", self.comm_period)));
         }
         if method == Method::Msgd && self.comm_period != 1 {
-            return Err(format!("--comm-period {}: mSGD has no elastic interaction; expected --comm-period 1", self.comm_period));
+            return Err(TrainError::input(format!("--comm-period {}: mSGD has no elastic interaction; expected --comm-period 1", self.comm_period)));
         }
         if self.log_every == 0 {
-            return Err("--log-every 0: expected a positive interval".into());
+            return Err(TrainError::input("--log-every 0: expected a positive interval"));
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The images of a run in the form the LeNet kernels take (f32 pixels x/255, row-major), with the
 //! fixed evaluation subset of the training set that the logged train loss and objective use.
 
+use crate::error::TrainError;
 use crate::data::Split;
 use infconv_kernels::lenet::PIXELS;
 
@@ -58,9 +59,9 @@ pub struct TrainData {
     pub source: String,
 }
 
-fn to_images(d: &crate::data::Dataset, limit: usize) -> Result<Images, String> {
+fn to_images(d: &crate::data::Dataset, limit: usize) -> Result<Images, TrainError> {
     if d.pixels() != PIXELS {
-        return Err(format!("images of {}×{} pixels: LeNet-5 expects 28×28", d.rows, d.cols));
+        return Err(format!("images of {}×{} pixels: LeNet-5 expects 28×28", d.rows, d.cols).into());
     }
     let count = if limit == 0 { d.len() } else { limit.min(d.len()) };
     let mut x = d.images_f32();
@@ -71,11 +72,11 @@ fn to_images(d: &crate::data::Dataset, limit: usize) -> Result<Images, String> {
 impl TrainData {
     /// From a loaded split: the first `train_limit` training images (0: all) and an evaluation
     /// subset of `eval_samples` of them (0: all).
-    pub fn from_split(split: &Split, train_limit: usize, eval_samples: usize) -> Result<TrainData, String> {
+    pub fn from_split(split: &Split, train_limit: usize, eval_samples: usize) -> Result<TrainData, TrainError> {
         let train = to_images(&split.train, train_limit)?;
         let test = to_images(&split.test, 0)?;
         if train.is_empty() || test.is_empty() {
-            return Err(format!("{}: expected a non-empty training and test set", split.source));
+            return Err(format!("{}: expected a non-empty training and test set", split.source).into());
         }
         let eval = train.strided(eval_samples);
         Ok(TrainData { train, eval, test, source: split.source.clone() })

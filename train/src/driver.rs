@@ -16,6 +16,7 @@
 //! on the kernels' `GpuBackend`; mSGD keeps its host update). Resume is bit-exact on the CPU
 //! engine only; checkpoints load into either engine.
 
+use crate::error::TrainError;
 use crate::checkpoint::{Checkpoint, Header};
 use crate::config::{Method, TrainConfig};
 use crate::dataset::{Images, TrainData};
@@ -106,18 +107,14 @@ pub struct Trainer {
     local: Option<(Vec<f32>, Vec<f32>)>,
 }
 
-fn kerr(e: infconv_kernels::KernelError) -> String {
-    e.to_string()
-}
-
 impl Trainer {
     /// A fresh run: u = zⱼ = the seeded LeNet initialisation, zero momenta (CPU engine).
-    pub fn new(cfg: TrainConfig, data: Arc<TrainData>, threads: usize) -> Result<Trainer, String> {
+    pub fn new(cfg: TrainConfig, data: Arc<TrainData>, threads: usize) -> Result<Trainer, TrainError> {
         Trainer::new_on(cfg, data, threads, None)
     }
 
     /// A fresh run on the wgpu engine when `gpu` is given, else on the CPU.
-    pub fn new_on(cfg: TrainConfig, data: Arc<TrainData>, threads: usize, gpu: Option<GpuDevices>) -> Result<Trainer, String> {
+    pub fn new_on(cfg: TrainConfig, data: Arc<TrainData>, threads: usize, gpu: Option<GpuDevices>) -> Result<Trainer, TrainError> {
         cfg.validate()?;
         let arch = cfg.arch()?;
         let init: Vec<f32> = lenet::init_params(arch, cfg.seed).iter().map(|&x| x as f32).collect();
@@ -129,13 +126,13 @@ impl Trainer {
     }
 
     /// A run continued from a checkpoint (its configuration included), on the CPU engine.
-    pub fn from_checkpoint(ck: Checkpoint, data: Arc<TrainData>, threads: usize) -> Result<Trainer, String> {
+    pub fn from_checkpoint(ck: Checkpoint, data: Arc<TrainData>, threads: usize) -> Result<Trainer, TrainError> {
         Trainer::from_checkpoint_on(ck, data, threads, None)
     }
 
     /// A run continued from a checkpoint on the wgpu engine when `gpu` is given (opened for the
     /// checkpoint's architecture), else on the CPU. A checkpoint of either engine loads into either.
-    pub fn from_checkpoint_on(ck: Checkpoint, data: Arc<TrainData>, threads: usize, gpu: Option<GpuDevices>) -> Result<Trainer, String> {
+    pub fn from_checkpoint_on(ck: Checkpoint, data: Arc<TrainData>, threads: usize, gpu: Option<GpuDevices>) -> Result<Trainer, TrainError> {
         let cfg = ck.header.config.clone();
         cfg.validate()?;
         let method = cfg.method()?;
@@ -143,32 +140,32 @@ impl Trainer {
         let layers = arch.layer_table();
         let n = layers.len();
         if ck.header.n != n || ck.u.len() != n || ck.z.len() != cfg.workers * n {
-            return Err(format!("checkpoint of n = {} does not fit the {} architecture (n = {n})", ck.header.n, arch.name()));
+            return Err(TrainError::input(format!("checkpoint of n = {} does not fit the {} architecture (n = {n})", ck.header.n, arch.name())));
         }
         let threads = if threads == 0 { std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1) } else { threads };
         if gpu.is_some() && cfg.comm_period > 1 {
-            return Err(format!("--comm-period {}: local steps run on the CPU engine only; use --backend cpu", cfg.comm_period));
+            return Err(TrainError::input(format!("--comm-period {}: local steps run on the CPU engine only; use --backend cpu", cfg.comm_period)));
         }
         if gpu.is_some() {
             method.gpu_supported()?;
         }
         if let Some(g) = gpu.as_ref().filter(|g| g.arch() != arch) {
-            return Err(format!("the wgpu devices were opened for the {} architecture, the run is {}", g.arch().name(), arch.name()));
+            return Err(format!("the wgpu devices were opened for the {} architecture, the run is {}", g.arch().name(), arch.name()).into());
         }
         let engine = match (method, &gpu) {
             (Method::Msgd, _) => Engine::Msgd { w: ck.z.clone(), v: ck.v.clone() },
             (Method::Algorithm1(_), Some(g)) => Engine::Gpu(Box::new(GpuEasgd::load(g, &layers, cfg.workers, &ck.u, &ck.z, &ck.v, cfg.params()?)?)),
             (Method::Algorithm1(_), None) => {
-                let backend = CpuBackend::<f32>::new(threads).map_err(kerr)?;
+                let backend = CpuBackend::<f32>::new(threads)?;
                 let wid = |x: &[f32]| x.iter().map(|&a| a as f64).collect::<Vec<f64>>();
-                let host = HostState::new(layers.clone(), cfg.workers, wid(&ck.u), wid(&ck.z), wid(&ck.v), vec![0.0; cfg.workers * n]).map_err(kerr)?;
-                let state = backend.load(&host).map_err(kerr)?;
+                let host = HostState::new(layers.clone(), cfg.workers, wid(&ck.u), wid(&ck.z), wid(&ck.v), vec![0.0; cfg.workers * n])?;
+                let state = backend.load(&host)?;
                 Engine::Easgd { backend, state, params: cfg.params()? }
             }
         };
         let m = cfg.workers;
         let cpu_nets = if gpu.is_some() { 0 } else { m };
-        let nets = (0..cpu_nets).map(|_| LeNetCpu::new(arch, cfg.batch)).collect::<Result<Vec<_>, _>>().map_err(kerr)?;
+        let nets = (0..cpu_nets).map(|_| LeNetCpu::new(arch, cfg.batch)).collect::<Result<Vec<_>, _>>()?;
         let samplers = (0..m).map(|j| Sampler::new(cfg.seed, j, data.train.len())).collect();
         Ok(Trainer {
             method,
@@ -198,12 +195,12 @@ impl Trainer {
     /// Shares the workers with the other ranks of `team` (docs/scaling.md): from now on this
     /// process computes the minibatch gradients of its own block of workers only, and every step
     /// gathers the others'. CPU engine only.
-    pub fn join(&mut self, team: Team) -> Result<(), String> {
+    pub fn join(&mut self, team: Team) -> Result<(), TrainError> {
         if team.workers != self.cfg.workers {
-            return Err(format!("a team of {} workers for a run of --workers {}", team.workers, self.cfg.workers));
+            return Err(format!("a team of {} workers for a run of --workers {}", team.workers, self.cfg.workers).into());
         }
         if team.size() > 1 && self.gpu.is_some() {
-            return Err(format!("{} MPI ranks with the wgpu engine: runs across processes use the CPU engine (--backend cpu)", team.size()));
+            return Err(TrainError::input(format!("{} MPI ranks with the wgpu engine: runs across processes use the CPU engine (--backend cpu)", team.size())));
         }
         let mine = team.mine();
         if self.gpu.is_none() && self.nets.len() == self.cfg.workers {
@@ -231,15 +228,15 @@ impl Trainer {
 
     /// Ends a phase of local steps: gathers every worker's zⱼ, vⱼ and puts them back into the
     /// kernel state (a no-op outside such a phase). Every rank calls it at the same iterations.
-    pub fn flush(&mut self) -> Result<(), String> {
+    pub fn flush(&mut self) -> Result<(), TrainError> {
         let Some((mut z, mut v)) = self.local.take() else { return Ok(()) };
         let n = self.layers.len();
         self.team.gather_workers(&mut z, n)?;
         self.team.gather_workers(&mut v, n)?;
         if let Engine::Easgd { backend, state, .. } = &mut self.engine {
             let wid = |x: &[f32]| x.iter().map(|&a| a as f64).collect::<Vec<f64>>();
-            let host = HostState::new(self.layers.clone(), self.cfg.workers, wid(state.u()), wid(&z), wid(&v), vec![0.0; z.len()]).map_err(kerr)?;
-            *state = backend.load(&host).map_err(kerr)?;
+            let host = HostState::new(self.layers.clone(), self.cfg.workers, wid(state.u()), wid(&z), wid(&v), vec![0.0; z.len()])?;
+            *state = backend.load(&host)?;
         }
         Ok(())
     }
@@ -337,7 +334,7 @@ impl Trainer {
     }
 
     /// One iteration (module doc).
-    pub fn step(&mut self) -> Result<(), String> {
+    pub fn step(&mut self) -> Result<(), TrainError> {
         let start = Instant::now();
         let n = self.layers.len();
         let (t, b) = (self.iteration, self.cfg.batch);
@@ -353,7 +350,7 @@ impl Trainer {
             (None, Engine::Msgd { w, .. }) => w,
             (None, Engine::Gpu(g)) => g.z(),
         };
-        let stats: Vec<Result<BatchStats, String>> = match &mut self.gpu {
+        let stats: Vec<Result<BatchStats, TrainError>> = match &mut self.gpu {
             Some(g) => g.gradients(z, &self.batch_x, &self.batch_y, &mut self.delta)?.into_iter().map(Ok).collect(),
             None => self
                 .nets
@@ -363,8 +360,8 @@ impl Trainer {
                 .enumerate()
                 .map(|(i, ((net, d), (x, y)))| {
                     let j = mine.start + i;
-                    let batch = Batch::new(x, y).map_err(kerr)?;
-                    net.loss_grad(&z[j * n..(j + 1) * n], &batch, d).map_err(kerr)
+                    let batch = Batch::new(x, y)?;
+                    net.loss_grad(&z[j * n..(j + 1) * n], &batch, d).map_err(TrainError::from)
                 })
                 .collect(),
         };
@@ -397,17 +394,17 @@ impl Trainer {
         self.team.gather_workers(&mut self.delta, n)?;
         match &mut self.engine {
             Engine::Easgd { backend, state, params } => {
-                backend.set_delta_native(state, &self.delta).map_err(kerr)?;
+                backend.set_delta_native(state, &self.delta)?;
                 if self.cfg.order == "gauss-seidel" {
-                    let rep = backend.step(state, params).map_err(kerr)?;
+                    let rep = backend.step(state, params)?;
                     self.cuts += rep.cuts;
                 } else {
                     let u_old = state.u().to_vec();
-                    let t_u = backend.consensus_step(state, params).map_err(kerr)?;
+                    let t_u = backend.consensus_step(state, params)?;
                     let u_new = state.u().to_vec();
-                    backend.set_u_native(state, &u_old).map_err(kerr)?;
-                    let t_z = backend.worker_step(state, params).map_err(kerr)?;
-                    backend.set_u_native(state, &u_new).map_err(kerr)?;
+                    backend.set_u_native(state, &u_old)?;
+                    let t_z = backend.worker_step(state, params)?;
+                    backend.set_u_native(state, &u_new)?;
                     self.cuts += std::iter::once(t_u).chain(t_z).filter(|&t| t < 1.0).count();
                 }
             }
@@ -431,11 +428,11 @@ impl Trainer {
 
     /// An error of the losses (non-finite) as what it means in a run: divergence, with the
     /// stability condition to look at.
-    pub fn diverged(&self, e: String) -> String {
-        format!(
+    pub fn diverged(&self, e: impl std::fmt::Display) -> TrainError {
+        TrainError::Failed(format!(
             "iteration {}: {e}; the run diverged (σ·L_φ̂/λ, with L_φ̂ = 2/η² at w = 0, must stay well below 2: here σ = {}, λ = {}, η = {})",
             self.iteration, self.cfg.sigma, self.cfg.lambda, self.cfg.eta
-        )
+        ))
     }
 
     /// The state and counters as a checkpoint.
@@ -456,7 +453,7 @@ impl Trainer {
     /// caches of the kernels (norms kept between steps) are recomputed exactly as in a run resumed
     /// from this file, and both runs continue bit for bit alike (CPU engine; the wgpu engine keeps
     /// its devices and reloads its state the same way, without that promise).
-    pub fn save_and_reload(&mut self, path: &std::path::Path) -> Result<(), String> {
+    pub fn save_and_reload(&mut self, path: &std::path::Path) -> Result<(), TrainError> {
         self.flush()?;
         let ck = self.checkpoint();
         if self.team.is_root() {
@@ -472,12 +469,12 @@ impl Trainer {
         Ok(())
     }
 
-    fn eval(&mut self, params: &[f32], set: &Images) -> Result<BatchStats, String> {
-        lenet::evaluate_dataset(self.arch, params, &set.x, &set.y, self.threads).map_err(|e| self.diverged(kerr(e)))
+    fn eval(&mut self, params: &[f32], set: &Images) -> Result<BatchStats, TrainError> {
+        lenet::evaluate_dataset(self.arch, params, &set.x, &set.y, self.threads).map_err(|e| self.diverged(e))
     }
 
     /// Evaluates the logged figures at the current iterate.
-    pub fn record(&mut self) -> Result<LogRecord, String> {
+    pub fn record(&mut self) -> Result<LogRecord, TrainError> {
         let data = self.data.clone();
         let u = self.u().to_vec();
         let tr = self.eval(&u, &data.eval)?;
@@ -522,11 +519,11 @@ impl Trainer {
     }
 
     /// Runs the kernels' residuals of (5a)/(5b) with the given full-data loss gradients δⱼ.
-    pub(crate) fn kernel_residuals(&mut self, delta: &[f32]) -> Result<infconv_kernels::Residuals, String> {
+    pub(crate) fn kernel_residuals(&mut self, delta: &[f32]) -> Result<infconv_kernels::Residuals, TrainError> {
         match &mut self.engine {
             Engine::Easgd { backend, state, params } => {
-                backend.set_delta_native(state, delta).map_err(kerr)?;
-                backend.residuals(state, params).map_err(kerr)
+                backend.set_delta_native(state, delta)?;
+                backend.residuals(state, params).map_err(TrainError::from)
             }
             Engine::Gpu(g) => g.residuals(self.gpu.as_ref().ok_or("the wgpu engine lost its devices")?, delta),
             Engine::Msgd { .. } => Err("the residuals of (5a)/(5b) are defined for Algorithm 1 runs".into()),

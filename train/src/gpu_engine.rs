@@ -17,13 +17,10 @@
 //! GPU engines agree only within the rounding bounds of `crate::tolerance` (the `TRAIN_GPU_*`
 //! section), not bit for bit.
 
+use crate::error::TrainError;
 use infconv_kernels::gpu::GpuState;
 use infconv_kernels::lenet::{Arch, Batch, BatchStats, LeNetGpu};
 use infconv_kernels::{Backend, GpuBackend, HostState, LayerTable, Params, Residuals};
-
-fn kerr(e: infconv_kernels::KernelError) -> String {
-    e.to_string()
-}
 
 /// The two wgpu devices of a GPU run: the kernels' backend and the LeNet-5 network. Opened once
 /// per run and kept across checkpoint reloads (opening compiles the shaders).
@@ -41,9 +38,9 @@ impl std::fmt::Debug for GpuDevices {
 impl GpuDevices {
     /// Opens the first wgpu adapter (honours `WGPU_BACKEND`, `WGPU_ADAPTER_NAME`) for the
     /// architecture and minibatch of a run; an error naming what is missing when there is none.
-    pub fn open(arch: Arch, batch: usize) -> Result<GpuDevices, String> {
-        let backend = GpuBackend::new().map_err(kerr)?;
-        let net = LeNetGpu::new(arch, batch.max(1)).map_err(kerr)?;
+    pub fn open(arch: Arch, batch: usize) -> Result<GpuDevices, TrainError> {
+        let backend = GpuBackend::new()?;
+        let net = LeNetGpu::new(arch, batch.max(1))?;
         Ok(GpuDevices { backend, net })
     }
 
@@ -69,12 +66,12 @@ impl GpuDevices {
 
     /// δⱼ = ∇ of worker j's mean minibatch loss at zⱼ for every worker, in turn, on the LeNet
     /// device (the minibatches already gathered into `xs`, `ys`); `delta` and `z` worker-major.
-    pub(super) fn gradients(&mut self, z: &[f32], xs: &[Vec<f32>], ys: &[Vec<u8>], delta: &mut [f32]) -> Result<Vec<BatchStats>, String> {
+    pub(super) fn gradients(&mut self, z: &[f32], xs: &[Vec<f32>], ys: &[Vec<u8>], delta: &mut [f32]) -> Result<Vec<BatchStats>, TrainError> {
         let n = self.net.arch().num_params();
         let mut stats = Vec::with_capacity(xs.len());
         for (j, (x, y)) in xs.iter().zip(ys).enumerate() {
-            let batch = Batch::new(x, y).map_err(kerr)?;
-            stats.push(self.net.loss_grad(&z[j * n..(j + 1) * n], &batch, &mut delta[j * n..(j + 1) * n]).map_err(kerr)?);
+            let batch = Batch::new(x, y)?;
+            stats.push(self.net.loss_grad(&z[j * n..(j + 1) * n], &batch, &mut delta[j * n..(j + 1) * n])?);
         }
         Ok(stats)
     }
@@ -91,10 +88,10 @@ pub(super) struct GpuEasgd {
 
 impl GpuEasgd {
     /// Loads u, zⱼ, vⱼ (f32, from a checkpoint) onto the device, δⱼ = 0.
-    pub(super) fn load(dev: &GpuDevices, layers: &LayerTable, m: usize, u: &[f32], z: &[f32], v: &[f32], params: Params) -> Result<GpuEasgd, String> {
+    pub(super) fn load(dev: &GpuDevices, layers: &LayerTable, m: usize, u: &[f32], z: &[f32], v: &[f32], params: Params) -> Result<GpuEasgd, TrainError> {
         let wid = |x: &[f32]| x.iter().map(|&a| a as f64).collect::<Vec<f64>>();
-        let host = HostState::new(layers.clone(), m, wid(u), wid(z), wid(v), vec![0.0; z.len()]).map_err(kerr)?;
-        let state = dev.backend.load(&host).map_err(kerr)?;
+        let host = HostState::new(layers.clone(), m, wid(u), wid(z), wid(v), vec![0.0; z.len()])?;
+        let state = dev.backend.load(&host)?;
         Ok(GpuEasgd { state, params, u: u.to_vec(), z: z.to_vec(), v: v.to_vec() })
     }
 
@@ -114,28 +111,28 @@ impl GpuEasgd {
     }
 
     /// One step of Algorithm 1 with the given δⱼ (see `driver.rs`); returns the line-search cuts.
-    pub(super) fn step(&mut self, dev: &GpuDevices, delta: &[f32], jacobi: bool) -> Result<usize, String> {
+    pub(super) fn step(&mut self, dev: &GpuDevices, delta: &[f32], jacobi: bool) -> Result<usize, TrainError> {
         let b = &dev.backend;
-        b.set_delta_f32(&mut self.state, delta).map_err(kerr)?;
+        b.set_delta_f32(&mut self.state, delta)?;
         let cuts = if jacobi {
-            let t_u = b.consensus_step(&mut self.state, &self.params).map_err(kerr)?;
-            let u_new = b.read_u_f32(&self.state).map_err(kerr)?;
-            b.set_u_f32(&mut self.state, &self.u).map_err(kerr)?;
-            let t_z = b.worker_step(&mut self.state, &self.params).map_err(kerr)?;
-            b.set_u_f32(&mut self.state, &u_new).map_err(kerr)?;
+            let t_u = b.consensus_step(&mut self.state, &self.params)?;
+            let u_new = b.read_u_f32(&self.state)?;
+            b.set_u_f32(&mut self.state, &self.u)?;
+            let t_z = b.worker_step(&mut self.state, &self.params)?;
+            b.set_u_f32(&mut self.state, &u_new)?;
             std::iter::once(t_u).chain(t_z).filter(|&t| t < 1.0).count()
         } else {
-            b.step(&mut self.state, &self.params).map_err(kerr)?.cuts
+            b.step(&mut self.state, &self.params)?.cuts
         };
-        self.u = b.read_u_f32(&self.state).map_err(kerr)?;
-        self.z = b.read_z_f32(&self.state).map_err(kerr)?;
-        self.v = b.read_v_f32(&self.state).map_err(kerr)?;
+        self.u = b.read_u_f32(&self.state)?;
+        self.z = b.read_z_f32(&self.state)?;
+        self.v = b.read_v_f32(&self.state)?;
         Ok(cuts)
     }
 
     /// The kernels' residuals of (5a)/(5b) with the given δⱼ.
-    pub(super) fn residuals(&mut self, dev: &GpuDevices, delta: &[f32]) -> Result<Residuals, String> {
-        dev.backend.set_delta_f32(&mut self.state, delta).map_err(kerr)?;
-        dev.backend.residuals(&mut self.state, &self.params).map_err(kerr)
+    pub(super) fn residuals(&mut self, dev: &GpuDevices, delta: &[f32]) -> Result<Residuals, TrainError> {
+        dev.backend.set_delta_f32(&mut self.state, delta)?;
+        dev.backend.residuals(&mut self.state, &self.params).map_err(TrainError::from)
     }
 }

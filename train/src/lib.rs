@@ -19,7 +19,8 @@
 //! - [`observe`]: the progress a run reports ([`Observe`]); the command line draws it;
 //! - [`plot`]: Figure 1;
 //! - [`table1`]: the Table 1 grid;
-//! - [`tolerance`]: the tolerances of the training tests.
+//! - [`tolerance`]: the tolerances of the training tests;
+//! - [`error`]: [`TrainError`], every failure typed by who can fix it.
 
 pub mod atomic;
 pub mod checkpoint;
@@ -27,6 +28,7 @@ pub mod config;
 pub mod data;
 pub mod dataset;
 pub mod driver;
+pub mod error;
 pub mod gpu_engine;
 pub mod logfile;
 pub mod mpi;
@@ -42,6 +44,7 @@ pub mod tolerance;
 pub use config::{Method, TrainConfig};
 pub use dataset::TrainData;
 pub use driver::{LogRecord, Trainer};
+pub use error::TrainError;
 pub use gpu_engine::GpuDevices;
 pub use observe::{Event, Observe};
 pub use run::{RunOptions, run};

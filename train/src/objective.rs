@@ -1,6 +1,7 @@
 //! The objective of model (15) and the potential φ̂ of (18) evaluated on the host, in f64, from the
 //! f32 state: what the log and the Corollary 5.1 figures report.
 
+use crate::error::TrainError;
 use infconv_kernels::real::two_dh;
 use infconv_kernels::{LayerTable, PotentialKind};
 
@@ -23,7 +24,7 @@ pub fn phi_hat(kind: PotentialKind, eta: f64, layers: &LayerTable, u: &[f32], z:
 
 /// ∇φ̂(w) of (18), written into `out`: 2h′(s/η²)/η² · w per layer (radial, s = ‖wₗ‖²) or per
 /// coordinate (separable, s = wᵢ²). Errors (naming the layer) when w is outside the domain.
-pub fn grad_phi_hat(kind: PotentialKind, eta: f64, layers: &LayerTable, w: &[f64], out: &mut [f64]) -> Result<(), String> {
+pub fn grad_phi_hat(kind: PotentialKind, eta: f64, layers: &LayerTable, w: &[f64], out: &mut [f64]) -> Result<(), TrainError> {
     let ie2 = 1.0 / (eta * eta);
     for l in 0..layers.num_layers() {
         let r = layers.range(l);
@@ -31,14 +32,14 @@ pub fn grad_phi_hat(kind: PotentialKind, eta: f64, layers: &LayerTable, w: &[f64
             for i in r {
                 let s = w[i] * w[i] * ie2;
                 if !(s < kind.s_max()) {
-                    return Err(format!("∇φ̂: coordinate {i} of layer {l} is outside dom φ̂ (s = {s}, bound {})", kind.s_max()));
+                    return Err(format!("∇φ̂: coordinate {i} of layer {l} is outside dom φ̂ (s = {s}, bound {})", kind.s_max()).into());
                 }
                 out[i] = two_dh::<f64>(kind, s) * ie2 * w[i];
             }
         } else {
             let s = w[r.clone()].iter().map(|x| x * x).sum::<f64>() * ie2;
             if !(s < kind.s_max()) {
-                return Err(format!("∇φ̂: layer {l} is outside dom φ̂ (‖w‖²/η² = {s}, bound {})", kind.s_max()));
+                return Err(format!("∇φ̂: layer {l} is outside dom φ̂ (‖w‖²/η² = {s}, bound {})", kind.s_max()).into());
             }
             let f = two_dh::<f64>(kind, s) * ie2;
             for i in r {
@@ -86,7 +87,7 @@ mod tests {
         }
         let far = [2.0f64; 5];
         let mut g = vec![0.0; 5];
-        assert!(grad_phi_hat(PotentialKind::Log, 1.0, &layers, &far, &mut g).unwrap_err().contains("outside"));
+        assert!(grad_phi_hat(PotentialKind::Log, 1.0, &layers, &far, &mut g).unwrap_err().to_string().contains("outside"));
         assert_eq!(phi_hat(PotentialKind::Tan, 1.0, &layers, &[2.0; 5], &z), f64::INFINITY);
     }
 }

@@ -1,6 +1,7 @@
 //! Figure 1 of the paper for one or more runs: objective, train and test loss, and train and test
 //! error against iterations (SVG, plotters).
 
+use crate::error::TrainError;
 use crate::driver::LogRecord;
 use plotters::prelude::*;
 
@@ -19,7 +20,7 @@ type Pick = fn(&LogRecord) -> f64;
 
 /// Four panels (objective; train loss; test loss; test error in %) of every named run's records,
 /// log-scaled where the values are positive.
-pub fn figure1(runs: &[(String, Vec<LogRecord>)]) -> Result<String, String> {
+pub fn figure1(runs: &[(String, Vec<LogRecord>)]) -> Result<String, TrainError> {
     let panels: [(&str, Pick); 4] = [
         ("objective of (15)", |r| r.objective),
         ("train loss (eval subset)", |r| r.train_loss),

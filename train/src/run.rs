@@ -3,6 +3,7 @@
 //! source and the machine). A fresh run needs a new or empty folder; `--resume` continues the
 //! folder's checkpoint with the configuration stored in it.
 
+use crate::error::TrainError;
 use crate::atomic::write_atomic;
 use crate::checkpoint::Checkpoint;
 use crate::config::TrainConfig;
@@ -33,32 +34,32 @@ pub fn checkpoint_path(dir: &Path) -> PathBuf {
     dir.join("checkpoint.bin")
 }
 
-fn prepare_fresh(dir: &Path) -> Result<(), String> {
+fn prepare_fresh(dir: &Path) -> Result<(), TrainError> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(|e| format!("--out {}: cannot read the folder ({e})", dir.display()))?;
+        let mut entries = std::fs::read_dir(dir).map_err(|e| TrainError::input(format!("--out {}: cannot read the folder ({e})", dir.display())))?;
         if entries.next().is_some() {
-            return Err(format!(
+            return Err(TrainError::input(format!(
                 "--out {}: the folder is not empty; expected a new or empty folder (continue a run there with --resume {})",
                 dir.display(),
                 dir.display()
-            ));
+            )));
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("--out {}: cannot create the folder ({e})", dir.display()))
+    std::fs::create_dir_all(dir).map_err(|e| TrainError::input(format!("--out {}: cannot create the folder ({e})", dir.display())))
 }
 
 /// The configuration a run will use: `cfg` for a fresh run, the checkpoint's for `--resume`.
-pub fn load_resume(dir: &Path) -> Result<Checkpoint, String> {
+pub fn load_resume(dir: &Path) -> Result<Checkpoint, TrainError> {
     let p = checkpoint_path(dir);
     if !p.exists() {
-        return Err(format!("--resume {}: no checkpoint.bin there; expected the folder of an earlier `infconv train --out`", dir.display()));
+        return Err(TrainError::input(format!("--resume {}: no checkpoint.bin there; expected the folder of an earlier `infconv train --out`", dir.display())));
     }
     Checkpoint::load(&p)
 }
 
 /// Runs to the configured number of iterations on the CPU engine; `obs` sees every step and every
 /// logged record (the last one carries the Corollary 5.1 figures).
-pub fn run(cfg: Option<TrainConfig>, data: Arc<TrainData>, opts: &RunOptions, obs: &mut impl Observe) -> Result<LogRecord, String> {
+pub fn run(cfg: Option<TrainConfig>, data: Arc<TrainData>, opts: &RunOptions, obs: &mut impl Observe) -> Result<LogRecord, TrainError> {
     run_with(cfg, data, opts, None, obs)
 }
 
@@ -69,8 +70,8 @@ pub fn run_with(
     opts: &RunOptions,
     gpu: Option<GpuDevices>,
     obs: &mut impl Observe,
-) -> Result<LogRecord, String> {
-    run_team(cfg, data, opts, gpu, None, obs)?.ok_or_else(|| "the run logged nothing".to_string())
+) -> Result<LogRecord, TrainError> {
+    run_team(cfg, data, opts, gpu, None, obs)?.ok_or_else(|| TrainError::Failed("the run logged nothing".into()))
 }
 
 /// The data's fingerprint: SHA-256 over the pixels (little-endian f32) and labels of the
@@ -89,8 +90,8 @@ pub fn data_fingerprint(data: &TrainData) -> String {
 
 /// What every rank must agree on: each field of the configuration, the data, the iteration to
 /// start from and the program's version.
-fn agreement(cfg: &TrainConfig, data: &TrainData, iteration: usize) -> Result<Vec<(String, String)>, String> {
-    let v = serde_json::to_value(cfg).map_err(|e| e.to_string())?;
+fn agreement(cfg: &TrainConfig, data: &TrainData, iteration: usize) -> Result<Vec<(String, String)>, TrainError> {
+    let v = serde_json::to_value(cfg)?;
     let mut fields: Vec<(String, String)> =
         v.as_object().map(|o| o.iter().map(|(k, x)| (k.clone(), x.to_string())).collect()).unwrap_or_default();
     fields.push(("data (fingerprint of the images)".into(), data_fingerprint(data)));
@@ -110,7 +111,7 @@ pub fn run_team(
     gpu: Option<GpuDevices>,
     team: Option<Team>,
     obs: &mut impl Observe,
-) -> Result<Option<LogRecord>, String> {
+) -> Result<Option<LogRecord>, TrainError> {
     let dir = &opts.out;
     let mut team = match team {
         Some(t) => t,
@@ -161,7 +162,7 @@ pub fn run_team(
             }
         }
         let stats = tr.team().transport.stats();
-        tr.team_mut().transport.all_gather_bytes(&serde_json::to_vec(&stats).map_err(|e| e.to_string())?)?;
+        tr.team_mut().transport.all_gather_bytes(&serde_json::to_vec(&stats)?)?;
         return Ok(None);
     };
     // Wall-clock seconds outside training: the logged evaluations and the Corollary 5.1 figures.
@@ -206,7 +207,7 @@ pub fn run_team(
         }
     }
     let comm = tr.team().transport.stats();
-    let per_rank = tr.team_mut().transport.all_gather_bytes(&serde_json::to_vec(&comm).map_err(|e| e.to_string())?)?;
+    let per_rank = tr.team_mut().transport.all_gather_bytes(&serde_json::to_vec(&comm)?)?;
     let per_rank: Vec<serde_json::Value> = per_rank.iter().map(|b| serde_json::from_slice(b).unwrap_or(serde_json::Value::Null)).collect();
     let run_iterations = tr.iteration() - start_iteration;
     obs.observe(&Event::Finish);
@@ -239,7 +240,7 @@ pub fn run_team(
             "note": "this invocation's evaluation and Corollary 5.1 time; training is the run's total (resumed runs included)",
         },
     });
-    let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&summary)?;
     write_atomic(&dir.join("summary.json"), text.as_bytes())?;
     Ok(Some(last))
 }

@@ -7,6 +7,7 @@
 //!   iterations with backtracking, started from the z̄ⱼ whose (5b) residual is smallest. The
 //!   measure is only as good as that inner solve: its residual is reported beside it.
 
+use crate::error::TrainError;
 use crate::config::Method;
 use crate::dataset::Images;
 use crate::driver::Trainer;
@@ -30,18 +31,18 @@ pub struct Stationarity {
     pub prox_iterations: usize,
 }
 
-fn full_grad(tr: &Trainer, d: &Images, params: &[f32], grad: &mut [f32]) -> Result<f64, String> {
-    let s = lenet::loss_grad_dataset(tr.arch(), params, &d.x, &d.y, tr.threads(), grad).map_err(|e| e.to_string())?;
+fn full_grad(tr: &Trainer, d: &Images, params: &[f32], grad: &mut [f32]) -> Result<f64, TrainError> {
+    let s = lenet::loss_grad_dataset(tr.arch(), params, &d.x, &d.y, tr.threads(), grad)?;
     Ok(s.loss_sum / s.count as f64)
 }
 
-fn full_loss(tr: &Trainer, d: &Images, params: &[f32]) -> Result<f64, String> {
-    let s = lenet::evaluate_dataset(tr.arch(), params, &d.x, &d.y, tr.threads()).map_err(|e| e.to_string())?;
+fn full_loss(tr: &Trainer, d: &Images, params: &[f32]) -> Result<f64, TrainError> {
+    let s = lenet::evaluate_dataset(tr.arch(), params, &d.x, &d.y, tr.threads())?;
     Ok(s.loss_sum / s.count as f64)
 }
 
 /// Computes the Corollary 5.1 figures (module doc); `progress` is told each inner iteration.
-pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result<Stationarity, String> {
+pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result<Stationarity, TrainError> {
     let n = tr.layers().len();
     let m = tr.config().workers;
     let cfg = tr.config().clone();
@@ -74,7 +75,7 @@ pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result
     let u: Vec<f32> = tr.u().to_vec();
     let layers = tr.layers().clone();
     // Ψ(x) = f(x) + (1/λ)φ̂(ū − x), f = mean loss + (ν/2)‖x‖²; ∇Ψ = ∇f + νx − ∇φ̂(ū − x)/λ.
-    let psi = |tr: &Trainer, x: &[f32]| -> Result<f64, String> {
+    let psi = |tr: &Trainer, x: &[f32]| -> Result<f64, TrainError> {
         let c = phi_hat(kind, eta, &layers, &u, x);
         if !c.is_finite() {
             return Ok(f64::INFINITY);
@@ -85,7 +86,7 @@ pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result
     let mut g = vec![0f32; n];
     let mut gphi = vec![0f64; n];
     let mut w = vec![0f64; n];
-    let mut grad_psi = |tr: &Trainer, x: &[f32], out: &mut Vec<f64>| -> Result<f64, String> {
+    let mut grad_psi = |tr: &Trainer, x: &[f32], out: &mut Vec<f64>| -> Result<f64, TrainError> {
         let loss = full_grad(tr, set, x, &mut g)?;
         for i in 0..n {
             w[i] = u[i] as f64 - x[i] as f64;

@@ -4,6 +4,7 @@
 //! exists) is read back instead of trained again, so an interrupted grid continues where it
 //! stopped.
 
+use crate::error::TrainError;
 use crate::config::{Method, TrainConfig};
 use crate::dataset::TrainData;
 use crate::driver::LogRecord;
@@ -64,11 +65,11 @@ impl Grid {
     }
 
     /// By name: "small" or "paper".
-    pub fn by_name(name: &str) -> Result<Grid, String> {
+    pub fn by_name(name: &str) -> Result<Grid, TrainError> {
         match name {
             "small" => Ok(Grid::small()),
             "paper" => Ok(Grid::paper()),
-            _ => Err(format!("--grid {name}: expected small or paper")),
+            _ => Err(TrainError::input(format!("--grid {name}: expected small or paper"))),
         }
     }
 
@@ -138,8 +139,8 @@ pub fn table1(
     dir: &Path,
     threads: usize,
     obs: &mut impl Observe,
-) -> Result<Vec<Row>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("--out {}: cannot create the folder ({e})", dir.display()))?;
+) -> Result<Vec<Row>, TrainError> {
+    std::fs::create_dir_all(dir).map_err(|e| TrainError::input(format!("--out {}: cannot create the folder ({e})", dir.display())))?;
     let mut rows = Vec::new();
     for &kind in potentials {
         let configs = grid.configs(kind, base);
@@ -171,7 +172,7 @@ pub fn table1(
                         Err(e) => {
                             note(obs, &format!("{}: FAILED: {e}", run_name(c)));
                             std::fs::create_dir_all(&sub).map_err(|e| format!("{}: {e}", sub.display()))?;
-                            crate::atomic::write_atomic(&sub.join(FAILED), e.as_bytes())?;
+                            crate::atomic::write_atomic(&sub.join(FAILED), e.to_string().as_bytes())?;
                             failed += 1;
                             continue;
                         }

@@ -180,13 +180,19 @@ fn registered_names_parse_and_the_gpu_refuses_them_by_name() {
     assert!(k.is_separable() && k.s_max() == 1.0);
     assert_eq!(Method::parse("tan").unwrap(), Method::Algorithm1(PotentialKind::Tan));
     let e = Method::Algorithm1(k).gpu_supported().unwrap_err();
+    assert!(e.is_bad_input(), "refusing a potential on the GPU is an error of the input: {e:?}");
+    let e = e.to_string();
     assert!(e.contains("frac-sep") && e.contains("WGSL"), "{e}");
     assert!(Method::Algorithm1(PotentialKind::Tan).gpu_supported().is_ok());
     let e = Method::parse("quad-Q").unwrap_err();
+    assert!(e.is_bad_input(), "{e:?}");
+    let e = e.to_string();
     assert!(e.contains("quad-Q is not radial or separable") && e.contains("h(s)"), "{e}");
-    let e = Method::parse("quartic-sq-false-claim").unwrap_err();
+    let e = Method::parse("quartic-sq-false-claim").unwrap_err().to_string();
     assert!(e.contains("quartic-sq-false-claim"), "{e}");
     let e = Method::parse("nope").unwrap_err();
+    assert!(matches!(e, infconv_train::TrainError::Input(_)), "{e:?}");
+    let e = e.to_string();
     assert!(e.contains("nope") && e.contains("quartic-sq"), "{e}");
 }
 

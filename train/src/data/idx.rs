@@ -16,6 +16,7 @@
 //! assert_eq!(back.pixels, vec![0, 255, 7, 8]);
 //! ```
 
+use crate::error::TrainError;
 use super::error::DataError;
 use flate2::read::MultiGzDecoder;
 use std::io::Read;
@@ -148,23 +149,23 @@ fn truncated(path: &Path, dims: &[usize], header_len: usize, body: u64, got: u64
 
 /// Encodes images as an IDX file (plain). Fails when `pixels.len() ≠ count·rows·cols`, when a
 /// dimension does not fit in `u32`, or when rows or cols is 0.
-pub fn encode_images(pixels: &[u8], count: usize, rows: usize, cols: usize) -> Result<Vec<u8>, String> {
+pub fn encode_images(pixels: &[u8], count: usize, rows: usize, cols: usize) -> Result<Vec<u8>, TrainError> {
     if rows == 0 || cols == 0 {
-        return Err(format!("rows {rows}, cols {cols}: expected both ≥ 1"));
+        return Err(format!("rows {rows}, cols {cols}: expected both ≥ 1").into());
     }
     let n = count.checked_mul(rows).and_then(|x| x.checked_mul(cols));
     if n != Some(pixels.len()) {
-        return Err(format!("{} pixels for {count}×{rows}×{cols} images: expected count·rows·cols", pixels.len()));
+        return Err(format!("{} pixels for {count}×{rows}×{cols} images: expected count·rows·cols", pixels.len()).into());
     }
     encode(IMAGES_MAGIC, &[count, rows, cols], pixels)
 }
 
 /// Encodes labels as an IDX file (plain).
-pub fn encode_labels(labels: &[u8]) -> Result<Vec<u8>, String> {
+pub fn encode_labels(labels: &[u8]) -> Result<Vec<u8>, TrainError> {
     encode(LABELS_MAGIC, &[labels.len()], labels)
 }
 
-fn encode(magic: u32, dims: &[usize], data: &[u8]) -> Result<Vec<u8>, String> {
+fn encode(magic: u32, dims: &[usize], data: &[u8]) -> Result<Vec<u8>, TrainError> {
     let mut out = Vec::with_capacity(4 + 4 * dims.len() + data.len());
     out.extend_from_slice(&magic.to_be_bytes());
     for &d in dims {

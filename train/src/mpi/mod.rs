@@ -21,6 +21,7 @@ pub mod model;
 #[cfg(feature = "mpi")]
 pub mod world;
 
+use crate::error::TrainError;
 use serde::Serialize;
 use std::time::Instant;
 
@@ -60,11 +61,11 @@ pub trait Transport {
     fn size(&self) -> usize;
     /// All-gather: every rank contributes `mine` (`counts[rank]` values); `out` (Σ counts values)
     /// receives the blocks in rank order.
-    fn all_gather_f32(&mut self, mine: &[f32], counts: &[usize], out: &mut [f32]) -> Result<(), String>;
+    fn all_gather_f32(&mut self, mine: &[f32], counts: &[usize], out: &mut [f32]) -> Result<(), TrainError>;
     /// All-gather of byte strings of any length; the result lists them in rank order.
-    fn all_gather_bytes(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>, String>;
+    fn all_gather_bytes(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>, TrainError>;
     /// Rank 0's bytes on every rank (`mine` is read on rank 0 only).
-    fn broadcast_bytes(&mut self, mine: &[u8]) -> Result<Vec<u8>, String>;
+    fn broadcast_bytes(&mut self, mine: &[u8]) -> Result<Vec<u8>, TrainError>;
     /// The counters so far.
     fn stats(&self) -> CommStats;
     /// Ends every rank now with `code` (MPI_Abort); a single process just exits.
@@ -82,17 +83,17 @@ impl Transport for Single {
     fn size(&self) -> usize {
         1
     }
-    fn all_gather_f32(&mut self, mine: &[f32], _counts: &[usize], out: &mut [f32]) -> Result<(), String> {
+    fn all_gather_f32(&mut self, mine: &[f32], _counts: &[usize], out: &mut [f32]) -> Result<(), TrainError> {
         if mine.len() != out.len() {
-            return Err(format!("all-gather of {} values into {}", mine.len(), out.len()));
+            return Err(TrainError::Team(format!("all-gather of {} values into {}", mine.len(), out.len())));
         }
         out.copy_from_slice(mine);
         Ok(())
     }
-    fn all_gather_bytes(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    fn all_gather_bytes(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>, TrainError> {
         Ok(vec![mine.to_vec()])
     }
-    fn broadcast_bytes(&mut self, mine: &[u8]) -> Result<Vec<u8>, String> {
+    fn broadcast_bytes(&mut self, mine: &[u8]) -> Result<Vec<u8>, TrainError> {
         Ok(mine.to_vec())
     }
     fn stats(&self) -> CommStats {
@@ -126,12 +127,12 @@ impl Team {
     }
 
     /// `transport`'s ranks sharing M workers; an error when P > M (a rank without a worker).
-    pub fn new(transport: Box<dyn Transport>, workers: usize) -> Result<Team, String> {
+    pub fn new(transport: Box<dyn Transport>, workers: usize) -> Result<Team, TrainError> {
         let p = transport.size();
         if p > workers {
-            return Err(format!(
+            return Err(TrainError::input(format!(
                 "{p} MPI ranks for --workers {workers}: expected at most one rank per worker (P ≤ M; mSGD trains one model, so P = 1)"
-            ));
+            )));
         }
         let shift_rank = std::env::var("INFCONV_TEST_SHIFT_RANK").ok().and_then(|r| r.parse::<usize>().ok());
         let stream_shift = (p > 1 && shift_rank == Some(transport.rank())) as usize;
@@ -160,7 +161,7 @@ impl Team {
 
     /// Gathers per-worker blocks of `per` values (worker-major, `all.len()` = M·per): this rank's
     /// block of `all` in, everyone's out.
-    pub fn gather_workers(&mut self, all: &mut [f32], per: usize) -> Result<(), String> {
+    pub fn gather_workers(&mut self, all: &mut [f32], per: usize) -> Result<(), TrainError> {
         if self.size() == 1 {
             return Ok(());
         }
@@ -173,7 +174,7 @@ impl Team {
 
     /// Gathers the (loss sum, sample count) of every worker's minibatch, in worker order, from
     /// this rank's workers' `mine`.
-    pub fn gather_losses(&mut self, mine: &[(f64, usize)]) -> Result<Vec<(f64, usize)>, String> {
+    pub fn gather_losses(&mut self, mine: &[(f64, usize)]) -> Result<Vec<(f64, usize)>, TrainError> {
         if self.size() == 1 {
             return Ok(mine.to_vec());
         }
@@ -191,21 +192,21 @@ impl Team {
             })
             .collect();
         if out.len() != self.workers {
-            return Err(format!("gathered the losses of {} workers, expected M = {}", out.len(), self.workers));
+            return Err(TrainError::Team(format!("gathered the losses of {} workers, expected M = {}", out.len(), self.workers)));
         }
         Ok(out)
     }
 
     /// Every rank's `what` must equal rank 0's: `fields` are (name, value) pairs; a difference
     /// stops every rank with an error naming the rank and the field.
-    pub fn check_same(&mut self, fields: impl FnOnce() -> Result<Vec<(String, String)>, String>) -> Result<(), String> {
+    pub fn check_same(&mut self, fields: impl FnOnce() -> Result<Vec<(String, String)>, TrainError>) -> Result<(), TrainError> {
         if self.size() == 1 {
             return Ok(());
         }
         let fields = fields()?;
-        let mine = serde_json::to_vec(&fields).map_err(|e| e.to_string())?;
+        let mine = serde_json::to_vec(&fields)?;
         let root = self.transport.broadcast_bytes(&mine)?;
-        let root: Vec<(String, String)> = serde_json::from_slice(&root).map_err(|e| format!("rank 0's configuration: {e}"))?;
+        let root: Vec<(String, String)> = serde_json::from_slice(&root).map_err(|e| TrainError::Team(format!("rank 0's configuration: {e}")))?;
         let mut diffs = Vec::new();
         for (name, value) in &fields {
             match root.iter().find(|(n, _)| n == name) {
@@ -220,7 +221,7 @@ impl Team {
         if bad.is_empty() {
             Ok(())
         } else {
-            Err(format!("the ranks do not run the same configuration: {} (every rank needs the same flags and data)", bad.join(" | ")))
+            Err(TrainError::Team(format!("the ranks do not run the same configuration: {} (every rank needs the same flags and data)", bad.join(" | "))))
         }
     }
 }
@@ -258,13 +259,15 @@ mod tests {
         impl Transport for Fake {
             fn rank(&self) -> usize { 0 }
             fn size(&self) -> usize { self.0 }
-            fn all_gather_f32(&mut self, _: &[f32], _: &[usize], _: &mut [f32]) -> Result<(), String> { Ok(()) }
-            fn all_gather_bytes(&mut self, m: &[u8]) -> Result<Vec<Vec<u8>>, String> { Ok(vec![m.to_vec()]) }
-            fn broadcast_bytes(&mut self, m: &[u8]) -> Result<Vec<u8>, String> { Ok(m.to_vec()) }
+            fn all_gather_f32(&mut self, _: &[f32], _: &[usize], _: &mut [f32]) -> Result<(), TrainError> { Ok(()) }
+            fn all_gather_bytes(&mut self, m: &[u8]) -> Result<Vec<Vec<u8>>, TrainError> { Ok(vec![m.to_vec()]) }
+            fn broadcast_bytes(&mut self, m: &[u8]) -> Result<Vec<u8>, TrainError> { Ok(m.to_vec()) }
             fn stats(&self) -> CommStats { CommStats::default() }
             fn abort(&self, code: i32) -> ! { std::process::exit(code) }
         }
-        let e = Team::new(Box::new(Fake(3)), 2).err().unwrap_or_default();
+        let e = Team::new(Box::new(Fake(3)), 2).err().expect("P > M refused");
+        assert!(e.is_bad_input(), "{e:?}");
+        let e = e.to_string();
         assert!(e.contains("3 MPI ranks") && e.contains("--workers 2"), "{e}");
         assert!(Team::new(Box::new(Fake(2)), 2).is_ok());
     }

@@ -5,6 +5,7 @@
 //! (`step_s_per_worker` · M). With `--comm-period k` the gather (then of zⱼ, vⱼ and δⱼ: 3×) and the
 //! kernel step happen every k-th iteration only.
 
+use crate::error::TrainError;
 use plotters::prelude::*;
 
 /// The measured and assumed constants.
@@ -36,7 +37,7 @@ pub fn efficiency(c: &Costs, p: usize, gbit: f64, k: usize) -> f64 {
 }
 
 /// The projection as an SVG: efficiency over P for 10 and 100 Gb/s, k = 1 and k = 4.
-pub fn svg(c: &Costs, ps: &[usize]) -> Result<String, String> {
+pub fn svg(c: &Costs, ps: &[usize]) -> Result<String, TrainError> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (800, 500)).into_drawing_area();

@@ -2,6 +2,7 @@
 //! `mpirun -n P infconv train …`. MPI's default error handler (errors are fatal) stays in force,
 //! so a failed collective ends the job rather than returning.
 
+use crate::error::TrainError;
 use super::{CommStats, Transport};
 use ::mpi::Count;
 use ::mpi::datatype::PartitionMut;
@@ -19,7 +20,7 @@ pub struct Mpi {
 
 impl Mpi {
     /// Initializes MPI (once per process); an error if it was already initialized.
-    pub fn init() -> Result<Mpi, String> {
+    pub fn init() -> Result<Mpi, TrainError> {
         let universe = ::mpi::initialize().ok_or("MPI was already initialized in this process")?;
         Ok(Mpi { universe })
     }
@@ -51,8 +52,8 @@ pub struct World {
     stats: CommStats,
 }
 
-fn count(x: usize, what: &str) -> Result<Count, String> {
-    Count::try_from(x).map_err(|_| format!("{what}: {x} values exceed MPI's 32-bit count"))
+fn count(x: usize, what: &str) -> Result<Count, TrainError> {
+    Count::try_from(x).map_err(|_| TrainError::Team(format!("{what}: {x} values exceed MPI's 32-bit count")))
 }
 
 fn displacements(counts: &[Count]) -> Vec<Count> {
@@ -72,11 +73,11 @@ impl Transport for World {
         self.world.size() as usize
     }
 
-    fn all_gather_f32(&mut self, mine: &[f32], counts: &[usize], out: &mut [f32]) -> Result<(), String> {
+    fn all_gather_f32(&mut self, mine: &[f32], counts: &[usize], out: &mut [f32]) -> Result<(), TrainError> {
         let t0 = Instant::now();
         let r = self.rank();
         if counts.len() != self.size() || counts[r] != mine.len() || counts.iter().sum::<usize>() != out.len() {
-            return Err(format!("all-gather: {} values from rank {r} with counts {counts:?} into {}", mine.len(), out.len()));
+            return Err(TrainError::Team(format!("all-gather: {} values from rank {r} with counts {counts:?} into {}", mine.len(), out.len())));
         }
         let c = counts.iter().map(|&x| count(x, "all-gather")).collect::<Result<Vec<_>, _>>()?;
         let d = displacements(&c);
@@ -87,7 +88,7 @@ impl Transport for World {
         Ok(())
     }
 
-    fn all_gather_bytes(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    fn all_gather_bytes(&mut self, mine: &[u8]) -> Result<Vec<Vec<u8>>, TrainError> {
         let t0 = Instant::now();
         // One leading byte, so that no buffer is empty: Open MPI's MPI_IN_PLACE is the address 1,
         // which is where Rust puts an empty byte vector.
@@ -107,7 +108,7 @@ impl Transport for World {
         Ok(lens.iter().zip(&d).map(|(&l, &o)| buf[o as usize + 1..(o + l) as usize].to_vec()).collect())
     }
 
-    fn broadcast_bytes(&mut self, mine: &[u8]) -> Result<Vec<u8>, String> {
+    fn broadcast_bytes(&mut self, mine: &[u8]) -> Result<Vec<u8>, TrainError> {
         let t0 = Instant::now();
         let root = self.world.process_at_rank(0);
         // One trailing byte, so that no buffer is empty (see `all_gather_bytes`).
