@@ -145,50 +145,51 @@ impl Outcome {
         }
     }
 
-    /// Merges outcomes of the same check over several dimensions or case sets.
+    /// Merges outcomes of the same check over several dimensions or case sets. The verdict is
+    /// violated if any is, n/a only if all are, else holds; `worst` and `tol` are those of the
+    /// binding outcome (a violated one, else the one closest to its tolerance). The note names the
+    /// binding outcome and then every n/a dimension with what it could not measure (its note), so
+    /// that no dimension disappears from the merged record.
     pub fn merge(outcomes: Vec<(String, Outcome)>) -> Outcome {
         let cases = outcomes.iter().map(|(_, o)| o.cases).sum();
         let any_violated = outcomes.iter().any(|(_, o)| o.verdict == Verdict::Violated);
-        let all_na = outcomes.iter().all(|(_, o)| o.verdict == Verdict::NotApplicable);
+        let ratio = |o: &Outcome| tolerance_ratio(o.worst, o.tol, o.lower_bound);
         let pick = outcomes
             .iter()
             .filter(|(_, o)| if any_violated { o.verdict == Verdict::Violated } else { o.verdict != Verdict::NotApplicable })
             .max_by(|a, b| ratio(&a.1).total_cmp(&ratio(&b.1)));
+        let not_applicable = not_applicable_notes(&outcomes);
         match pick {
-            Some((label, o)) => Outcome {
-                verdict: if any_violated {
-                    Verdict::Violated
-                } else if all_na {
-                    Verdict::NotApplicable
-                } else {
-                    Verdict::Holds
-                },
-                cases,
-                worst: o.worst,
-                tol: o.tol,
-                note: format!("worst at {label}: {}", o.note),
-                lower_bound: o.lower_bound,
-            },
-            None => Outcome {
-                verdict: Verdict::NotApplicable,
-                cases,
-                worst: 0.0,
-                tol: 0.0,
-                note: outcomes.first().map(|(_, o)| o.note.clone()).unwrap_or_default(),
-                lower_bound: false,
-            },
+            Some((label, o)) => {
+                let mut note = format!("worst at {label}: {}", o.note);
+                if !not_applicable.is_empty() {
+                    note = format!("{note}; {not_applicable}");
+                }
+                Outcome {
+                    verdict: if any_violated { Verdict::Violated } else { Verdict::Holds },
+                    cases,
+                    worst: o.worst,
+                    tol: o.tol,
+                    note,
+                    lower_bound: o.lower_bound,
+                }
+            }
+            None => Outcome { verdict: Verdict::NotApplicable, cases, worst: 0.0, tol: 0.0, note: not_applicable, lower_bound: false },
         }
     }
 }
 
-fn ratio(o: &Outcome) -> f64 {
-    if o.lower_bound {
-        if o.worst > 0.0 { o.tol / o.worst } else { f64::INFINITY }
-    } else if o.tol > 0.0 {
-        o.worst / o.tol
-    } else {
-        o.worst
+/// "n/a at A, B: note; n/a at C: other note" over the n/a outcomes, in order, dimensions with the
+/// same note named together.
+fn not_applicable_notes(outcomes: &[(String, Outcome)]) -> String {
+    let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
+    for (label, o) in outcomes.iter().filter(|(_, o)| o.verdict == Verdict::NotApplicable) {
+        match groups.iter_mut().find(|(_, note)| *note == o.note) {
+            Some((labels, _)) => labels.push(label),
+            None => groups.push((vec![label], &o.note)),
+        }
     }
+    groups.iter().map(|(labels, note)| format!("n/a at {}: {note}", labels.join(", "))).collect::<Vec<_>>().join("; ")
 }
 
 fn detail(d: &str) -> String {
@@ -217,6 +218,37 @@ mod tests {
         assert_eq!(o.verdict, Verdict::Violated);
         let o = Outcome::from_parts(vec![Part::lower("g", f64::NAN, 0.5, 1, String::new())], "");
         assert_eq!(o.verdict, Verdict::Violated);
+    }
+
+    fn na(note: &str) -> Outcome {
+        Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: note.into(), lower_bound: false }
+    }
+
+    #[test]
+    fn merge_names_every_not_applicable_dimension() {
+        let holds = |worst: f64| Outcome::from_parts(vec![Part::upper("r", worst, 1e-6, 3, String::new())], "");
+        let o = Outcome::merge(vec![
+            ("m=1".into(), holds(1e-9)),
+            ("m=2".into(), na("could not build in dimension 2")),
+            ("m=3".into(), holds(5e-7)),
+            ("m=5".into(), na("no certificate in dimension 5")),
+        ]);
+        assert_eq!(o.verdict, Verdict::Holds, "{}", o.note);
+        assert_eq!(o.worst, 5e-7, "the binding dimension is the one closest to its tolerance");
+        assert!(o.note.starts_with("worst at m=3: "), "{}", o.note);
+        assert!(o.note.contains("n/a at m=2: could not build in dimension 2"), "{}", o.note);
+        assert!(o.note.contains("n/a at m=5: no certificate in dimension 5"), "{}", o.note);
+
+        // A violation stays binding, and the n/a dimension is still named.
+        let bad = Outcome::from_parts(vec![Part::upper("r", 1e-3, 1e-6, 3, String::new())], "");
+        let o = Outcome::merge(vec![("m=1".into(), bad), ("m=2".into(), na("setup failed"))]);
+        assert_eq!(o.verdict, Verdict::Violated);
+        assert!(o.note.contains("n/a at m=2: setup failed"), "{}", o.note);
+
+        // All n/a: every dimension is named, those with the same reason together.
+        let o = Outcome::merge(vec![("m=1".into(), na("λ_f = ∞")), ("m=2".into(), na("λ_f = ∞")), ("m=3".into(), na("other"))]);
+        assert_eq!(o.verdict, Verdict::NotApplicable);
+        assert_eq!(o.note, "n/a at m=1, m=2: λ_f = ∞; n/a at m=3: other");
     }
 
     #[test]

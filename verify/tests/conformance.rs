@@ -1,10 +1,8 @@
-//! The conformance suite on every named potential, the negative controls it must flag, and planted
-//! bugs that show it can fail.
+//! The conformance suite on every named potential and the negative controls it must flag (the
+//! planted bugs of every check are in planted.rs).
 
 use infconv_theory::potential::dual::{DualPotential, FromDual};
-use infconv_theory::potential::log::Log;
 use infconv_theory::potential::registry;
-use infconv_theory::{ConjugateGradient, Domain, Gradient, Hessian, Legendre, Matrix, TheoryError, Value, Vector};
 use infconv_verify::catalogue::{POTENTIAL_CHECKS, expected_for_potential};
 use infconv_verify::conformance::{DEFAULT_DIMS, conform};
 use infconv_verify::rng::DEFAULT_SEED;
@@ -61,95 +59,6 @@ fn the_paper_potentials_hold_everywhere_but_cubic_at_a3() {
             assert_eq!(o.verdict, want, "{} {name}: {}", c.id, o.note);
         }
     }
-}
-
-/// A correct potential with one planted defect: its gradient, Hessian or ∇φ* off by a relative
-/// 1e-4 (or not at all, as the control of the control).
-#[derive(Debug, Clone)]
-struct Planted {
-    inner: Log,
-    gradient_error: f64,
-    hessian_error: f64,
-    conjugate_error: f64,
-}
-
-impl Planted {
-    fn new(gradient_error: f64, hessian_error: f64, conjugate_error: f64) -> Planted {
-        Planted { inner: Log::new(), gradient_error, hessian_error, conjugate_error }
-    }
-}
-
-impl Value for Planted {
-    fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
-        self.inner.value(w)
-    }
-}
-impl Gradient for Planted {
-    fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
-        Ok(self.inner.gradient(w)? * (1.0 + self.gradient_error))
-    }
-}
-impl Hessian for Planted {
-    fn hessian(&self, w: &Vector) -> Result<Matrix, TheoryError> {
-        let mut h = self.inner.hessian(w)?;
-        h[(0, 0)] *= 1.0 + self.hessian_error;
-        Ok(h)
-    }
-}
-impl ConjugateGradient for Planted {
-    fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
-        Ok(self.inner.conjugate_gradient(y)? * (1.0 + self.conjugate_error))
-    }
-}
-impl Domain for Planted {
-    fn contains(&self, w: &Vector) -> bool {
-        self.inner.contains(w)
-    }
-    fn max_step(&self, w: &Vector, d: &Vector) -> Result<f64, TheoryError> {
-        self.inner.max_step(w, d)
-    }
-    fn inradius(&self) -> f64 {
-        self.inner.inradius()
-    }
-    fn boundary_distance(&self, w: &Vector) -> f64 {
-        self.inner.boundary_distance(w)
-    }
-}
-impl Legendre for Planted {
-    fn name(&self) -> String {
-        "planted-log".into()
-    }
-    fn dual_derivatives(&self, w: &Vector) -> Option<Result<(f64, Vector, Matrix), TheoryError>> {
-        self.inner.dual_derivatives(w)
-    }
-}
-
-fn planted(p: Planted, check: &str) -> Outcome {
-    conform(&|_| Ok(Box::new(p.clone())), check, "planted-log", DEFAULT_DIMS, DEFAULT_SEED)
-}
-
-#[test]
-fn a_planted_wrong_gradient_is_flagged() {
-    let o = planted(Planted::new(1e-4, 0.0, 0.0), "A1");
-    assert_eq!(o.verdict, Verdict::Violated, "{}", o.note);
-    assert!(o.note.contains("VIOLATED ∇φ closed vs num-dual"), "{}", o.note);
-    assert!(o.note.contains("VIOLATED ∇φ vs central differences"), "{}", o.note);
-    let clean = planted(Planted::new(0.0, 0.0, 0.0), "A1");
-    assert_eq!(clean.verdict, Verdict::Holds, "the unplanted control must pass: {}", clean.note);
-}
-
-#[test]
-fn a_planted_wrong_hessian_is_flagged() {
-    let o = planted(Planted::new(0.0, 1e-4, 0.0), "A3");
-    assert_eq!(o.verdict, Verdict::Violated, "{}", o.note);
-    assert_eq!(planted(Planted::new(0.0, 0.0, 0.0), "A3").verdict, Verdict::Holds);
-}
-
-#[test]
-fn a_planted_wrong_conjugate_gradient_is_flagged() {
-    let o = planted(Planted::new(0.0, 0.0, 1e-8), "L3.2");
-    assert_eq!(o.verdict, Verdict::Violated, "{}", o.note);
-    assert_eq!(planted(Planted::new(0.0, 0.0, 0.0), "L3.2").verdict, Verdict::Holds);
 }
 
 /// The extension path end to end: a potential written only as a dual-number value passes the whole

@@ -63,7 +63,12 @@ struct Instance {
     z0: Vector,
 }
 
-fn instance(potential: &str, family_name: &str, seed: u64, k: usize) -> Result<Instance, TheoryError> {
+/// What model (4) hands its solver as f, given the statement's f: [`check`] hands f itself;
+/// a test hands a family with a planted defect (the solver then works on another f than the one
+/// the corollary is checked for, and the check must notice).
+pub type ModelFamily<'a> = dyn Fn(Box<dyn Family>) -> Box<dyn Family> + 'a;
+
+fn instance(potential: &str, family_name: &str, seed: u64, k: usize, model_family: &ModelFamily<'_>) -> Result<Instance, TheoryError> {
     let large = family_name == CONTROL;
     let fseed = seed.wrapping_add(1000 * k as u64 + 17);
     let mut rng = stream(seed, &["C4.4", potential, family_name, &k.to_string()]);
@@ -90,12 +95,18 @@ fn instance(potential: &str, family_name: &str, seed: u64, k: usize) -> Result<I
     } else {
         (Vector::zeros(M), Vector::zeros(M))
     };
-    let model = SplittingModel::new(f_model, g, a, registry::build(potential, M)?, lambda)?;
+    let model = SplittingModel::new(model_family(f_model), g, a, registry::build(potential, M)?, lambda)?;
     Ok(Instance { model, setup, u0, z0 })
 }
 
 /// Runs `C4.4` for one potential and family (or the control).
 pub fn check(potential: &str, family_name: &str, seed: u64) -> Outcome {
+    check_with(potential, family_name, seed, &|f| f)
+}
+
+/// [`check`] with the f that model (4) hands the alternating minimization given by
+/// `model_family` (the oracle and condition (7) keep the statement's f).
+pub fn check_with(potential: &str, family_name: &str, seed: u64, model_family: &ModelFamily<'_>) -> Outcome {
     let large = family_name == CONTROL;
     let n = if large { CONTROL_INSTANCES } else { INSTANCES };
     let inner = if large { InnerSolve::Local } else { InnerSolve::Exact };
@@ -103,7 +114,7 @@ pub fn check(potential: &str, family_name: &str, seed: u64) -> Outcome {
     let mut failed_translation = 0;
     for k in 0..n {
         let measured = (|| -> Result<(f64, f64, f64, usize), String> {
-            let inst = instance(potential, family_name, seed, k).map_err(|e| e.to_string())?;
+            let inst = instance(potential, family_name, seed, k, model_family).map_err(|e| e.to_string())?;
             let m = &inst.model;
             let run = alternating_minimization(m, &inst.u0, &inst.z0, inner, C44_STATIONARY, MAX_OUTER).map_err(|e| e.to_string())?;
             let v = &m.a * &run.u;

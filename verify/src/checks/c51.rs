@@ -73,12 +73,23 @@ fn risks(problem: &str, m: usize, seed: u64) -> Result<Vec<Arc<dyn EmpiricalRisk
     })
 }
 
+/// What the workers of Algorithm 1 are handed, given the risks fⱼ of model (15): [`check`] hands
+/// them unchanged; a test hands one with a planted defect (the algorithm then solves another model
+/// than the one the corollary is checked for, and the check must notice).
+pub type WorkerRisks<'a> = dyn Fn(Vec<Arc<dyn EmpiricalRisk>>) -> Vec<Arc<dyn EmpiricalRisk>> + 'a;
+
 /// Runs `C5.1` for one potential and problem over every worker count.
 pub fn check(potential: &str, problem: &str, seed: u64) -> Outcome {
+    check_with(potential, problem, seed, WORKERS, &|r| r)
+}
+
+/// [`check`] over the worker counts `workers`, with the risks the workers are handed given by
+/// `handed` (the conclusions are measured with the fⱼ of model (15)).
+pub fn check_with(potential: &str, problem: &str, seed: u64, workers: &[usize], handed: &WorkerRisks<'_>) -> Outcome {
     let (mut stationary, mut envelope, mut consensus) = (Worst::largest(), Worst::largest(), Worst::largest());
     let mut notes = Vec::new();
-    for &m in WORKERS {
-        match run_case(potential, problem, m, seed) {
+    for &m in workers {
+        match run_case(potential, problem, m, seed, handed) {
             Ok(c) => {
                 let at = || format!("M = {m}, r = {:.2e} after {} iterations ({} cuts)", c.r, c.iterations, c.cuts);
                 stationary.add(c.r, at);
@@ -145,7 +156,7 @@ fn config(m: usize, seed: u64) -> Config {
     }
 }
 
-fn run_case(potential: &str, problem: &str, m: usize, seed: u64) -> Result<Case, TheoryError> {
+fn run_case(potential: &str, problem: &str, m: usize, seed: u64, handed: &WorkerRisks<'_>) -> Result<Case, TheoryError> {
     let inner = registry::build(potential, 1)?;
     // φ̂ of (18): the potential per layer; one that exists in a fixed dimension only (quad-Q, whose
     // Q is a matrix) is taken on the whole vector.
@@ -158,7 +169,7 @@ fn run_case(potential: &str, problem: &str, m: usize, seed: u64) -> Result<Case,
     let risks = risks(problem, m, seed)?;
     let c = config(m, seed);
     let (lambda, nu) = (c.lambda, c.nu);
-    let mut alg = Algorithm1::new(c, risks.clone(), phi.clone(), Vector::zeros(DIM))?;
+    let mut alg = Algorithm1::new(c, handed(risks.clone()), phi.clone(), Vector::zeros(DIM))?;
     alg.run(WARMUP)?;
     alg.set_batch(None)?;
     // Deterministic phase: the exact consensus step (14a), which reaches a stationary point of (15)

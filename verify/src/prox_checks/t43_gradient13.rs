@@ -11,7 +11,7 @@ use crate::outcome::Outcome;
 use crate::tolerance::{CENTRAL_DIFF_REL, central_diff_step};
 use infconv_theory::prox::oracle::{self, OracleResult};
 use infconv_theory::prox::envelope_gradient;
-use infconv_theory::Vector;
+use infconv_theory::{TheoryError, Vector};
 
 /// Central differences of the oracle's e at v.
 pub fn envelope_differences(setup: &Setup, lambda: f64, v: &Vector, o: &OracleResult) -> Option<Vector> {
@@ -41,16 +41,25 @@ pub fn residual(setup: &Setup, lambda: f64, v: &Vector, o: &OracleResult) -> Res
     Ok(worst)
 }
 
-/// The measurement of (13) on the cases.
+/// Where the measurement takes P(v) (and the local minima its differences continue from): the
+/// global oracle for [`measure`]; a test hands a solver with a planted defect.
+pub type Prox<'a> = dyn Fn(&Setup, &Case) -> Result<OracleResult, TheoryError> + 'a;
+
+/// The measurement of (13) on the cases, with P(v) from the global oracle.
 pub fn measure(setup: &Setup, cases: &[Case]) -> Outcome {
-    let (phi, f) = (setup.phi.as_ref(), setup.f.as_ref());
+    measure_with(setup, cases, &|s, c| oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v))
+}
+
+/// The measurement of (13) on the cases, with P(v) from `prox` (the differences of e are
+/// continued from its local minima by the oracle's refinement, independently of its minimizers).
+pub fn measure_with(setup: &Setup, cases: &[Case], prox: &Prox<'_>) -> Outcome {
     let cases: Vec<&Case> = cases.iter().filter(|c| below_threshold(setup, c)).collect();
     if cases.is_empty() {
         return not_applicable("λ ≥ λ_f on every case: Theorem 4.3 needs λ < λ_f");
     }
     let (mut worst, mut failures) = (Tracked::default(), Failures::default());
     for c in &cases {
-        let r = oracle::global(phi, f, c.lambda, &c.v).map_err(|e| e.to_string()).and_then(|o| residual(setup, c.lambda, &c.v, &o));
+        let r = prox(setup, c).map_err(|e| e.to_string()).and_then(|o| residual(setup, c.lambda, &c.v, &o));
         match r {
             Ok(r) => worst.see(r, || at(c)),
             Err(e) => failures.add(c, e),

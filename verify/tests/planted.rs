@@ -1,0 +1,462 @@
+//! Planted bugs, one per check id: a correct potential, family or risk with one component made
+//! wrong, which the check must flag as `violated` — and, in the same test, the same setup without
+//! the defect, which must not be flagged (so the verdict is caused by the bug). docs/checks.md
+//! lists them in its table "Planted bugs and negative controls".
+//!
+//! Every test runs on fixed seeds (printed in its messages) and through the checks' public
+//! measurement functions with small case counts; the tolerances are those of
+//! `infconv_verify::tolerance`, unchanged.
+
+use infconv_theory::distributed::EmpiricalRisk;
+use infconv_theory::family::{self, Family, Minorant, Structure};
+use infconv_theory::potential::log::Log;
+use infconv_theory::potential::registry;
+use infconv_theory::prox::certificate::{PhiCertificate, certificate};
+use infconv_theory::prox::oracle;
+use infconv_theory::{ConjugateGradient, Domain, Gradient, Hessian, Legendre, Matrix, TheoryError, Value, Vector};
+use infconv_verify::checks::{c44, c51};
+use infconv_verify::conformance::{DEFAULT_DIMS, conform};
+use infconv_verify::prox_checks::{self, Case, Setup, d33, l34, t43_formula12, t43_gradient13, t43_lipschitz};
+use infconv_verify::rng::{DEFAULT_SEED, stream};
+use infconv_verify::{Outcome, Verdict};
+use std::sync::Arc;
+
+// ---------------------------------------------------------------------------------------------
+// A potential with one planted defect.
+
+/// What is wrong with a [`Planted`] potential.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Defect {
+    /// Nothing: the control of the control.
+    None,
+    /// ∇φ off by this relative error.
+    Gradient(f64),
+    /// ∇²φ with its (0, 0) entry off by this relative error.
+    Hessian(f64),
+    /// ∇φ* off by this relative error.
+    Conjugate(f64),
+    /// The domain declared as this fraction of the true one (contains, max_step, inradius,
+    /// boundary distance): φ stays finite at the declared boundary.
+    DomainShrunk(f64),
+    /// An "overflow guard": beyond ‖w‖ = R, φ continued linearly along the ray (value only).
+    LinearBeyond(f64),
+    /// φ(0) off by an additive constant.
+    ValueOffset(f64),
+    /// ∇φ off by the additive constant c·𝟙.
+    GradientOffset(f64),
+}
+
+/// A correct potential (`inner`) with one planted defect. Its name is the inner potential's, so
+/// that the prox solvers find the inner potential's certificate.
+#[derive(Debug, Clone)]
+struct Planted {
+    inner: Arc<dyn Legendre>,
+    defect: Defect,
+}
+
+impl Planted {
+    fn log(defect: Defect) -> Planted {
+        Planted { inner: Arc::new(Log::new()), defect }
+    }
+
+    fn registry(name: &str, m: usize, defect: Defect) -> Planted {
+        Planted { inner: Arc::from(registry::build(name, m).expect("registry potential")), defect }
+    }
+
+    /// The factor of the declared domain (1 unless shrunk).
+    fn shrink(&self) -> f64 {
+        if let Defect::DomainShrunk(s) = self.defect { s } else { 1.0 }
+    }
+}
+
+impl Value for Planted {
+    fn value(&self, w: &Vector) -> Result<f64, TheoryError> {
+        match self.defect {
+            Defect::ValueOffset(c) => Ok(self.inner.value(w)? + c),
+            Defect::LinearBeyond(r) if w.norm() > r => {
+                let w0 = w * (r / w.norm());
+                Ok(self.inner.value(&w0)? + self.inner.gradient(&w0)?.dot(&(w - &w0)))
+            }
+            _ => self.inner.value(w),
+        }
+    }
+}
+impl Gradient for Planted {
+    fn gradient(&self, w: &Vector) -> Result<Vector, TheoryError> {
+        let g = self.inner.gradient(w)?;
+        Ok(match self.defect {
+            Defect::Gradient(e) => g * (1.0 + e),
+            Defect::GradientOffset(c) => g.add_scalar(c),
+            _ => g,
+        })
+    }
+}
+impl Hessian for Planted {
+    fn hessian(&self, w: &Vector) -> Result<Matrix, TheoryError> {
+        let mut h = self.inner.hessian(w)?;
+        if let Defect::Hessian(e) = self.defect {
+            h[(0, 0)] *= 1.0 + e;
+        }
+        Ok(h)
+    }
+}
+impl ConjugateGradient for Planted {
+    fn conjugate_gradient(&self, y: &Vector) -> Result<Vector, TheoryError> {
+        let w = self.inner.conjugate_gradient(y)?;
+        Ok(if let Defect::Conjugate(e) = self.defect { w * (1.0 + e) } else { w })
+    }
+}
+impl Domain for Planted {
+    fn contains(&self, w: &Vector) -> bool {
+        self.inner.contains(&(w / self.shrink()))
+    }
+    fn max_step(&self, w: &Vector, d: &Vector) -> Result<f64, TheoryError> {
+        let s = self.shrink();
+        self.inner.max_step(&(w / s), &(d / s))
+    }
+    fn inradius(&self) -> f64 {
+        self.shrink() * self.inner.inradius()
+    }
+    fn boundary_distance(&self, w: &Vector) -> f64 {
+        self.shrink() * self.inner.boundary_distance(&(w / self.shrink()))
+    }
+}
+impl Legendre for Planted {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+    fn fixed_dim(&self) -> Option<usize> {
+        self.inner.fixed_dim()
+    }
+    fn dual_derivatives(&self, w: &Vector) -> Option<Result<(f64, Vector, Matrix), TheoryError>> {
+        self.inner.dual_derivatives(w)
+    }
+}
+
+/// A potential check on a planted potential over the default dimensions, default seed.
+fn planted(p: Planted, check: &str) -> Outcome {
+    conform(&|_| Ok(Box::new(p.clone())), check, "planted", DEFAULT_DIMS, DEFAULT_SEED)
+}
+
+/// Asserts the planted outcome is violated with `part` marked, and the control is not violated.
+fn flagged(id: &str, bug: &Outcome, part: &str, control: &Outcome, seed: u64) {
+    println!("{id} planted: {} worst {:.3e} tol {:.1e} (seed {seed}): {}", bug.verdict, bug.worst, bug.tol, bug.note);
+    println!("{id} control: {} worst {:.3e} tol {:.1e}", control.verdict, control.worst, control.tol);
+    assert_eq!(bug.verdict, Verdict::Violated, "{id} must flag the planted bug (seed {seed}): {}", bug.note);
+    assert!(bug.note.contains(&format!("VIOLATED {part}")), "{id}: the planted bug must break {part:?} (seed {seed}): {}", bug.note);
+    assert_ne!(control.verdict, Verdict::Violated, "{id}: the unplanted control must not be flagged (seed {seed}): {}", control.note);
+}
+
+#[test]
+fn planted_a1_is_flagged() {
+    let bug = planted(Planted::log(Defect::Gradient(1e-4)), "A1");
+    let control = planted(Planted::log(Defect::None), "A1");
+    flagged("A1", &bug, "∇φ closed vs num-dual", &control, DEFAULT_SEED);
+    assert!(bug.note.contains("VIOLATED ∇φ vs central differences"), "{}", bug.note);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+}
+
+#[test]
+fn planted_a2_is_flagged() {
+    // log's domain is the open unit ball; declared as the ball of radius 0.99, φ stays bounded at
+    // the declared boundary (−log(1 − 0.99²) ≈ 3.9).
+    let bug = planted(Planted::log(Defect::DomainShrunk(0.99)), "A2");
+    let control = planted(Planted::log(Defect::None), "A2");
+    flagged("A2", &bug, "φ growth ratio towards the boundary", &control, DEFAULT_SEED);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+}
+
+#[test]
+fn planted_a3_is_flagged() {
+    let bug = planted(Planted::log(Defect::Hessian(1e-4)), "A3");
+    let control = planted(Planted::log(Defect::None), "A3");
+    flagged("A3", &bug, "∇²φ closed vs num-dual", &control, DEFAULT_SEED);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+}
+
+#[test]
+fn planted_a4_is_flagged() {
+    // quad = ‖w‖² with an overflow guard that continues it linearly beyond ‖w‖ = 10: φ(td)/t → 20.
+    let bug = planted(Planted::registry("quad", 1, Defect::LinearBeyond(10.0)), "A4");
+    let control = planted(Planted::registry("quad", 1, Defect::None), "A4");
+    flagged("A4", &bug, "φ(td)/t growth ratio", &control, DEFAULT_SEED);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+}
+
+#[test]
+fn planted_a5_is_flagged() {
+    // A constant 1e-12 left in φ, and one left in ∇φ: a hundred times the last-bit allowance.
+    let control = planted(Planted::log(Defect::None), "A5");
+    let bug = planted(Planted::log(Defect::ValueOffset(1e-12)), "A5");
+    flagged("A5", &bug, "|φ(0)|", &control, DEFAULT_SEED);
+    let bug = planted(Planted::log(Defect::GradientOffset(1e-12)), "A5");
+    flagged("A5", &bug, "‖∇φ(0)‖", &control, DEFAULT_SEED);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+}
+
+#[test]
+fn planted_l32_is_flagged() {
+    let bug = planted(Planted::log(Defect::Conjugate(1e-8)), "L3.2");
+    let control = planted(Planted::log(Defect::None), "L3.2");
+    flagged("L3.2", &bug, "∇φ*∘∇φ − id", &control, DEFAULT_SEED);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A family with one planted defect (the prox checks, C4.4).
+
+/// What is wrong with a [`PlantedFamily`].
+#[derive(Debug, Clone, PartialEq)]
+enum FamilyDefect {
+    /// Nothing.
+    None,
+    /// The declared threshold λ_f(φ) is this many times the true one.
+    ThresholdFactor(f64),
+    /// The value jumps up by `size` across each hyperplane ⟨n, z⟩ = c of `at` (z on the side
+    /// ⟨n, z⟩ ≥ c gets the jump); the subgradient and Hessian know nothing of it — two pieces of
+    /// a piecewise definition whose constants disagree at their junction.
+    Jumps { at: Vec<(Vector, f64)>, size: f64 },
+    /// f scaled by this factor throughout (value, subdifferential, Hessian, certificates): a
+    /// consistent f, but another one.
+    Scaled(f64),
+    /// dist(y, ∂f(z)) computed against this factor times ∂f(z) (value, subgradient and Hessian
+    /// right): a wrong subdifferential.
+    DistanceFactor(f64),
+}
+
+/// A correct family with one planted defect.
+#[derive(Debug)]
+struct PlantedFamily {
+    inner: Box<dyn Family>,
+    defect: FamilyDefect,
+}
+
+impl PlantedFamily {
+    fn build(name: &str, m: usize, seed: u64, defect: FamilyDefect) -> PlantedFamily {
+        PlantedFamily { inner: family::registry::build(name, m, seed).expect("registry family"), defect }
+    }
+
+    fn scale(&self) -> f64 {
+        if let FamilyDefect::Scaled(c) = self.defect { c } else { 1.0 }
+    }
+}
+
+impl Family for PlantedFamily {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+    fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+    fn structure(&self) -> Structure<'_> {
+        self.inner.structure()
+    }
+    fn value(&self, z: &Vector) -> Result<f64, TheoryError> {
+        let v = self.inner.value(z)? * self.scale();
+        Ok(match &self.defect {
+            FamilyDefect::Jumps { at, size } => v + size * at.iter().filter(|(n, c)| n.dot(z) >= *c).count() as f64,
+            _ => v,
+        })
+    }
+    fn subgradient(&self, z: &Vector) -> Result<Vector, TheoryError> {
+        Ok(self.inner.subgradient(z)? * self.scale())
+    }
+    fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
+        // dist(y, c ∂f(z)) = c dist(y/c, ∂f(z)).
+        let c = if let FamilyDefect::DistanceFactor(k) = self.defect { k } else { self.scale() };
+        Ok(c * self.inner.subdifferential_distance(z, &(y / c))?)
+    }
+    fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
+        let c = self.scale();
+        self.inner.hessian(z).map(|h| h.map(|h| h * c))
+    }
+    fn weak_convexity_modulus(&self) -> Option<f64> {
+        self.inner.weak_convexity_modulus().map(|r| r * self.scale())
+    }
+    fn minorant(&self) -> Option<Minorant> {
+        let c = self.scale();
+        let jump_floor = match &self.defect {
+            FamilyDefect::Jumps { size, .. } => size.min(0.0),
+            _ => 0.0,
+        };
+        self.inner.minorant().map(|m| Minorant {
+            a: m.a * c,
+            b: m.b * c,
+            c: m.c * c - jump_floor,
+            quadratic: m.quadratic.map(|(a, g)| (a * c, g * c)),
+        })
+    }
+    fn lower_bound(&self) -> Option<f64> {
+        self.inner.lower_bound().map(|l| l * self.scale())
+    }
+    fn threshold(&self, phi: &PhiCertificate) -> f64 {
+        // e_λ(c f) = c e_{cλ}(f): c f is φ-prox-bounded for λ < λ_f / c.
+        let t = self.inner.threshold(phi) / self.scale();
+        if let FamilyDefect::ThresholdFactor(k) = self.defect { t * k } else { t }
+    }
+    fn prox_regular(&self) -> bool {
+        self.inner.prox_regular()
+    }
+}
+
+/// A prox-check setup: φ (registry name, possibly planted), f, and φ's own certificate.
+fn setup(phi: Planted, f: PlantedFamily) -> Setup {
+    let m = f.dim();
+    let cert = certificate(phi.inner.as_ref(), m).expect("certified potential");
+    Setup { phi: Box::new(phi), f: Box::new(f), cert }
+}
+
+/// The prox checks' own case plan for a (clean) setup.
+fn plan(potential: &str, family_name: &str, m: usize, n: usize, id: &str, seed: u64) -> Vec<Case> {
+    let clean = setup(Planted::registry(potential, m, Defect::None), PlantedFamily::build(family_name, m, seed, FamilyDefect::None));
+    prox_checks::cases(&clean, family_name, n, &mut stream(seed, &["planted", id, "cases"]))
+}
+
+#[test]
+fn planted_d33_is_flagged() {
+    // quad × indefinite-quadratic has λ_f = 2/ρ. A family that declares 4 λ_f is checked at λ
+    // = ½ its declared λ_f (a λ that Definition 3.3 then puts below the threshold): there the
+    // inner objective is unbounded below. The control: the same at ½ the true λ_f.
+    let (id, seed, m) = ("D3.3", DEFAULT_SEED, 2);
+    let run = |defect: FamilyDefect| {
+        let s = setup(Planted::registry("quad", m, Defect::None), PlantedFamily::build("indefinite-quadratic", m, seed, defect));
+        let lambda = 0.5 * s.threshold();
+        let cases: Vec<Case> = plan("quad", "indefinite-quadratic", m, 2, id, seed).into_iter().map(|c| Case { lambda, ..c }).collect();
+        d33::measure(&s, &cases, &mut stream(seed, &["planted", id]))
+    };
+    let bug = run(FamilyDefect::ThresholdFactor(4.0));
+    let control = run(FamilyDefect::None);
+    flagged(id, &bug, "probe below e(v)", &control, seed);
+}
+
+#[test]
+fn planted_l34_is_flagged() {
+    // log × smooth-nonconvex in m = 1; the planted family's value jumps up by 1e-3 across the
+    // point z̄ = P(v̄) of every case, the junction belonging to the upper piece (two pieces whose
+    // constants disagree, f not lsc there). For a nearby v whose smooth minimizer lies on the
+    // upper side, the infimum of (3) is approached at the junction from below and not attained:
+    // P(v) = ∅, which (i) must flag. (e itself stays continuous — it is for every f — so (ii)
+    // cannot be the part that fires.)
+    let (id, seed, m) = ("L3.4", DEFAULT_SEED, 1);
+    let cases = plan("log", "smooth-nonconvex", m, 4, id, seed);
+    let clean = setup(Planted::log(Defect::None), PlantedFamily::build("smooth-nonconvex", m, seed, FamilyDefect::None));
+    let at: Vec<(Vector, f64)> = cases
+        .iter()
+        .map(|c| {
+            let o = oracle::global(clean.phi.as_ref(), clean.f.as_ref(), c.lambda, &c.v).expect("oracle");
+            (Vector::from_element(1, 1.0), o.minimizers[0][0])
+        })
+        .collect();
+    let run = |defect: FamilyDefect| {
+        let s = setup(Planted::log(Defect::None), PlantedFamily::build("smooth-nonconvex", m, seed, defect));
+        l34::measure(&s, &cases, &mut stream(seed, &["planted", id]))
+    };
+    let bug = run(FamilyDefect::Jumps { at, size: 1e-3 });
+    let control = run(FamilyDefect::None);
+    flagged(id, &bug, "(i) P(v) empty or unbounded (count)", &control, seed);
+}
+
+/// A T4.3 check on log × smooth-nonconvex (m = 2, the prox checks' own case plan) with a
+/// planted potential or family, and its unplanted control.
+fn t43(id: &str, defect: Defect, family_defect: FamilyDefect, measure: impl Fn(&Setup, &[Case]) -> Outcome) -> (Outcome, Outcome) {
+    let (seed, m) = (DEFAULT_SEED, 2);
+    let cases = plan("log", "smooth-nonconvex", m, 2, id, seed);
+    let run = |d: Defect, fd: FamilyDefect| {
+        let s = setup(Planted::log(d), PlantedFamily::build("smooth-nonconvex", m, seed, fd));
+        measure(&s, &cases)
+    };
+    (run(defect, family_defect), run(Defect::None, FamilyDefect::None))
+}
+
+#[test]
+fn planted_t43_lipschitz_is_flagged() {
+    // ∇²φ off by 1e-4 in one entry: the implicit-function Jacobian DP no longer matches P.
+    let id = "T4.3-lipschitz";
+    let (bug, control) = t43(id, Defect::Hessian(1e-4), FamilyDefect::None, |s, c| t43_lipschitz::measure(s, c, &mut stream(DEFAULT_SEED, &["planted", id])));
+    flagged(id, &bug, "DP vs central differences", &control, DEFAULT_SEED);
+}
+
+#[test]
+fn planted_t43_formula12_is_flagged() {
+    // The family's dist(y, ∂f(z)) measured against 1.001 ∂f(z): a wrong subdifferential.
+    let id = "T4.3-formula12";
+    let (bug, control) = t43(id, Defect::None, FamilyDefect::DistanceFactor(1.001), t43_formula12::measure);
+    flagged(id, &bug, "∇φ(v − z)/λ ∈ ∂f(z)", &control, DEFAULT_SEED);
+    // ∇φ scaled by 1.001: the solvers' P(v) solves the wrong equation, which ∇φ* exposes (and
+    // Newton's line search, which sees the right φ, stalls on some cases).
+    let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, t43_formula12::measure);
+    flagged(id, &bug, "v − z = ∇φ*(λ∇f(z))", &control, DEFAULT_SEED);
+}
+
+#[test]
+fn planted_t43_gradient13_is_flagged() {
+    // A prox returned 1e-6 off: every minimizer shifted by 1e-6 (1 + ‖z‖) along e₁. The
+    // differences of e are continued from the local minima (refined again), so they stay right.
+    let id = "T4.3-gradient13";
+    let off = |s: &Setup, c: &Case| {
+        let mut o = oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v)?;
+        for z in &mut o.minimizers {
+            z[0] += 1e-6 * (1.0 + z.norm());
+        }
+        Ok(o)
+    };
+    let exact = |s: &Setup, c: &Case| oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v);
+    let (bug, _) = t43(id, Defect::None, FamilyDefect::None, |s, c| t43_gradient13::measure_with(s, c, &off));
+    let (_, control) = t43(id, Defect::None, FamilyDefect::None, |s, c| t43_gradient13::measure_with(s, c, &exact));
+    flagged(id, &bug, "formula (13) vs central differences of e", &control, DEFAULT_SEED);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+    // ∇φ scaled by 1.001: Newton's line search sees the right φ and stalls; the failed
+    // continuations are counted.
+    let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, t43_gradient13::measure);
+    flagged(id, &bug, "solver failures (count)", &control, DEFAULT_SEED);
+}
+
+#[test]
+fn planted_c44_is_flagged() {
+    // Model (4) hands its solver f scaled by 1.001 (a loss normalized twice): alternating
+    // minimization reaches a stationary point of that model, not of the one the corollary is
+    // checked for. The control hands f itself.
+    let (id, seed) = ("C4.4", DEFAULT_SEED);
+    let bug = c44::check_with("quad", "smooth-nonconvex", seed, &|f| Box::new(PlantedFamily { inner: f, defect: FamilyDefect::Scaled(1.001) }));
+    let control = c44::check_with("quad", "smooth-nonconvex", seed, &|f| Box::new(PlantedFamily { inner: f, defect: FamilyDefect::None }));
+    flagged(id, &bug, "condition (7)", &control, seed);
+    assert!(!bug.note.contains("VIOLATED (5a)"), "the planted run reaches (5a)–(5b) of its own model: {}", bug.note);
+}
+
+/// A worker's risk averaged over n − 1 samples instead of n: loss and gradient off by n/(n − 1).
+struct OffByOne(Arc<dyn EmpiricalRisk>);
+
+impl EmpiricalRisk for OffByOne {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn samples(&self) -> usize {
+        self.0.samples()
+    }
+    fn layers(&self) -> Vec<usize> {
+        self.0.layers()
+    }
+    fn loss_and_gradient(&self, z: &Vector, batch: &[usize]) -> Result<(f64, Vector), TheoryError> {
+        let n = batch.len() as f64;
+        let factor = if n > 1.0 { n / (n - 1.0) } else { 1.0 };
+        let (l, g) = self.0.loss_and_gradient(z, batch)?;
+        Ok((l * factor, g * factor))
+    }
+}
+
+#[test]
+fn planted_c51_is_flagged() {
+    // Two workers; the last one averages its loss over n − 1 samples. Algorithm 1 reaches a
+    // stationary point of the model it was handed, where the copies do not agree.
+    let (id, seed) = ("C5.1", DEFAULT_SEED);
+    let skew = |mut r: Vec<Arc<dyn EmpiricalRisk>>| {
+        if let Some(last) = r.pop() {
+            r.push(Arc::new(OffByOne(last)));
+        }
+        r
+    };
+    let bug = c51::check_with("quad", "least-squares", seed, &[2], &skew);
+    let control = c51::check_with("quad", "least-squares", seed, &[2], &|r| r);
+    flagged(id, &bug, "consensus", &control, seed);
+    assert!(!bug.note.contains("VIOLATED stationarity"), "the planted run reaches stationarity: {}", bug.note);
+}
