@@ -217,11 +217,12 @@ fn run(kind: PotentialKind, old_rule: bool) -> Agreement {
         figures.push(("r5b".into(), rel(&[r5b], &[tr.r5b])));
         figures.push(("consensus".into(), rel(&[kr.consensus_distance], &[tr.consensus])));
         for (what, r) in figures {
-            if !(r <= out.worst) {
+            // A NaN counts as the worst difference.
+            if r > out.worst || r.is_nan() {
                 out.worst = r;
                 out.at = format!("{what} at iteration {it}");
             }
-            if !(r <= ALGORITHM1_AGREEMENT_REL) && out.first_failure.is_none() {
+            if (r > ALGORITHM1_AGREEMENT_REL || r.is_nan()) && out.first_failure.is_none() {
                 out.first_failure = Some(it);
             }
         }
