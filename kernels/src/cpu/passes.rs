@@ -438,8 +438,8 @@ impl<T: Real> CpuBackend<T> {
         fold(st, &per_tile)
     }
 
-    /// zⱼ ← zⱼ − tⱼσ(Δⱼ + κvⱼ'), vⱼ ← tⱼvⱼ' (the velocity rule of [`Params`]) and, for the next step, ‖u − zⱼ_new‖² per layer (and
-    /// its maximum for separable potentials); with `exact_aux` also ‖zⱼ‖², ‖vⱼ‖² (and maxima) for
+    /// zⱼ ← zⱼ − tⱼσ(Δⱼ + κvⱼ'), vⱼ ← tⱼvⱼ' (the velocity rule of [`Params`]) and, for the next
+    /// step, ‖u − zⱼ_new‖² per layer (and its maximum for separable potentials); with `exact_aux` also ‖zⱼ‖², ‖vⱼ‖² (and maxima) for
     /// the a-priori bound (otherwise the caller updates upper bounds of them, see `step.rs`).
     /// The reductions run per block of [`BLK`] right after the block's update, while it is in
     /// L1 (as separate sweeps over the tile in L2, four of them, they took half of the worker

@@ -129,9 +129,9 @@ const BOUND_SLACK: f64 = 1e-5;
 /// potentials) after the worker step with lengths `t_w`, from those before it, by the triangle
 /// inequality on the update of [`Params`]: ‖Δ‖ ≤ D = ‖δ‖ + ν‖z‖ + f‖d‖/λ (f the largest gradient
 /// factor of the layer), ‖v′‖ ≤ κ‖v‖ + D, ‖z′‖ ≤ ‖z‖ + tσ(D + κ‖v′‖), and the stored velocity
-/// t·v′ has norm ≤ t(κ‖v‖ + D). They replace the exact
-/// norms, whose reductions cost as much as the update itself; they only decide whether the exact
-/// feasibility pass may be skipped, so looser bounds cost a pass, never a different result.
+/// t·v′ has norm ≤ t(κ‖v‖ + D). They replace the exact norms, whose reductions cost as much as
+/// the update itself; they only decide whether the exact feasibility pass may be skipped, so
+/// looser bounds cost a pass, never a different result.
 fn zv_bounds_after(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64], zvd: &[[f64; 6]], t_w: &[f64]) -> Vec<[f64; 6]> {
     let sets: &[usize] = if p.potential.is_separable() { &[0, 3] } else { &[0] };
     (0..m * layers)

@@ -20,11 +20,12 @@
 //! which every iteration, cut or not, is an exact Nesterov iteration: the cut step is the uncut
 //! step with step size tⱼσ taken from the velocity tⱼvⱼ (κ(κtⱼvⱼ − tⱼσΔⱼ) − tⱼσΔⱼ =
 //! tⱼ(κv′ⱼ − σΔⱼ)), and tⱼv′ⱼ is that step's velocity. The iterate stays feasible because the
-//! move is the searched one, and the stored momentum is never larger than the motion it
-//! describes: momentum that the boundary stopped is dropped (tⱼ → 0 restarts it) instead of
-//! driving the next steps into the boundary again. The kernels (`infconv-kernels`, whose velocity
-//! is kept in gradient units, vⱼ = −σ·theirs) apply the same rule, and a cross-test holds the two
-//! implementations to the same iterates.
+//! move is the searched one, and the stored velocity is the one of the step actually taken:
+//! momentum that the boundary stopped is dropped (tⱼ → 0 restarts it) instead of driving the
+//! next steps into the boundary again. (Keeping v′ⱼ instead would store the velocity of a step
+//! that never happened.) The kernels (`infconv-kernels`, whose velocity is kept in gradient
+//! units, vⱼ = −σ·theirs) apply the same rule; `kernels/tests/algorithm1_agreement.rs` holds the
+//! two implementations to the same iterates.
 //!
 //! With quad (φ̂ = ‖·‖², ∇φ̂ = 2w) and τ = 1/(2M) the consensus step is the arithmetic mean of the
 //! copies; with ρ = 2/λ, η = σ and τ = σ/λ the iteration is synchronous EASGD (Zhang, Choromanska,
