@@ -267,8 +267,17 @@ impl FromStr for PotentialKind {
 /// * worker (lines 5–6, (16)–(17) with ∇R(z) = νz, at the new u as line 5 says):
 ///   Δⱼ = δⱼ + ν zⱼ − (1/λ) ∇φ̂(u − zⱼ)   (the gradient of (1/λ) φ̂(u − zⱼ) w.r.t. zⱼ is
 ///   −(1/λ)∇φ̂(u − zⱼ), the sign of (17));
-///   Nesterov momentum in the look-ahead-free form: vⱼ ← κ vⱼ + Δⱼ, zⱼ ← zⱼ − tⱼ σ (Δⱼ + κ vⱼ);
+///   Nesterov momentum in the look-ahead-free form: v′ⱼ = κ vⱼ + Δⱼ, zⱼ ← zⱼ − tⱼ σ (Δⱼ + κ v′ⱼ),
+///   vⱼ ← tⱼ v′ⱼ (the velocity in gradient units; the theory crate's `Algorithm1` keeps −σ times
+///   it and the same rule);
 /// * t_u, tⱼ = min(1, fraction · t*), t* the largest feasible step (1 for unbounded potentials).
+///
+/// A cut step (tⱼ < 1) scales the stored velocity by tⱼ as well as the move: the paper only asks
+/// for a line search that keeps the iterates feasible (section 6), and this is the rule under which
+/// every iteration is an exact Nesterov iteration, the cut one with step size tⱼσ from the
+/// velocity tⱼvⱼ (whose new velocity is tⱼv′ⱼ). Momentum that the boundary stopped is dropped
+/// (tⱼ → 0 restarts it) rather than kept to drive the next steps into the boundary again; the
+/// derivation is in the theory crate's `distributed::algorithm1` module doc.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     /// φ of (18).

@@ -6,6 +6,7 @@ use crate::backend::{HostState, Residuals, StepReport};
 use crate::error::{KernelError, Result};
 use crate::layers::LayerTable;
 use crate::potential::{Params, PotentialKind, check_eta};
+use infconv_theory::distributed::{residual_5a, residual_5b_entry};
 
 /// h′(s) of the profile h (φ = h(‖w‖²) radial, Σᵢ h(wᵢ²) separable), written out per Table 2
 /// potential; a registered profile's own h′ otherwise.
@@ -152,8 +153,9 @@ pub fn consensus_step(st: &mut HostState, p: &Params) -> Result<f64> {
     Ok(t)
 }
 
-/// Algorithm 1, lines 5–6: Δⱼ = δⱼ + νzⱼ − ∇φ̂(u − zⱼ)/λ, vⱼ ← κvⱼ + Δⱼ,
-/// zⱼ ← zⱼ − tⱼ σ(Δⱼ + κvⱼ); returns the tⱼ.
+/// Algorithm 1, lines 5–6: Δⱼ = δⱼ + νzⱼ − ∇φ̂(u − zⱼ)/λ, v′ⱼ = κvⱼ + Δⱼ,
+/// zⱼ ← zⱼ − tⱼ σ(Δⱼ + κv′ⱼ), vⱼ ← tⱼ v′ⱼ (the velocity rule of a cut step, [`Params`]); returns
+/// the tⱼ.
 pub fn worker_step(st: &mut HostState, p: &Params) -> Result<Vec<f64>> {
     p.validate()?;
     let n = st.n();
@@ -173,7 +175,7 @@ pub fn worker_step(st: &mut HostState, p: &Params) -> Result<Vec<f64>> {
         let t = step_length(p, max_step(&st.layers, p.potential, p.eta, &d, &e));
         for i in 0..n {
             st.z[j * n + i] += t * dz[i];
-            st.v[j * n + i] = v_new[i];
+            st.v[j * n + i] = t * v_new[i];
         }
         ts.push(t);
     }
@@ -188,7 +190,7 @@ pub fn step(st: &mut HostState, p: &Params) -> Result<StepReport> {
     Ok(StepReport { consensus_t: tu, worker_t: tw, cuts })
 }
 
-/// The residuals of (5a), (5b) and the consensus distance.
+/// The residuals of (5a), (5b) (the theory crate's definitions) and the consensus distance.
 pub fn residuals(st: &HostState, p: &Params) -> Result<Residuals> {
     p.validate()?;
     let n = st.n();
@@ -201,11 +203,11 @@ pub fn residuals(st: &HostState, p: &Params) -> Result<Residuals> {
         for i in 0..n {
             let k = j * n + i;
             sum[i] += g[k];
-            let r = st.delta[k] + p.nu * st.z[k] - g[k] / p.lambda;
+            let r = residual_5b_entry(st.delta[k] + p.nu * st.z[k], g[k], p.lambda);
             acc += r * r;
         }
         r5b.push(acc.sqrt());
         dist = dist.max(sq_norm(&diff(st, j)).sqrt());
     }
-    Ok(Residuals { r5a: sq_norm(&sum).sqrt() / p.lambda, r5b, consensus_distance: dist })
+    Ok(Residuals { r5a: residual_5a(sq_norm(&sum), p.lambda), r5b, consensus_distance: dist })
 }

@@ -71,8 +71,9 @@ pub const HESSIAN_PD_REL: f64 = 1e-10;
 /// at 0); 1e-14 absolute allows a last-bit difference and nothing else.
 pub const A5_ABS: f64 = 1e-14;
 
-/// `C5.1`: Algorithm 1 must bring r = max(r₅ₐ/λ, r₅ᵦ) below this on the small problems (with the
-/// exact consensus step it reaches 1e-13 to 1e-9; the margin covers the slow logistic runs).
+/// `C5.1`: Algorithm 1 must bring r = max(r₅ₐ, r₅ᵦ) (the residuals of (5a) and (5b), both with
+/// their factor 1/λ) below this on the small problems (with the exact consensus step it reaches
+/// 1e-13 to 1e-9; the margin covers the slow logistic runs).
 pub const C51_STATIONARY: f64 = 1e-8;
 
 /// `C5.1`: the corollary's conclusions, measured at an approximate stationary point, must be at

@@ -438,8 +438,8 @@ impl<T: Real> CpuBackend<T> {
         fold(st, &per_tile)
     }
 
-    /// zⱼ ← zⱼ − tⱼσ(Δⱼ + κvⱼ'), vⱼ ← vⱼ' and, for the next step, ‖u − zⱼ_new‖² per layer (and
-    /// its maximum for separable potentials); with `exact_aux` also ‖zⱼ‖², ‖vⱼ‖² (and maxima) for
+    /// zⱼ ← zⱼ − tⱼσ(Δⱼ + κvⱼ'), vⱼ ← tⱼvⱼ' (the velocity rule of [`Params`]) and, for the next
+    /// step, ‖u − zⱼ_new‖² per layer (and its maximum for separable potentials); with `exact_aux` also ‖zⱼ‖², ‖vⱼ‖² (and maxima) for
     /// the a-priori bound (otherwise the caller updates upper bounds of them, see `step.rs`).
     /// The reductions run per block of [`BLK`] right after the block's update, while it is in
     /// L1 (as separate sweeps over the tile in L2, four of them, they took half of the worker
@@ -456,6 +456,7 @@ impl<T: Real> CpuBackend<T> {
             (0..m)
                 .map(|j| {
                     let step = T::from_f64(-t_w[j]) * k.sigma;
+                    let tj = T::from_f64(t_w[j]);
                     let mut r = Red::default();
                     for (b0, b1) in blocks(t) {
                         let len = b1 - b0;
@@ -468,7 +469,7 @@ impl<T: Real> CpuBackend<T> {
                                 let delta = dl[i] + k.nu * z[i] - gf(u[i] - z[i]) * k.inv_lambda;
                                 let vn = k.kappa * v[i] + delta;
                                 z[i] = z[i] + step * (delta + k.kappa * vn);
-                                v[i] = vn;
+                                v[i] = tj * vn;
                             }
                         });
                         let q = match (separable, exact_aux) {

@@ -9,6 +9,7 @@ use crate::error::{KernelError, Result, ensure_len};
 use crate::feasibility::{radial_max_step, step_length};
 use crate::potential::{Params, PotentialKind, check_eta};
 use crate::real::{Real, two_dh};
+use infconv_theory::distributed::residual_5a;
 
 /// Errors if some u − zⱼ is outside dom φ̂ (or NaN), from per-layer norms and maxima.
 fn check_domain(kind: PotentialKind, eta: f64, m: usize, layers: usize, norms: &[f64], max_sq: &[f64]) -> Result<()> {
@@ -127,9 +128,10 @@ const BOUND_SLACK: f64 = 1e-5;
 /// Upper bounds of ‖zⱼₗ‖ and ‖vⱼₗ‖ (slots 0, 1; and of the ∞-norms, slots 3, 4, for separable
 /// potentials) after the worker step with lengths `t_w`, from those before it, by the triangle
 /// inequality on the update of [`Params`]: ‖Δ‖ ≤ D = ‖δ‖ + ν‖z‖ + f‖d‖/λ (f the largest gradient
-/// factor of the layer), ‖v′‖ ≤ κ‖v‖ + D, ‖z′‖ ≤ ‖z‖ + tσ(D + κ‖v′‖). They replace the exact
-/// norms, whose reductions cost as much as the update itself; they only decide whether the exact
-/// feasibility pass may be skipped, so looser bounds cost a pass, never a different result.
+/// factor of the layer), ‖v′‖ ≤ κ‖v‖ + D, ‖z′‖ ≤ ‖z‖ + tσ(D + κ‖v′‖), and the stored velocity
+/// t·v′ has norm ≤ t(κ‖v‖ + D). They replace the exact norms, whose reductions cost as much as
+/// the update itself; they only decide whether the exact feasibility pass may be skipped, so
+/// looser bounds cost a pass, never a different result.
 fn zv_bounds_after(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &[f64], zvd: &[[f64; 6]], t_w: &[f64]) -> Vec<[f64; 6]> {
     let sets: &[usize] = if p.potential.is_separable() { &[0, 3] } else { &[0] };
     (0..m * layers)
@@ -143,7 +145,8 @@ fn zv_bounds_after(p: &Params, m: usize, layers: usize, norms: &[f64], max_sq: &
                 let d = dl + p.nu * z + f * dist / p.lambda;
                 let v1 = (p.kappa * v + d) * (1.0 + BOUND_SLACK);
                 let z1 = (z + t_w[j] * p.sigma * (d + p.kappa * v1)) * (1.0 + BOUND_SLACK);
-                (out[o], out[o + 1]) = (z1 * z1, v1 * v1);
+                let v_stored = t_w[j] * v1;
+                (out[o], out[o + 1]) = (z1 * z1, v_stored * v_stored);
             }
             out
         })
@@ -293,7 +296,7 @@ impl<T: Real> Backend for CpuBackend<T> {
         let fac = self.ready(st, p.potential, p.eta)?;
         let reds = self.pass_residuals(st, &fac, p.nu, 1.0 / p.lambda);
         let l = st.layers.num_layers();
-        let r5a = (0..l).map(|i| reds[i].a).sum::<f64>().sqrt() / p.lambda;
+        let r5a = residual_5a((0..l).map(|i| reds[i].a).sum::<f64>(), p.lambda);
         let r5b = (0..st.m).map(|j| (0..l).map(|i| reds[j * l + i].b).sum::<f64>().sqrt()).collect();
         let consensus_distance =
             (0..st.m).map(|j| (0..l).map(|i| st.norms[j * l + i]).sum::<f64>().sqrt()).fold(0.0, f64::max);

@@ -393,7 +393,7 @@ impl Backend for GpuBackend {
         let red = self.layer_red(st)?;
         let l = st.layers.num_layers();
         let slot = |j: usize, i: usize, k: usize| red[(j * l + i) * STRIDE + k] as f64;
-        let r5a = (0..l).map(|i| slot(0, i, 6)).sum::<f64>().sqrt() / p.lambda;
+        let r5a = infconv_theory::distributed::residual_5a((0..l).map(|i| slot(0, i, 6)).sum::<f64>(), p.lambda);
         let r5b = (0..st.m).map(|j| (0..l).map(|i| slot(j, i, 5)).sum::<f64>().sqrt()).collect();
         let consensus_distance = (0..st.m).map(|j| (0..l).map(|i| slot(j, i, 0)).sum::<f64>().sqrt()).fold(0.0, f64::max);
         Ok(Residuals { r5a, r5b, consensus_distance })

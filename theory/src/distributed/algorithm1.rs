@@ -12,8 +12,20 @@
 //! 3. Nesterov momentum in the form that evaluates gradients at the stored iterate:
 //!    vⱼ ← κvⱼ − σΔⱼ, zⱼ ← zⱼ + κvⱼ − σΔⱼ. (This is the Sutskever look-ahead form
 //!    v ← κv − σΔ(x + κv), x ← x + v written in the look-ahead point zⱼ = xⱼ + κvⱼ, so that no
-//!    gradient is ever taken at a point outside the stored, feasible iterates.) A cut step t < 1
-//!    scales both the move and the stored velocity.
+//!    gradient is ever taken at a point outside the stored, feasible iterates.)
+//!
+//! A cut step (the fraction-to-boundary search returns tⱼ < 1) scales both the move and the
+//! stored velocity: zⱼ ← zⱼ + tⱼ(κv′ⱼ − σΔⱼ), vⱼ ← tⱼ v′ⱼ with v′ⱼ = κvⱼ − σΔⱼ. The paper says
+//! only that a line search keeps the iterates feasible (section 6); this rule is the one under
+//! which every iteration, cut or not, is an exact Nesterov iteration: the cut step is the uncut
+//! step with step size tⱼσ taken from the velocity tⱼvⱼ (κ(κtⱼvⱼ − tⱼσΔⱼ) − tⱼσΔⱼ =
+//! tⱼ(κv′ⱼ − σΔⱼ)), and tⱼv′ⱼ is that step's velocity. The iterate stays feasible because the
+//! move is the searched one, and the stored velocity is the one of the step actually taken:
+//! momentum that the boundary stopped is dropped (tⱼ → 0 restarts it) instead of driving the
+//! next steps into the boundary again. (Keeping v′ⱼ instead would store the velocity of a step
+//! that never happened.) The kernels (`infconv-kernels`, whose velocity is kept in gradient
+//! units, vⱼ = −σ·theirs) apply the same rule; `kernels/tests/algorithm1_agreement.rs` holds the
+//! two implementations to the same iterates.
 //!
 //! With quad (φ̂ = ‖·‖², ∇φ̂ = 2w) and τ = 1/(2M) the consensus step is the arithmetic mean of the
 //! copies; with ρ = 2/λ, η = σ and τ = σ/λ the iteration is synchronous EASGD (Zhang, Choromanska,
@@ -126,10 +138,26 @@ pub fn worker_rng(seed: u64, j: usize) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed ^ (j as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
+/// (5a) for model (15), where g = 0 and A = [I, …, I] (Aᵀ sums over the copies):
+/// r₅ₐ = ‖(1/λ) Σⱼ ∇φ̂(u − zⱼ)‖, from `sum_sq` = ‖Σⱼ ∇φ̂(u − zⱼ)‖² (the form in which the
+/// kernels' reductions produce it). The one definition of r₅ₐ: [`Algorithm1::residuals`] and the
+/// kernels' residuals (reference, CPU, wgpu) all call it.
+pub fn residual_5a(sum_sq: f64, lambda: f64) -> f64 {
+    sum_sq.sqrt() / lambda
+}
+
+/// (5b) for model (15), coordinate i of worker j: ∇fⱼ(zⱼ)ᵢ − (1/λ)∇φ̂(u − zⱼ)ᵢ (R included in
+/// fⱼ, so ∇fⱼ(zⱼ) = δⱼ + νzⱼ); r₅ᵦ,ⱼ is the 2-norm over i. The one definition of the entry:
+/// [`Algorithm1::residuals`] and the kernels' serial reference call it (the CPU and wgpu kernels
+/// evaluate it in their precision and are held to the reference).
+pub fn residual_5b_entry(grad_f: f64, grad_phi: f64, lambda: f64) -> f64 {
+    grad_f - grad_phi / lambda
+}
+
 /// Stationarity figures of (15) on the full data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Residuals {
-    /// (5a): ‖Σⱼ ∇φ̂(u − zⱼ)‖ (g = 0, A = [I, …, I]).
+    /// (5a): ‖(1/λ) Σⱼ ∇φ̂(u − zⱼ)‖ (g = 0, A = [I, …, I]), see [`residual_5a`].
     pub r5a: f64,
     /// (5b): maxⱼ ‖∇fⱼ(zⱼ) + νzⱼ − ∇φ̂(u − zⱼ)/λ‖.
     pub r5b: f64,
@@ -209,6 +237,11 @@ impl Algorithm1 {
         self.config.consensus = consensus;
     }
 
+    /// The velocities vⱼ of the Nesterov momentum (module doc), worker by worker.
+    pub fn velocity(&self) -> &[Vector] {
+        &self.velocity
+    }
+
     /// The risks fⱼ.
     pub fn risks(&self) -> &[Arc<dyn EmpiricalRisk>] {
         &self.risks
@@ -261,6 +294,7 @@ impl Algorithm1 {
             if t < 1.0 {
                 self.cuts += 1;
             }
+            // The rule of the module doc: the stored velocity is the one of the step taken.
             self.z[j] += s * t;
             self.velocity[j] = v_new * t;
         }
@@ -343,11 +377,12 @@ impl Algorithm1 {
             let w = &self.u - zj;
             let gphi = self.phi.gradient(&w)?;
             let (loss, g) = self.risks[j].full(zj)?;
-            r5b = r5b.max((g + zj * c.nu - &gphi / c.lambda).norm());
+            let grad_f = g + zj * c.nu;
+            r5b = r5b.max(grad_f.zip_map(&gphi, |a, b| residual_5b_entry(a, b, c.lambda)).norm());
             consensus = consensus.max(w.norm());
             objective += loss + 0.5 * c.nu * zj.norm_squared() + self.phi.value(&w)? / c.lambda;
             sum += gphi;
         }
-        Ok(Residuals { r5a: sum.norm(), r5b, consensus, objective })
+        Ok(Residuals { r5a: residual_5a(sum.norm_squared(), c.lambda), r5b, consensus, objective })
     }
 }

@@ -8,5 +8,5 @@ pub mod logistic;
 pub mod mlp;
 pub mod risk;
 
-pub use algorithm1::{Algorithm1, Config, Consensus, Order, Residuals};
+pub use algorithm1::{Algorithm1, Config, Consensus, Order, Residuals, residual_5a, residual_5b_entry};
 pub use risk::EmpiricalRisk;

@@ -100,7 +100,8 @@ fn worker_bound(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
     }
 }
 
-// z_j <- z_j - t_j sigma (Delta_j + kappa v_j'), v_j <- v_j' = kappa v_j + Delta_j; accumulates
+// z_j <- z_j - t_j sigma (Delta_j + kappa v_j'), v_j <- t_j v_j' with v_j' = kappa v_j + Delta_j
+// (a cut step keeps the velocity of the step taken, see Params in potential.rs); accumulates
 // |u - z_j,new|^2 for the next step.
 @compute @workgroup_size(256)
 fn worker_apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
@@ -108,7 +109,8 @@ fn worker_apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
     let t = tiles[wid.x];
     for (var j = 0u; j < P.m; j++) {
         let f = layer_factor(j, t.x);
-        let stp = -scal[4u + j] * P.sigma;
+        let tj = scal[4u + j];
+        let stp = -tj * P.sigma;
         let ok = scal[2] == 0.0;
         var s = 0.0;
         var mx = 0.0;
@@ -120,7 +122,7 @@ fn worker_apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation
             let zn = zk + stp * (delta + P.kappa * vn);
             if (ok) {
                 z[k] = zn;
-                v[k] = vn;
+                v[k] = tj * vn;
             }
             let d = u[i] - zn;
             s += d * d;
