@@ -314,7 +314,7 @@ pub struct Counts {
 }
 
 /// The cases of one dimension: (case, setup index) with setup 0 the generated family and 1 the
-/// even member; `None` when the window is empty for both.
+/// even member; empty where neither has a window (or, for the control, λ_f is infinite).
 fn plan(generated: &Setup, even: &Setup, above: bool, rng: &mut ChaCha8Rng) -> Vec<(Case, usize)> {
     let m = generated.f.dim();
     let mut out = Vec::new();
