@@ -77,7 +77,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     }
     if let Some(dir) = &args.out {
         let command = std::iter::once("infconv".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
-        let figures = [figures::residual_histograms(&records), figures::lambda_sweep(args.seed)];
+        let figures = [figures::residual_histograms(&records), figures::lambda_sweep(args.seed), figures::c44_sweep(args.seed)];
         let figures: Result<Vec<_>, String> = figures.into_iter().collect();
         if let Err(e) = figures.and_then(|f| report::write(dir, &records, &command, &f)) {
             eprintln!("infconv verify: {e}");

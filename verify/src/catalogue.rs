@@ -78,6 +78,26 @@ pub const PROX_CHECKS: &[CheckInfo] = &[
     },
 ];
 
+/// `T4.3-local`, Theorem 4.3 where it is local: λ between μ/r and λ_f (the inner problem of (3)
+/// nonconvex), on the paper potentials × the families with a weak-convexity modulus r > 0
+/// (`prox_checks::t43_local`).
+pub const T43_LOCAL: CheckInfo = CheckInfo {
+    id: "T4.3-local",
+    statement: "Theorem 4.3 for μ/r < λ < λ_f: where P(v) is one nondegenerate point, e is differentiable with (13) and P Lipschitz with DP; at a tie e has a kink",
+    subject: Subject::PotentialAndFamily,
+};
+
+/// `C4.4-sweep`, Corollary 4.4 as users meet it: alternating minimization with local inner solves
+/// over λ·r/μ from 0.1 to 50 (`checks::c44_sweep`).
+pub const C44_SWEEP: CheckInfo = CheckInfo {
+    id: "C4.4-sweep",
+    statement: "Corollary 4.4 over λ: with local inner solves, every stationary point of (4) satisfies (7) while λ·r/μ ≤ 1; the fraction falls above",
+    subject: Subject::PotentialAndFamily,
+};
+
+/// The problem of `C4.4-sweep`, as it appears in the report's family column.
+pub const C44_SWEEP_FAMILY: &str = "wavy-lambda-sweep";
+
 /// `C4.4`, Corollary 4.4 (translation of stationarity) on model (4); its family is f's.
 pub const C44: CheckInfo = CheckInfo {
     id: "C4.4",
@@ -122,9 +142,10 @@ pub fn expected_for_c51(_potential: &str, problem: &str) -> Verdict {
 }
 
 /// Every catalogued check that `infconv verify` runs, in report order: the potential checks, the
-/// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, then `C4.4` and `C5.1`.
+/// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, `T4.3-local`, then `C4.4`,
+/// `C4.4-sweep` and `C5.1`.
 pub fn all_checks() -> Vec<CheckInfo> {
-    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&C44, &C51]).copied().collect()
+    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&T43_LOCAL, &C44, &C44_SWEEP, &C51]).copied().collect()
 }
 
 /// The ids of every catalogued check that `infconv verify` runs.
@@ -135,7 +156,7 @@ pub fn known_check_ids() -> Vec<&'static str> {
 /// The function families and problems that `--family` accepts.
 pub fn known_families() -> Vec<&'static str> {
     let mut names = infconv_theory::family::registry::known_names();
-    for extra in C44_FAMILIES.iter().chain(C51_PROBLEMS) {
+    for extra in C44_FAMILIES.iter().chain(C51_PROBLEMS).chain(&[C44_SWEEP_FAMILY]) {
         if !names.contains(extra) {
             names.push(extra);
         }

@@ -13,8 +13,9 @@
 //! # let _ = DEFAULT_DIMS;
 //! ```
 
-use crate::catalogue::{C44, C51, POTENTIAL_CHECKS, expected_for_c44, expected_for_c51, expected_for_potential};
-use crate::checks::{c44, c51, failed, potential_check};
+use crate::catalogue::{C44, C44_SWEEP, C51, POTENTIAL_CHECKS, T43_LOCAL, expected_for_c44, expected_for_c51, expected_for_potential};
+use crate::checks::{c44, c44_sweep, c51, failed, potential_check};
+use crate::prox_checks::t43_local;
 use crate::prox_checks;
 use crate::outcome::Outcome;
 use crate::record::Record;
@@ -90,11 +91,25 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
             run: Box::new(move || prox_checks::record(id, potential, family, seed)),
         });
     }
-    // C4.4 and C5.1: one record per (potential, family) of their lists.
+    // T4.3-local: the paper potentials × the families with r > 0.
+    if sel.wants_check(T43_LOCAL.id) {
+        for potential in crate::catalogue::paper_potentials().into_iter().filter(|p| sel.wants_potential(p)) {
+            for family in t43_local::local_families().into_iter().filter(|f| sel.wants_family(Some(f))) {
+                out.push(Task {
+                    label: format!("{} {potential} × {family}", T43_LOCAL.id),
+                    run: Box::new(move || t43_local::record(potential, family, seed)),
+                });
+            }
+        }
+    }
+    // C4.4, C4.4-sweep and C5.1: one record per (potential, family) of their lists.
     type PairChecks = (&'static str, Vec<&'static str>, &'static [&'static str], fn(&'static str, &'static str, u64) -> Record);
-    let pairs: [PairChecks; 2] = [
+    let pairs: [PairChecks; 3] = [
         (C44.id, crate::catalogue::prox_potentials(), crate::catalogue::C44_FAMILIES, |p, f, seed| {
             Record::new(C44.id, p, Some(f), expected_for_c44(f), seed, c44::check(p, f, seed))
+        }),
+        (C44_SWEEP.id, c44_sweep::potentials(), &[crate::catalogue::C44_SWEEP_FAMILY], |p, f, seed| {
+            Record::new(C44_SWEEP.id, p, Some(f), c44_sweep::expected(p), seed, c44_sweep::check(p, seed))
         }),
         (C51.id, crate::catalogue::paper_potentials(), crate::catalogue::C51_PROBLEMS, |p, f, seed| {
             Record::new(C51.id, p, Some(f), expected_for_c51(p, f), seed, c51::check(p, f, seed))

@@ -134,3 +134,21 @@ pub const FORMULA12_REL: f64 = 1e-8;
 /// (14b) are solved to the rounding floor, so it is reached in a few dozen outer iterations where
 /// the scheme converges.
 pub const C44_STATIONARY: f64 = 1e-9;
+
+/// `T4.3-local`: step of the one-sided difference quotients of e, relative to 1 + ‖v‖. Small
+/// enough that both probes stay on the branches through the minimizers at v (their basins are
+/// O(0.1) apart on the sampled cases), large enough that the rounding term of
+/// [`KINK_ROUNDING`] (≈ 6e-10) stays far below any kink of e (|⟨g₁ − g₂, d⟩| ≳ 1e-2 at the
+/// constructed ties).
+pub const KINK_STEP: f64 = 1e-4;
+
+/// `T4.3-local`: a one-sided quotient of a C² branch eᵢ deviates from ⟨∇eᵢ(v), d⟩ by at most
+/// (h/2) max ‖∇²eᵢ‖ over [v − hd, v + hd]; the two quotients together by h·max ‖∇²eᵢ‖.
+/// ∇²eᵢ is evaluated at v only (∇²φ(v − zᵢ)(I − DPᵢ)/λ) and changes by O(h) relative along the
+/// segment, so a factor 2 covers it: B = 2h·M + rounding.
+pub const KINK_MARGIN: f64 = 2.0;
+
+/// `T4.3-local`: rounding of one envelope value, relative to 1 + |e(v)|: e is a minimum computed
+/// to the rounding floor (its error is second order in the minimizer's), evaluated with a few
+/// dozen operations: 64ε. Each quotient involves two values, the kink two quotients: 4·64ε/h.
+pub const KINK_ROUNDING: f64 = 64.0 * EPS;

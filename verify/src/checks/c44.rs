@@ -49,7 +49,7 @@ const M: usize = 2;
 const MAX_OUTER: usize = 500;
 
 /// The control's f: ½·0.1‖z‖² + bᵀz + 1.5 cos(4⟨d₁, z⟩ + c₁) + 1.5 cos(4⟨d₂, z⟩ + c₂).
-fn wavy(rng: &mut rand_chacha::ChaCha8Rng) -> Result<SmoothNonconvex, TheoryError> {
+pub(crate) fn wavy(rng: &mut rand_chacha::ChaCha8Rng) -> Result<SmoothNonconvex, TheoryError> {
     let cosines = (0..2)
         .map(|_| Cosine { a: 1.5, omega: unit_direction(rng, M) * 4.0, c: uniform(rng, 0.0, std::f64::consts::TAU) })
         .collect();

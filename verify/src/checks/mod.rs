@@ -10,6 +10,7 @@ pub mod a3;
 pub mod a4;
 pub mod a5;
 pub mod c44;
+pub mod c44_sweep;
 pub mod c51;
 pub mod l32;
 

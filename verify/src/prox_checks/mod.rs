@@ -15,6 +15,7 @@ pub mod sweep;
 pub mod t43_formula12;
 pub mod t43_gradient13;
 pub mod t43_lipschitz;
+pub mod t43_local;
 
 pub use sweep::sweep_lambda;
 
