@@ -3,24 +3,25 @@
 
 use infconv_theory::TheoryError;
 use infconv_train::TrainError;
+use infconv_verify::error::VerifyError;
 use std::process::ExitCode;
 
-/// An error of a subcommand.
+/// An error of a subcommand: `Input`, a flag or file the user gave that cannot be used (the
+/// message names the value and what was expected); `Failed`, a step that failed while running (a
+/// solver without an answer); or an error of the theory, training or verification layer, which
+/// says itself whether it is the input's fault.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// A flag or file the user gave that cannot be used; the message names the value and what
-    /// was expected.
     #[error("{0}")]
     Input(String),
-    /// The theory crate refused or failed a computation.
-    #[error(transparent)]
-    Theory(#[from] TheoryError),
-    /// The training layer.
-    #[error(transparent)]
-    Train(#[from] TrainError),
-    /// A step that failed while running (a solver without an answer, a figure not written).
     #[error("{0}")]
     Failed(String),
+    #[error(transparent)]
+    Theory(#[from] TheoryError),
+    #[error(transparent)]
+    Train(#[from] TrainError),
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
 }
 
 impl CliError {
@@ -32,6 +33,7 @@ impl CliError {
                 matches!(e, TheoryError::InvalidParameter { .. } | TheoryError::DimensionMismatch { .. } | TheoryError::NonFinite { .. })
             }
             CliError::Train(e) => e.is_bad_input(),
+            CliError::Verify(e) => e.is_bad_input(),
             CliError::Failed(_) => false,
         }
     }

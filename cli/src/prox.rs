@@ -78,14 +78,14 @@ fn run(args: &ProxArgs) -> Result<i32, CliError> {
     }
     let v = parse_v(&args.v)?;
     if let Some(file) = &args.plot {
-        infconv_verify::figures::prox_1d(&args.family, args.lambda, args.seed, file).map_err(|e| CliError::Failed(format!("--plot {file}: {e}")))?;
+        infconv_verify::figures::prox_1d(&args.family, args.lambda, args.seed, file)?;
         if !args.json {
             println!("wrote {file}");
         }
     }
     let setup = Setup::new(&args.potential, &args.family, v.len(), args.seed)?;
     if args.sweep_lambda {
-        let s = sweep::sweep_lambda(&setup, &v, args.lambda_min, args.lambda_max).map_err(CliError::Input)?;
+        let s = sweep::sweep_lambda(&setup, &v, args.lambda_min, args.lambda_max)?;
         if args.json {
             let (lo, hi) = s.threshold.map_or((None, None), |(a, b)| (Some(a), Some(b)));
             println!(

@@ -2,6 +2,7 @@
 //! family); exit status 0 exactly when every verdict equals its expected verdict, 1 otherwise,
 //! 2 on bad input.
 
+use infconv_verify::error::VerifyError;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use infconv_verify::catalogue::{known_check_ids, known_families};
@@ -78,10 +79,10 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     if let Some(dir) = &args.out {
         let command = std::iter::once("infconv".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
         let figures = [figures::residual_histograms(&records), figures::lambda_sweep(args.seed), figures::c44_sweep(args.seed)];
-        let figures: Result<Vec<_>, String> = figures.into_iter().collect();
+        let figures: Result<Vec<_>, VerifyError> = figures.into_iter().collect();
         if let Err(e) = figures.and_then(|f| report::write(dir, &records, &command, &f)) {
             eprintln!("infconv verify: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(if e.is_bad_input() { 2 } else { 1 });
         }
         eprintln!("infconv verify: report written to {}", dir.join("report.md").display());
     }

@@ -12,7 +12,8 @@
 //! - [`potential`]: Legendre potentials φ: Table 2, (18), dual-number path, negative controls;
 //! - [`prox`]: the φ-prox (3) and φ-envelope (2): fast solver, global oracle, Jacobian, (13);
 //! - [`random`]: seeded random draws shared by the generators and the checks;
-//! - [`roots`]: safeguarded Newton–bisection for increasing scalar equations (∇φ*);
+//! - [`roots`]: safeguarded Newton–bisection for increasing scalar equations (∇φ*), and the one
+//!   bisection on a monotone test ([`roots::bisect`]);
 //! - [`splitting`]: model (4), alternating minimization (14a)–(14b) and PALM.
 //!
 //! Formulas of the potentials: docs/potentials.md; the families and the prox's ground truth:

@@ -1,4 +1,5 @@
-//! Safeguarded Newton–bisection for increasing scalar equations g(r) = target.
+//! Safeguarded Newton–bisection for increasing scalar equations g(r) = target, and [`bisect`],
+//! plain bisection on a monotone test.
 //!
 //! Used for the radial and per-coordinate inverses ∇φ* where no closed form exists (tan, tan-sep,
 //! and any user potential built on a profile): Newton steps from the best point of a bracket, with
@@ -73,6 +74,42 @@ pub fn increasing_root(
     Err(TheoryError::NotConverged { solver: "increasing_root", iterations: MAX_ITERATIONS, residual: (g - target).abs() })
 }
 
+/// Where [`bisect`] splits a bracket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Midpoint {
+    /// (lo + hi)/2: positions on a line.
+    Arithmetic,
+    /// √(lo·hi): scales such as λ (both ends > 0).
+    Geometric,
+}
+
+/// Bisection on a monotone test: given `below(lo)` true and `below(hi)` false, shrinks
+/// [lo, hi] keeping that invariant until the midpoint is no longer strictly inside (the f64
+/// resolution of the bracket) or after `max_steps` splits; returns the final (lo, hi).
+///
+/// The one bisection of the workspace: the domain probe of dual-number potentials, the
+/// piecewise minimization of separable nonsmooth φ-prox, and the λ sweep of formula (13).
+///
+/// ```
+/// use infconv_theory::roots::{Midpoint, bisect};
+/// // The boundary of {t : t² < 2}.
+/// let (lo, hi) = bisect(0.0, 2.0, 200, Midpoint::Arithmetic, |t| t * t < 2.0);
+/// assert!(lo * lo < 2.0 && hi * hi >= 2.0 && hi - lo <= 4.0 * f64::EPSILON);
+/// ```
+pub fn bisect(mut lo: f64, mut hi: f64, max_steps: usize, midpoint: Midpoint, mut below: impl FnMut(f64) -> bool) -> (f64, f64) {
+    for _ in 0..max_steps {
+        let mid = match midpoint {
+            Midpoint::Arithmetic => 0.5 * (lo + hi),
+            Midpoint::Geometric => (lo * hi).sqrt(),
+        };
+        if !(mid > lo && mid < hi) {
+            break;
+        }
+        if below(mid) { lo = mid } else { hi = mid }
+    }
+    (lo, hi)
+}
+
 fn hi_below(hi: f64, b: f64) -> f64 {
     if b < hi { b } else { b * (1.0 - f64::EPSILON) }
 }
@@ -94,6 +131,17 @@ mod tests {
         let r = increasing_root(g, 1e12, 0.0, 1.0).unwrap();
         let expect = 1e12 / (1e12 + 1.0);
         assert!((r - expect).abs() <= 4.0 * f64::EPSILON, "r = {r}, expected {expect}");
+    }
+
+    #[test]
+    fn bisection_stops_at_the_resolution_and_at_its_cap() {
+        let (lo, hi) = bisect(1.0, 1e6, 500, Midpoint::Geometric, |t| t < 1234.5);
+        assert!(lo < 1234.5 && hi >= 1234.5 && hi - lo <= 4.0 * f64::EPSILON * hi, "[{lo}, {hi}]");
+        let (lo, hi) = bisect(0.0, 1.0, 3, Midpoint::Arithmetic, |t| t < 0.3);
+        assert_eq!((lo, hi), (0.25, 0.375));
+        // A NaN midpoint (an infinite end) ends the bisection instead of looping.
+        let (lo, hi) = bisect(0.0, f64::INFINITY, 10, Midpoint::Geometric, |_| true);
+        assert_eq!((lo, hi), (0.0, f64::INFINITY));
     }
 
     #[test]

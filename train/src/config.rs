@@ -274,3 +274,56 @@ impl TrainConfig {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The evaluation a sized run does, in forward passes of one image, counted from the knobs
+    /// (a gradient costs three forward passes, a line-search trial one): the records (the test
+    /// set, and M + 1 train-loss subsets each), the M full gradients of Corollary 5.1 and its
+    /// prox iterations (a gradient and about two trials each).
+    fn evaluation_passes(c: &TrainConfig, train: usize, test: usize) -> f64 {
+        let m = c.workers as f64;
+        let records = (c.iterations.div_ceil(c.log_every) + 1) as f64;
+        let per_record = test as f64 + (m + 1.0) * c.eval_samples as f64;
+        let s = if c.stationarity_samples == 0 { train } else { c.stationarity_samples } as f64;
+        records * per_record + 3.0 * m * s + c.prox_iterations as f64 * (3.0 + 2.0) * s
+    }
+
+    #[test]
+    fn sized_evaluation_stays_within_a_fifth_of_the_training() {
+        let mut worst: (f64, String) = (0.0, String::new());
+        for (train, test) in [(8000, 2000), (60_000, 10_000)] {
+            for workers in [1usize, 4, 8] {
+                for iterations in [300usize, 1000, 4000, 20_000] {
+                    let method = if workers == 1 { Method::Msgd } else { Method::Algorithm1(PotentialKind::Log) };
+                    let mut c = TrainConfig::default_for(method);
+                    c.workers = workers;
+                    c.iterations = iterations;
+                    c.size_to_run(train, test, Given::default());
+                    let work = iterations as f64 * workers as f64 * c.batch as f64 * 3.0;
+                    let share = evaluation_passes(&c, train, test) / work;
+                    if share > worst.0 {
+                        worst = (share, format!("{train}/{test} images, M = {workers}, {iterations} iterations: {c:?}"));
+                    }
+                }
+            }
+        }
+        assert!(worst.0 <= 0.2, "evaluation is {:.1} % of training at {}", 100.0 * worst.0, worst.1);
+    }
+
+    #[test]
+    fn knobs_the_user_gave_are_kept() {
+        let mut c = TrainConfig::default_for(Method::Algorithm1(PotentialKind::Log));
+        c.iterations = 300;
+        c.log_every = 7;
+        c.eval_samples = 123;
+        let given = Given { log_every: true, eval_samples: true, ..Given::default() };
+        c.size_to_run(8000, 2000, given);
+        assert_eq!((c.log_every, c.eval_samples), (7, 123));
+        let mut d = c.clone();
+        d.size_to_run(8000, 2000, Given::default());
+        assert_ne!((d.log_every, d.eval_samples), (7, 123), "unset knobs are sized");
+    }
+}

@@ -2,6 +2,7 @@
 //! tolerances, and the λ-sweep of formula (13) that shows the "λ sufficiently small" of
 //! Theorem 4.3.
 
+use crate::error::VerifyError;
 use crate::outcome::Verdict;
 use crate::catalogue::paper_potentials;
 use crate::prox_checks::Setup;
@@ -24,7 +25,7 @@ pub fn severity(r: &Record) -> f64 {
 /// The range of the severity axis.
 pub const CLAMP: f64 = 16.0;
 
-fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), String>) -> Result<String, String> {
+fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), String>) -> Result<String, VerifyError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -37,7 +38,7 @@ fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, pl
 
 /// One panel per check: how far each record's worst residual is from its tolerance
 /// (log10 of worst/tol, ≤ 0 within tolerance), bars coloured by verdict.
-pub fn residual_histograms(records: &[Record]) -> Result<Figure, String> {
+pub fn residual_histograms(records: &[Record]) -> Result<Figure, VerifyError> {
     let mut checks: Vec<&str> = Vec::new();
     for r in records {
         if !checks.contains(&r.check.as_str()) {
@@ -102,7 +103,7 @@ pub fn residual_histograms(records: &[Record]) -> Result<Figure, String> {
 /// `seed`), for quad, cubic, tan and log, with quad's certified threshold λ_f = 2/ρ: below it
 /// (13) holds to rounding, above it the inner problem is unbounded for quad (plotted at the top),
 /// while the other potentials have no threshold.
-pub fn lambda_sweep(seed: u64) -> Result<Figure, String> {
+pub fn lambda_sweep(seed: u64) -> Result<Figure, VerifyError> {
     let potentials = ["quad", "cubic", "tan", "log"];
     let colors = [BLUE, RED, GREEN, MAGENTA];
     let v = Vector::from_element(1, 0.5);
@@ -187,16 +188,16 @@ fn curves(phi: &dyn Legendre, f: &dyn Family, lambda: f64) -> Vec<(f64, f64, f64
 }
 
 /// `infconv prox --plot`: draws f (black), e (blue) and P (red) of the 1-D family for every paper potential side by side.
-pub fn prox_1d(family_name: &str, lambda: f64, seed: u64, file: &str) -> Result<(), String> {
+pub fn prox_1d(family_name: &str, lambda: f64, seed: u64, file: &str) -> Result<(), VerifyError> {
     if !file.ends_with(".svg") {
-        return Err(format!("invalid --plot {file:?}: only SVG output is built in (use a name ending in .svg)"));
+        return Err(VerifyError::Input(format!("invalid --plot {file:?}: only SVG output is built in (use a name ending in .svg)")));
     }
-    let f = family::registry::build(family_name, 1, seed).map_err(|e| e.to_string())?;
+    let f = family::registry::build(family_name, 1, seed)?;
     let root = SVGBackend::new(file, (1600, 800)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let panels = root.split_evenly((2, 4));
     for (panel, name) in panels.iter().zip(paper_potentials()) {
-        let phi = registry::build(name, 1).map_err(|e| e.to_string())?;
+        let phi = registry::build(name, 1)?;
         let pts = curves(phi.as_ref(), f.as_ref(), lambda);
         let ys: Vec<f64> = pts.iter().flat_map(|p| [p.1, p.2, p.3]).filter(|y| y.is_finite()).collect();
         let (lo, hi) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(*y), b.max(*y)));
@@ -222,7 +223,7 @@ pub fn prox_1d(family_name: &str, lambda: f64, seed: u64, file: &str) -> Result<
 /// point satisfies (7), against λ·r/μ (log axis), one line per potential of the sweep, with the
 /// bound λ·r/μ = 1 of the global certificate. Shares the sweeps of the records
 /// (`checks::c44_sweep::cached`).
-pub fn c44_sweep(seed: u64) -> Result<Figure, String> {
+pub fn c44_sweep(seed: u64) -> Result<Figure, VerifyError> {
     use crate::checks::c44_sweep::{RATIOS, cached, potentials};
     let colors = [BLUE, RED, GREEN, MAGENTA, CYAN, RGBColor(230, 140, 0), BLACK, RGBColor(120, 70, 20)];
     let mut curves = Vec::new();

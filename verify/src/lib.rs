@@ -27,6 +27,7 @@ pub mod catalogue;
 pub mod checks;
 pub mod conformance;
 pub mod divergence;
+pub mod error;
 pub mod figures;
 pub mod outcome;
 pub mod prox_checks;

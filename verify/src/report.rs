@@ -3,6 +3,7 @@
 //! `--json`) and figures — written to a fresh folder beside DIR and moved into place only when
 //! complete, so that nothing half-written is ever left at DIR.
 
+use crate::error::VerifyError;
 use crate::catalogue::all_checks;
 use crate::outcome::Verdict;
 use crate::record::{Record, all_as_expected, to_json};
@@ -26,24 +27,24 @@ pub struct Figure {
 /// Whether `dir` may receive a report: it must not exist, be empty, or hold an earlier report
 /// (marked by [`MARKER`]), and its parent must exist. Called before any work is done, so that a bad
 /// `--out` fails at once.
-pub fn check_target(dir: &Path) -> Result<(), String> {
+pub fn check_target(dir: &Path) -> Result<(), VerifyError> {
     staging_path(dir)?;
     if dir.exists() {
         let is_dir = dir.is_dir();
         let empty = is_dir && fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
         let earlier = dir.join(MARKER).is_file();
         if !is_dir || !(empty || earlier) {
-            return Err(format!(
+            return Err(VerifyError::Input(format!(
                 "--out {}: exists and is not an empty folder or an earlier infconv report; expected a new or empty folder",
                 dir.display()
-            ));
+            )));
         }
     }
     Ok(())
 }
 
 /// Writes the report for `records` to `dir` (see [`check_target`]).
-pub fn write(dir: &Path, records: &[Record], command: &str, figures: &[Figure]) -> Result<(), String> {
+pub fn write(dir: &Path, records: &[Record], command: &str, figures: &[Figure]) -> Result<(), VerifyError> {
     check_target(dir)?;
     let staging = staging_path(dir)?;
     let result = (|| -> std::io::Result<()> {
@@ -59,17 +60,17 @@ pub fn write(dir: &Path, records: &[Record], command: &str, figures: &[Figure]) 
         }
         fs::rename(&staging, dir)
     })();
-    result.map_err(|e| {
+    result.map_err(|source| {
         let _ = fs::remove_dir_all(&staging);
-        format!("--out {}: could not write the report: {e}", dir.display())
+        VerifyError::Io { path: dir.to_path_buf(), what: "could not write the report", source }
     })
 }
 
-fn staging_path(dir: &Path) -> Result<PathBuf, String> {
-    let name = dir.file_name().ok_or_else(|| format!("--out {}: expected a folder name", dir.display()))?;
+fn staging_path(dir: &Path) -> Result<PathBuf, VerifyError> {
+    let name = dir.file_name().ok_or_else(|| VerifyError::Input(format!("--out {}: expected a folder name", dir.display())))?;
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !parent.is_dir() {
-        return Err(format!("--out {}: the parent folder {} does not exist", dir.display(), parent.display()));
+        return Err(VerifyError::Input(format!("--out {}: the parent folder {} does not exist", dir.display(), parent.display())));
     }
     Ok(parent.join(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id())))
 }

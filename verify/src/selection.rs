@@ -1,6 +1,7 @@
 //! The filters of `infconv verify` (`--check`, `--potential`, `--family`), validated against the
 //! catalogue and the registries: an unknown name is an error that lists the known ones.
 
+use crate::error::VerifyError;
 use infconv_theory::potential::registry;
 
 /// Which records to produce; `None` means all.
@@ -16,22 +17,22 @@ pub struct Selection {
 
 impl Selection {
     /// Validates every filter; the error names the value and lists what is accepted.
-    pub fn validate(&self, known_checks: &[&str], known_families: &[&str]) -> Result<(), String> {
+    pub fn validate(&self, known_checks: &[&str], known_families: &[&str]) -> Result<(), VerifyError> {
         if let Some(c) = &self.check
             && !known_checks.contains(&c.as_str())
         {
-            return Err(format!("unknown check {c:?}; known checks: {}", known_checks.join(", ")));
+            return Err(VerifyError::Input(format!("unknown check {c:?}; known checks: {}", known_checks.join(", "))));
         }
         if let Some(p) = &self.potential
             && registry::info(p).is_err()
         {
-            return Err(format!("unknown potential {p:?}; known potentials: {}", registry::known_names()));
+            return Err(VerifyError::Input(format!("unknown potential {p:?}; known potentials: {}", registry::known_names())));
         }
         if let Some(f) = &self.family
             && !known_families.contains(&f.as_str())
         {
             let known = if known_families.is_empty() { "(none yet)".to_string() } else { known_families.join(", ") };
-            return Err(format!("unknown family {f:?}; known families: {known}"));
+            return Err(VerifyError::Input(format!("unknown family {f:?}; known families: {known}")));
         }
         Ok(())
     }

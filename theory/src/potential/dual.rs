@@ -102,13 +102,7 @@ impl<T: DualPotential> FromDual<T> {
                 return f64::INFINITY;
             }
         }
-        for _ in 0..MAX_BISECTIONS {
-            let mid = 0.5 * (lo + hi);
-            if mid <= lo || mid >= hi {
-                break;
-            }
-            if inside(mid) { lo = mid } else { hi = mid }
-        }
+        let (lo, _) = crate::roots::bisect(lo, hi, MAX_BISECTIONS, crate::roots::Midpoint::Arithmetic, inside);
         lo / a
     }
 }

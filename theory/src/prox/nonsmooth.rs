@@ -127,14 +127,8 @@ impl<'a> Line<'a> {
                 return Ok((b, self.q(b)));
             }
         }
-        let (mut lo, mut hi) = (a, b);
-        loop {
-            let mid = 0.5 * (lo + hi);
-            if mid <= lo || mid >= hi {
-                break;
-            }
-            if self.dq(mid, Side::Right) < 0.0 { lo = mid } else { hi = mid }
-        }
+        // q′ < 0 left of the minimizer; [a, b] halves to the last bit (≤ 2100 splits span f64).
+        let (lo, hi) = crate::roots::bisect(a, b, 2100, crate::roots::Midpoint::Arithmetic, |t| self.dq(t, Side::Right) < 0.0);
         let (ql, qh) = (if a_open && lo == a { f64::INFINITY } else { self.q(lo) }, if b_open && hi == b { f64::INFINITY } else { self.q(hi) });
         let (mut t, mut val) = if ql <= qh { (lo, ql) } else { (hi, qh) };
         for (end, open) in [(a, a_open), (b, b_open)] {

@@ -7,6 +7,8 @@
 //! [λ_min, λ_max]; the first failure is bracketed with the last success and bisected
 //! ([`BISECTIONS`] times, in log λ). If every grid point holds, no threshold is found.
 
+use crate::error::VerifyError;
+use infconv_theory::roots::{Midpoint, bisect};
 use super::d33::{lowest_probe, probe_directions};
 use super::t43_gradient13::residual;
 use super::t43_lipschitz::spread;
@@ -55,9 +57,9 @@ pub fn formula13_holds(setup: &Setup, lambda: f64, v: &Vector) -> Result<(), Str
 }
 
 /// The sweep over [lambda_min, lambda_max] at v (module doc).
-pub fn sweep_lambda(setup: &Setup, v: &Vector, lambda_min: f64, lambda_max: f64) -> Result<Sweep, String> {
+pub fn sweep_lambda(setup: &Setup, v: &Vector, lambda_min: f64, lambda_max: f64) -> Result<Sweep, VerifyError> {
     if !(lambda_min > 0.0 && lambda_max > lambda_min && lambda_max.is_finite()) {
-        return Err(format!("invalid λ range [{lambda_min}, {lambda_max}]: expected 0 < λ_min < λ_max < ∞"));
+        return Err(VerifyError::Input(format!("invalid λ range [{lambda_min}, {lambda_max}]: expected 0 < λ_min < λ_max < ∞")));
     }
     let certified = setup.threshold();
     let ratio = (lambda_max / lambda_min).ln();
@@ -67,25 +69,14 @@ pub fn sweep_lambda(setup: &Setup, v: &Vector, lambda_min: f64, lambda_max: f64)
         let lam = lambda_min * (ratio * k as f64 / GRID as f64).exp();
         evaluations += 1;
         if let Err(why) = formula13_holds(setup, lam, v) {
-            let Some(mut lo) = last_ok else {
+            let Some(lo) = last_ok else {
                 return Ok(Sweep { threshold: Some((0.0, lam)), failure: Some(why), certified, evaluations });
             };
-            let mut hi = lam;
             let mut reason = why;
-            for _ in 0..BISECTIONS {
-                let mid = (lo * hi).sqrt();
-                if mid <= lo || mid >= hi {
-                    break;
-                }
+            let (lo, hi) = bisect(lo, lam, BISECTIONS, Midpoint::Geometric, |mid| {
                 evaluations += 1;
-                match formula13_holds(setup, mid, v) {
-                    Ok(()) => lo = mid,
-                    Err(w) => {
-                        hi = mid;
-                        reason = w;
-                    }
-                }
-            }
+                formula13_holds(setup, mid, v).map_err(|w| reason = w).is_ok()
+            });
             return Ok(Sweep { threshold: Some((lo, hi)), failure: Some(reason), certified, evaluations });
         }
         last_ok = Some(lam);
