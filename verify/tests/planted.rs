@@ -147,59 +147,51 @@ fn flagged(id: &str, bug: &Outcome, part: &str, control: &Outcome, seed: u64) {
     assert_ne!(control.verdict, Verdict::Violated, "{id}: the unplanted control must not be flagged (seed {seed}): {}", control.note);
 }
 
+/// A potential check on a planted potential: `defective` must be flagged with `part` marked,
+/// the same potential without the defect (`Defect::None`) must hold; returns the planted outcome.
+fn potential_check_flags(id: &str, build: impl Fn(Defect) -> Planted, defect: Defect, part: &str) -> Outcome {
+    let bug = planted(build(defect), id);
+    let control = planted(build(Defect::None), id);
+    flagged(id, &bug, part, &control, DEFAULT_SEED);
+    assert_eq!(control.verdict, Verdict::Holds, "{id} control (seed {DEFAULT_SEED}): {}", control.note);
+    bug
+}
+
 #[test]
 fn planted_a1_is_flagged() {
-    let bug = planted(Planted::log(Defect::Gradient(1e-4)), "A1");
-    let control = planted(Planted::log(Defect::None), "A1");
-    flagged("A1", &bug, "∇φ closed vs num-dual", &control, DEFAULT_SEED);
+    let bug = potential_check_flags("A1", Planted::log, Defect::Gradient(1e-4), "∇φ closed vs num-dual");
     assert!(bug.note.contains("VIOLATED ∇φ vs central differences"), "{}", bug.note);
-    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
 }
 
 #[test]
 fn planted_a2_is_flagged() {
     // log's domain is the open unit ball; declared as the ball of radius 0.99, φ stays bounded at
     // the declared boundary (−log(1 − 0.99²) ≈ 3.9).
-    let bug = planted(Planted::log(Defect::DomainShrunk(0.99)), "A2");
-    let control = planted(Planted::log(Defect::None), "A2");
-    flagged("A2", &bug, "φ growth ratio towards the boundary", &control, DEFAULT_SEED);
-    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+    potential_check_flags("A2", Planted::log, Defect::DomainShrunk(0.99), "φ growth ratio towards the boundary");
 }
 
 #[test]
 fn planted_a3_is_flagged() {
-    let bug = planted(Planted::log(Defect::Hessian(1e-4)), "A3");
-    let control = planted(Planted::log(Defect::None), "A3");
-    flagged("A3", &bug, "∇²φ closed vs num-dual", &control, DEFAULT_SEED);
-    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+    potential_check_flags("A3", Planted::log, Defect::Hessian(1e-4), "∇²φ closed vs num-dual");
 }
 
 #[test]
 fn planted_a4_is_flagged() {
     // quad = ‖w‖² with an overflow guard that continues it linearly beyond ‖w‖ = 10: φ(td)/t → 20.
-    let bug = planted(Planted::registry("quad", 1, Defect::LinearBeyond(10.0)), "A4");
-    let control = planted(Planted::registry("quad", 1, Defect::None), "A4");
-    flagged("A4", &bug, "φ(td)/t growth ratio", &control, DEFAULT_SEED);
-    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+    let quad = |d| Planted::registry("quad", 1, d);
+    potential_check_flags("A4", quad, Defect::LinearBeyond(10.0), "φ(td)/t growth ratio");
 }
 
 #[test]
 fn planted_a5_is_flagged() {
     // A constant 1e-12 left in φ, and one left in ∇φ: a hundred times the last-bit allowance.
-    let control = planted(Planted::log(Defect::None), "A5");
-    let bug = planted(Planted::log(Defect::ValueOffset(1e-12)), "A5");
-    flagged("A5", &bug, "|φ(0)|", &control, DEFAULT_SEED);
-    let bug = planted(Planted::log(Defect::GradientOffset(1e-12)), "A5");
-    flagged("A5", &bug, "‖∇φ(0)‖", &control, DEFAULT_SEED);
-    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+    potential_check_flags("A5", Planted::log, Defect::ValueOffset(1e-12), "|φ(0)|");
+    potential_check_flags("A5", Planted::log, Defect::GradientOffset(1e-12), "‖∇φ(0)‖");
 }
 
 #[test]
 fn planted_l32_is_flagged() {
-    let bug = planted(Planted::log(Defect::Conjugate(1e-8)), "L3.2");
-    let control = planted(Planted::log(Defect::None), "L3.2");
-    flagged("L3.2", &bug, "∇φ*∘∇φ − id", &control, DEFAULT_SEED);
-    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+    potential_check_flags("L3.2", Planted::log, Defect::Conjugate(1e-8), "∇φ*∘∇φ − id");
 }
 
 // ---------------------------------------------------------------------------------------------
