@@ -28,6 +28,7 @@ use crate::tolerance::{C51_FACTOR, C51_STATIONARY};
 use infconv_theory::distributed::least_squares::LeastSquares;
 use infconv_theory::distributed::logistic::Logistic;
 use infconv_theory::distributed::{Algorithm1, Config, Consensus, EmpiricalRisk, Order};
+use infconv_theory::linesearch::{Armijo, Search};
 use infconv_theory::potential::layerwise::Layerwise;
 use infconv_theory::potential::registry;
 use infconv_theory::potential::scaled::Scaled;
@@ -204,6 +205,9 @@ fn run_case(potential: &str, problem: &str, m: usize, seed: u64, handed: &Worker
     })
 }
 
+/// The Armijo search of [`phi_prox`]: c = 1e-4, halving, 60 trials.
+const PROX_ARMIJO: Armijo = Armijo { c: 1e-4, shrink: 0.5, max_trials: 60 };
+
 /// The φ-prox of fⱼ + (ν/2)‖·‖² at ū (3), by gradient iterations with Armijo backtracking and
 /// fraction-to-boundary steps (ū − z stays in dom φ̂), from the copy z̄ⱼ, to a gradient norm of
 /// 1e-14 relative: the independent reference for formula (13) here.
@@ -223,25 +227,24 @@ fn phi_prox(phi: &dyn Legendre, f: &dyn EmpiricalRisk, nu: f64, lambda: f64, u: 
         }
         let d = -&g;
         // u − (z + t d) ∈ dom φ̂: move w = u − z along −d, at most the trial step.
-        let mut t = step * fraction_to_boundary(phi, &(u - &z), &(-&d * step), 0.99)?;
-        let mut accepted = false;
-        for _ in 0..60 {
-            let cand = &z + &d * t;
-            if let Ok((fc, gc)) = obj(&cand)
-                && fc.is_finite()
-                && (fc <= fz - 1e-4 * t * g.norm_squared() || gc.norm() < g.norm() && fc <= fz + 1e-14 * fz.abs())
-            {
-                z = cand;
-                fz = fc;
-                g = gc;
-                accepted = true;
-                break;
-            }
-            t *= 0.5;
-        }
-        if !accepted {
-            break;
-        }
+        let t0 = step * fraction_to_boundary(phi, &(u - &z), &(-&d * step), 0.99)?;
+        let (f0, gn) = (fz, g.norm());
+        // A trial that cannot be evaluated (outside dom φ̂) is rejected; near the rounding floor a
+        // smaller gradient at an equal value is accepted too.
+        let search = PROX_ARMIJO.search_or(
+            f0,
+            -g.norm_squared(),
+            t0,
+            |t| {
+                let cand = &z + &d * t;
+                Ok::<_, TheoryError>(obj(&cand).ok().map(|(fc, gc)| (fc, (cand, gc))))
+            },
+            |fc, (_, gc): &(Vector, Vector)| gc.norm() < gn && fc <= f0 + 1e-14 * f0.abs(),
+        )?;
+        let Search::Accepted { t, value, payload: (cand, gc), .. } = search else { break };
+        z = cand;
+        fz = value;
+        g = gc;
         step = (2.0 * t).min(10.0);
     }
     Ok(z)
