@@ -266,6 +266,11 @@ impl Family for PlantedFamily {
         let c = if let FamilyDefect::DistanceFactor(k) = self.defect { k } else { self.scale() };
         Ok(c * self.inner.subdifferential_distance(z, &(y / c))?)
     }
+    fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
+        // The element of c ∂f(z) nearest to y is c times the element of ∂f(z) nearest to y/c.
+        let c = if let FamilyDefect::DistanceFactor(k) = self.defect { k } else { self.scale() };
+        Ok(self.inner.nearest_subgradient(z, &(y / c))? * c)
+    }
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         let c = self.scale();
         self.inner.hessian(z).map(|h| h.map(|h| h * c))
@@ -380,12 +385,13 @@ fn planted_t43_lipschitz_is_flagged() {
 fn planted_t43_formula12_is_flagged() {
     // The family's dist(y, ∂f(z)) measured against 1.001 ∂f(z): a wrong subdifferential.
     let id = "T4.3-formula12";
-    let (bug, control) = t43(id, Defect::None, FamilyDefect::DistanceFactor(1.001), t43_formula12::measure);
+    let measure = |s: &Setup, c: &[Case]| t43_formula12::measure(s, c, &mut stream(DEFAULT_SEED, &["planted", id]));
+    let (bug, control) = t43(id, Defect::None, FamilyDefect::DistanceFactor(1.001), measure);
     flagged(id, &bug, "∇φ(v − z)/λ ∈ ∂f(z)", &control, DEFAULT_SEED);
     // ∇φ scaled by 1.001: the solvers' P(v) solves the wrong equation, which ∇φ* exposes (and
     // Newton's line search, which sees the right φ, stalls on some cases).
-    let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, t43_formula12::measure);
-    flagged(id, &bug, "v − z = ∇φ*(λ∇f(z))", &control, DEFAULT_SEED);
+    let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, measure);
+    flagged(id, &bug, "z + ∇φ*(λŷ) = v, ŷ ∈ ∂f(z) nearest (‖v′ − v‖ / bound)", &control, DEFAULT_SEED);
 }
 
 #[test]
