@@ -83,6 +83,16 @@ pub const C51_STATIONARY: f64 = 1e-8;
 /// consensus in the dual space obeys the same bound. 1e4 leaves a margin of 15 and is still five
 /// orders of magnitude below what a non-stationary point or differing fⱼ produce (O(1)).
 pub const C51_FACTOR: f64 = 1e4;
+
+/// `C5.1`, 0 ∈ ∂f̂(ū) for identical fⱼ = f̂: ‖∇f̂(ū)‖ ≤ (1 + 1/M) r + 2 L maxⱼ ‖ū − z̄ⱼ‖. By (5a) and
+/// (5b), ‖(1/M) Σⱼ ∇f̂(z̄ⱼ)‖ ≤ (r₅ₐ + M r₅ᵦ)/M ≤ (1 + 1/M) r, and ∇f̂(ū) differs from each ∇f̂(z̄ⱼ) by
+/// at most L‖ū − z̄ⱼ‖ (L = ‖∇²f̂‖ on the segment). L is taken at ū by central differences of ∇f̂;
+/// over segments of length ≤ 1e-9 here it changes by far less than this factor 2, which covers it
+/// and the differences' error (~1e-8 relative). Where ∇φ̂* is Lipschitz at 0 (every potential but
+/// cubic), ‖ū − z̄ⱼ‖ ≤ λ‖∇²φ̂*(0)‖ · maxⱼ ‖∇φ̂(ū − z̄ⱼ)‖/λ ≤ λ‖∇²φ̂*(0)‖ K r, so the bound is ∝ r;
+/// for cubic the primal distance is what the corollary's consensus gives.
+pub const C51_GRADIENT_MARGIN: f64 = 2.0;
+
 // ---- The prox checks (D3.3, L3.4, T4.3-*) and the fast solver's agreement with the oracle ----
 
 /// Fast solver vs oracle, relative to the problem's scale 1 + ‖v‖ + ‖z‖: both end with a Newton
