@@ -222,6 +222,8 @@ enum FamilyDefect {
     /// dist(y, ∂f(z)) computed against this factor times ∂f(z) (value, subgradient and Hessian
     /// right): a wrong subdifferential.
     DistanceFactor(f64),
+    /// dist(y, ∂f(z)) reported as 0 wherever it is asked: a residual blind off the minimizer.
+    BlindDistance,
 }
 
 /// A correct family with one planted defect.
@@ -263,6 +265,9 @@ impl Family for PlantedFamily {
     }
     fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
         // dist(y, c ∂f(z)) = c dist(y/c, ∂f(z)).
+        if let FamilyDefect::BlindDistance = self.defect {
+            return Ok(0.0);
+        }
         let c = if let FamilyDefect::DistanceFactor(k) = self.defect { k } else { self.scale() };
         Ok(c * self.inner.subdifferential_distance(z, &(y / c))?)
     }
@@ -392,6 +397,10 @@ fn planted_t43_formula12_is_flagged() {
     // Newton's line search, which sees the right φ, stalls on some cases).
     let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, measure);
     flagged(id, &bug, "z + ∇φ*(λŷ) = v, ŷ ∈ ∂f(z) nearest (‖v′ − v‖ / bound)", &control, DEFAULT_SEED);
+    // A residual that reports 0 everywhere passes the membership at the minimizers; the probe at
+    // z + εd, where it must be at least κε/2, exposes it.
+    let (bug, control) = t43(id, Defect::None, FamilyDefect::BlindDistance, measure);
+    flagged(id, &bug, "residual at z + εd / (κε) (distinguishes)", &control, DEFAULT_SEED);
 }
 
 #[test]
