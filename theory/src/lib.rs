@@ -9,6 +9,7 @@
 //! - [`error`]: [`TheoryError`], the typed errors of every entry point;
 //! - [`family`]: nonconvex function families f with certificates (r, λ_f) and the controls;
 //! - [`linalg`]: small linear-algebra helpers shared with the checks;
+//! - [`linesearch`]: Armijo backtracking, the one sufficient-decrease search of the workbench;
 //! - [`potential`]: Legendre potentials φ: Table 2, (18), dual-number path, negative controls;
 //! - [`prox`]: the φ-prox (3) and φ-envelope (2): fast solver, global oracle, Jacobian, (13);
 //! - [`random`]: seeded random draws shared by the generators and the checks;
@@ -26,6 +27,7 @@ pub mod distributed;
 pub mod error;
 pub mod family;
 pub mod linalg;
+pub mod linesearch;
 pub mod potential;
 pub mod prox;
 pub mod random;

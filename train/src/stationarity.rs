@@ -13,6 +13,11 @@ use crate::dataset::Images;
 use crate::driver::Trainer;
 use crate::objective::{grad_phi_hat, norm, phi_hat};
 use infconv_kernels::lenet;
+use infconv_theory::linesearch::{Armijo, Search};
+
+/// The Armijo search of the inner prox: c = ½ (f32 rounding of the trial point makes tiny steps
+/// useless), halving, 30 trials per iteration.
+const PROX_ARMIJO: Armijo = Armijo { c: 0.5, shrink: 0.5, max_trials: 30 };
 
 /// The figures printed at the end of a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,22 +110,21 @@ pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result
     for k in 0..cfg.prox_iterations {
         progress(&format!("prox iteration {}/{}: ‖∇Ψ‖ = {:.3e}", k + 1, cfg.prox_iterations, norm(&gx)));
         let gn2: f64 = gx.iter().map(|a| a * a).sum();
-        let mut accepted = false;
-        for _ in 0..30 {
-            spent += 1;
-            let trial: Vec<f32> = x.iter().zip(&gx).map(|(&a, &d)| (a as f64 - alpha * d) as f32).collect();
-            let pt = psi(tr, &trial)?;
-            // Armijo with c = 1/2 (f32 rounding of the trial point makes tiny steps useless).
-            if pt <= px - 0.5 * alpha * gn2 {
-                x = trial;
-                px = pt;
-                accepted = true;
+        let search = PROX_ARMIJO.search(px, -gn2, alpha, |t| {
+            let trial: Vec<f32> = x.iter().zip(&gx).map(|(&a, &d)| (a as f64 - t * d) as f32).collect();
+            Ok::<_, TrainError>(Some((psi(tr, &trial)?, trial)))
+        })?;
+        match search {
+            Search::Accepted { t, value, payload, trials } => {
+                spent += trials;
+                x = payload;
+                px = value;
+                alpha = t;
+            }
+            Search::Exhausted { trials, .. } => {
+                spent += trials;
                 break;
             }
-            alpha *= 0.5;
-        }
-        if !accepted {
-            break;
         }
         grad_psi(tr, &x, &mut gx)?;
         alpha *= 2.0;

@@ -83,6 +83,16 @@ pub const C51_STATIONARY: f64 = 1e-8;
 /// consensus in the dual space obeys the same bound. 1e4 leaves a margin of 15 and is still five
 /// orders of magnitude below what a non-stationary point or differing fⱼ produce (O(1)).
 pub const C51_FACTOR: f64 = 1e4;
+
+/// `C5.1`, 0 ∈ ∂f̂(ū) for identical fⱼ = f̂: ‖∇f̂(ū)‖ ≤ (1 + 1/M) r + 2 L maxⱼ ‖ū − z̄ⱼ‖. By (5a) and
+/// (5b), ‖(1/M) Σⱼ ∇f̂(z̄ⱼ)‖ ≤ (r₅ₐ + M r₅ᵦ)/M ≤ (1 + 1/M) r, and ∇f̂(ū) differs from each ∇f̂(z̄ⱼ) by
+/// at most L‖ū − z̄ⱼ‖ (L = ‖∇²f̂‖ on the segment). L is taken at ū by central differences of ∇f̂;
+/// over segments of length ≤ 1e-9 here it changes by far less than this factor 2, which covers it
+/// and the differences' error (~1e-8 relative). Where ∇φ̂* is Lipschitz at 0 (every potential but
+/// cubic), ‖ū − z̄ⱼ‖ ≤ λ‖∇²φ̂*(0)‖ · maxⱼ ‖∇φ̂(ū − z̄ⱼ)‖/λ ≤ λ‖∇²φ̂*(0)‖ K r, so the bound is ∝ r;
+/// for cubic the primal distance is what the corollary's consensus gives.
+pub const C51_GRADIENT_MARGIN: f64 = 2.0;
+
 // ---- The prox checks (D3.3, L3.4, T4.3-*) and the fast solver's agreement with the oracle ----
 
 /// Fast solver vs oracle, relative to the problem's scale 1 + ‖v‖ + ‖z‖: both end with a Newton
@@ -103,17 +113,29 @@ pub const D33_BELOW_REL: f64 = 1e-9;
 /// that far: a single-valued P has spread 0, a two-valued one ≥ 1e-6.
 pub const PROX_UNIQUE_REL: f64 = 1e-6;
 
-/// L3.4 (ii) continuity: |e(v + δd) − e(v)| / (1 + |e(v)|) at δ = 1e-6(1 + ‖v‖). e is locally
-/// Lipschitz with constant ‖∇φ(v − z)/λ‖ = ‖y‖, y ∈ ∂f(z), at most ~10 for the generated families
-/// on the sampled region, so the change is ≤ 1e-5 relative; 1e-4 gives 10× margin, while a jump
-/// of e (P(v) = ∅ on one side, or a discontinuity) is O(1).
-pub const L34_CONTINUITY_REL: f64 = 1e-4;
+/// L3.4: the decades k of the sequence vₖ = v̄ + 10⁻ᵏ·s·d → v̄ (s = min(1 + ‖v̄‖, distance of
+/// v̄ − z̄ to bdry dom φ)). From 10⁻² (where the second-order term of the bounds is still small
+/// against the first for the sampled cases) to 10⁻⁷ (where L·δₖ ≈ 1e-7 is still four orders above
+/// the rounding of e, so the first-order rate, not rounding, is what is judged).
+pub const L34_DECADES: std::ops::RangeInclusive<i32> = 2..=7;
 
-/// L3.4 (iii) cluster points: dist(z(v + δd), P(v)) / (1 + ‖z‖) at δ = 1e-6(1 + ‖v‖). Where P is
-/// locally Lipschitz (constant ≤ ~10² on the sampled cases) the distance is ≤ 1e-4·(…); where it
-/// is multivalued the nearby minimizer is still within that of one element of P(v). A cluster
-/// point outside P(v) is O(1) away.
-pub const L34_CLUSTER_REL: f64 = 1e-3;
+/// L3.4 (ii)/(iii): the factor on the first- and second-order bounds of |e(vₖ) − e(v̄)| and
+/// dist(zₖ, P(v̄)) (prox_checks::l34). L, ‖∇²φ‖ and ‖DP‖ are taken at v̄ and change by O(δₖ)
+/// relative along the segment [v̄, vₖ]; 2 covers that at δₖ ≤ 1e-2·s. A discontinuity of e or a
+/// cluster point outside P(v̄) stays O(1) while the bound shrinks like δₖ, so the ratio grows
+/// without limit along the sequence.
+pub const L34_MARGIN: f64 = 2.0;
+
+/// L3.4 (ii): the rounding of one envelope value of the oracle, relative to 1 + |e(v̄)|: e is a
+/// minimum computed to the rounding floor (its error is second order in the minimizer's, ≤ 1e-16
+/// relative), evaluated with a few dozen operations: 64ε (as [`KINK_ROUNDING`]); |Δe| involves two.
+pub const L34_ENVELOPE_ROUNDING: f64 = 64.0 * EPS;
+
+/// L3.4 (iii): the accuracy of one minimizer of the oracle, relative to 1 + ‖z‖: its Newton (or
+/// exact coordinate, or Lagrange–Newton) refinement ends at the rounding floor, and with the inner
+/// Hessian's condition at most ~1e4 the point is within ~1e4·16ε ≈ 4e-11 (as
+/// [`PROX_AGREEMENT`]); two orders of margin.
+pub const L34_POINT_ACCURACY: f64 = PROX_AGREEMENT;
 
 /// Step of the Lipschitz quotient of T4.3 (i), relative to 1 + ‖v̄‖.
 pub const LIPSCHITZ_STEP: f64 = 1e-3;
@@ -124,11 +146,27 @@ pub const LIPSCHITZ_STEP: f64 = 1e-3;
 /// two-valued P at v̄ gives a quotient ~‖z₁ − z₂‖/step ≫ 1.
 pub const LIPSCHITZ_RATIO_MAX: f64 = 1.1;
 
-/// Formula (12): dist(∇φ(v − z)/λ, ∂f(z)) and ‖(v − z) − ∇φ*(λ∇f(z))‖, relative to
-/// max(‖y‖, 1) resp. 1 + ‖v − z‖. The oracle's refinements end at a residual ≤ 16ε·scale
-/// (Newton, coordinate case analysis) or ≤ 1e-10·scale (Lagrange–Newton on a manifold); 1e-8
-/// leaves 100× over the latter, while a point that does not solve (12) is off by O(1).
+/// Formula (12): the oracle's accuracy in the dual, dist(∇φ(v − z)/λ, ∂f(z)) relative to
+/// max(‖y‖, 1). The oracle's refinements end at a residual ≤ 16ε·scale (Newton, coordinate case
+/// analysis) or ≤ 1e-10·scale (Lagrange–Newton on a manifold); 1e-8 leaves 100× over the latter,
+/// while a point that does not solve (12) is off by O(1). In the resolvent's direction,
+/// v′ = z + ∇φ*(λŷ), the same accuracy is carried to the primal by λ‖∇²φ*(λŷ)‖ (the derivative of
+/// ∇φ* at λŷ), plus [`IDENTITY_REL`] for the rounding of ∇φ*∘∇φ.
 pub const FORMULA12_REL: f64 = 1e-8;
+
+/// Formula (12), the residual distinguishes: the relative size of the step ε from a minimizer z
+/// to the probe z″ = z + εd (prox_checks::t43_formula12). Large against the oracle's accuracy in
+/// z (≤ [`PROX_AGREEMENT`], so the lower bound κε is five orders above what an inexact z could
+/// fake), small enough that λ_min(∇²φ) at the two ends bounds it on the segment to within the
+/// margin below.
+pub const FORMULA12_PERTURBATION: f64 = 1e-3;
+
+/// Formula (12), the residual distinguishes: dist(∇φ(v − z″)/λ, ∂f(z″)) ≥ κε is a theorem
+/// (strong monotonicity of ∇φ/λ against the hypomonotonicity −r of ∂f); κ takes λ_min(∇²φ) at the
+/// ends of the segment only, which may exceed its minimum along it by O(ε) relative. A factor 2
+/// covers that; a residual that does not grow with the distance from P(v) (a measure that is
+/// blind off the minimizer) gives ~0.
+pub const FORMULA12_DISTINGUISH_MARGIN: f64 = 2.0;
 
 /// `C4.4`: alternating minimization must bring the residuals of (5a)–(5b) below this; (14a) and
 /// (14b) are solved to the rounding floor, so it is reached in a few dozen outer iterations where

@@ -214,6 +214,8 @@ enum FamilyDefect {
     /// dist(y, ∂f(z)) computed against this factor times ∂f(z) (value, subgradient and Hessian
     /// right): a wrong subdifferential.
     DistanceFactor(f64),
+    /// dist(y, ∂f(z)) reported as 0 wherever it is asked: a residual blind off the minimizer.
+    BlindDistance,
 }
 
 /// A correct family with one planted defect.
@@ -255,8 +257,16 @@ impl Family for PlantedFamily {
     }
     fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
         // dist(y, c ∂f(z)) = c dist(y/c, ∂f(z)).
+        if let FamilyDefect::BlindDistance = self.defect {
+            return Ok(0.0);
+        }
         let c = if let FamilyDefect::DistanceFactor(k) = self.defect { k } else { self.scale() };
         Ok(c * self.inner.subdifferential_distance(z, &(y / c))?)
+    }
+    fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
+        // The element of c ∂f(z) nearest to y is c times the element of ∂f(z) nearest to y/c.
+        let c = if let FamilyDefect::DistanceFactor(k) = self.defect { k } else { self.scale() };
+        Ok(self.inner.nearest_subgradient(z, &(y / c))? * c)
     }
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         let c = self.scale();
@@ -372,12 +382,17 @@ fn planted_t43_lipschitz_is_flagged() {
 fn planted_t43_formula12_is_flagged() {
     // The family's dist(y, ∂f(z)) measured against 1.001 ∂f(z): a wrong subdifferential.
     let id = "T4.3-formula12";
-    let (bug, control) = t43(id, Defect::None, FamilyDefect::DistanceFactor(1.001), t43_formula12::measure);
+    let measure = |s: &Setup, c: &[Case]| t43_formula12::measure(s, c, &mut stream(DEFAULT_SEED, &["planted", id]));
+    let (bug, control) = t43(id, Defect::None, FamilyDefect::DistanceFactor(1.001), measure);
     flagged(id, &bug, "∇φ(v − z)/λ ∈ ∂f(z)", &control, DEFAULT_SEED);
     // ∇φ scaled by 1.001: the solvers' P(v) solves the wrong equation, which ∇φ* exposes (and
     // Newton's line search, which sees the right φ, stalls on some cases).
-    let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, t43_formula12::measure);
-    flagged(id, &bug, "v − z = ∇φ*(λ∇f(z))", &control, DEFAULT_SEED);
+    let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, measure);
+    flagged(id, &bug, "z + ∇φ*(λŷ) = v, ŷ ∈ ∂f(z) nearest (‖v′ − v‖ / bound)", &control, DEFAULT_SEED);
+    // A residual that reports 0 everywhere passes the membership at the minimizers; the probe at
+    // z + εd, where it must be at least κε/2, exposes it.
+    let (bug, control) = t43(id, Defect::None, FamilyDefect::BlindDistance, measure);
+    flagged(id, &bug, "residual at z + εd / (κε) (distinguishes)", &control, DEFAULT_SEED);
 }
 
 #[test]

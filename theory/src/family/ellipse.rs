@@ -83,6 +83,17 @@ impl Family for EllipsoidSurface {
         let nn = n.norm_squared();
         crate::error::finite_scalar("indicator subdifferential distance (overflow)", (y - &n * (y.dot(&n) / nn)).norm())
     }
+    /// The projection of y onto N_M(z) = span{Dz}; an error off M (∂ι_M(z) = ∅).
+    fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
+        check_z("indicator subdifferential", self.dim(), z)?;
+        check_z("indicator subdifferential", self.dim(), y)?;
+        if !self.on_manifold(z) {
+            return Err(TheoryError::OutsideDomain { what: "∂ι_M outside M", point_norm: z.norm() });
+        }
+        let n = Vector::from_iterator(self.dim(), z.iter().zip(&self.d).map(|(x, d)| d * x));
+        let nn = n.norm_squared();
+        crate::error::finite_vector("indicator nearest subgradient (overflow)", &n * (y.dot(&n) / nn))
+    }
     fn hessian(&self, _z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         None
     }

@@ -87,6 +87,11 @@ impl Family for IndefiniteQuadratic {
         check_z("indefinite-quadratic subdifferential", self.dim(), y)?;
         crate::error::finite_scalar("indefinite-quadratic subdifferential distance (overflow)", (self.subgradient(z)? - y).norm())
     }
+    /// ∂f(z) = {∇f(z)}.
+    fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
+        check_z("indefinite-quadratic subdifferential", self.dim(), y)?;
+        self.subgradient(z)
+    }
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         Some(check_z("indefinite-quadratic Hessian", self.dim(), z).map(|_| self.h.clone()))
     }

@@ -78,6 +78,11 @@ pub trait Family: Send + Sync + fmt::Debug {
     fn subgradient(&self, z: &Vector) -> Result<Vector, TheoryError>;
     /// dist(y, ∂f(z)), the residual of y ∈ ∂f(z) in formula (12).
     fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError>;
+    /// The element of ∂f(z) nearest to y (the subgradient of minimal distance, which attains
+    /// [`Family::subdifferential_distance`]): the point from which formula (12) is evaluated in the
+    /// resolvent's direction, v = z + ∇φ*(λy). The gradient where f is differentiable; an error
+    /// where ∂f(z) is empty (off the manifold of an indicator).
+    fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError>;
     /// ∇²f(z) where f is C² (`None` for families that are not C² on ℝᵐ).
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>>;
     /// A weak-convexity modulus r: f + r‖·‖²/2 is convex (`None` when no r exists: indicators of
@@ -124,6 +129,15 @@ pub(crate) mod separable_impl {
         check_z("family subdifferential", terms.len(), y)?;
         let s: f64 = terms.iter().zip(z.iter().zip(y.iter())).map(|(s, (&t, &yi))| s.subdifferential_distance(t, yi).powi(2)).sum();
         crate::error::finite_scalar("family subdifferential distance (overflow)", s.sqrt())
+    }
+
+    pub fn nearest(terms: &[ScalarTerm], z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
+        check_z("family subdifferential", terms.len(), z)?;
+        check_z("family subdifferential", terms.len(), y)?;
+        crate::error::finite_vector(
+            "family nearest subgradient (overflow)",
+            Vector::from_iterator(terms.len(), terms.iter().zip(z.iter().zip(y.iter())).map(|(s, (&t, &yi))| s.nearest_subgradient(t, yi))),
+        )
     }
 
     pub fn modulus(terms: &[ScalarTerm]) -> Option<f64> {

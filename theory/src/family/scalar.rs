@@ -125,6 +125,19 @@ impl ScalarTerm {
         if two { (y - lo).abs().min((y - hi).abs()) } else if y < lo { lo - y } else if y > hi { y - hi } else { 0.0 }
     }
 
+    /// The element of ∂f₁(t) nearest to y (an interval: y clamped to it; the two one-sided
+    /// derivatives of a concave kink: the closer one).
+    pub fn nearest_subgradient(&self, t: f64, y: f64) -> f64 {
+        let (lo, hi, two) = self.subdifferential(t);
+        if two {
+            if (y - lo).abs() <= (y - hi).abs() { lo } else { hi }
+        } else if lo <= hi {
+            y.clamp(lo, hi)
+        } else {
+            f64::NAN // an overflowed derivative (∞ − ∞); the family turns it into a typed error
+        }
+    }
+
     /// The element of ∂f₁(t) of least magnitude.
     pub fn min_norm_subgradient(&self, t: f64) -> f64 {
         let (lo, hi, two) = self.subdifferential(t);

@@ -69,6 +69,9 @@ impl Family for SeparableFamily {
     fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
         separable_impl::distance(&self.terms, z, y)
     }
+    fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
+        separable_impl::nearest(&self.terms, z, y)
+    }
     fn hessian(&self, _z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         None
     }

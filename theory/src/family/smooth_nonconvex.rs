@@ -90,6 +90,11 @@ impl Family for SmoothNonconvex {
         check_z("smooth-nonconvex subdifferential", self.dim(), y)?;
         crate::error::finite_scalar("smooth-nonconvex subdifferential distance (overflow)", (self.subgradient(z)? - y).norm())
     }
+    /// ∂f(z) = {∇f(z)}.
+    fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
+        check_z("smooth-nonconvex subdifferential", self.dim(), y)?;
+        self.subgradient(z)
+    }
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         Some(check_z("smooth-nonconvex Hessian", self.dim(), z).and_then(|_| {
             let mut h = self.h.clone();

@@ -239,7 +239,7 @@ pub fn measure(check: &str, setup: &Setup, cases: &[Case], rng: &mut rand_chacha
         "D3.3" => d33::measure(setup, cases, rng),
         "L3.4" => l34::measure(setup, cases, rng),
         "T4.3-lipschitz" => t43_lipschitz::measure(setup, cases, rng),
-        "T4.3-formula12" => t43_formula12::measure(setup, cases),
+        "T4.3-formula12" => t43_formula12::measure(setup, cases, rng),
         "T4.3-gradient13" => t43_gradient13::measure(setup, cases),
         other => Outcome { verdict: Verdict::NotApplicable, cases: 0, worst: 0.0, tol: 0.0, note: format!("unknown check {other}"), lower_bound: false },
     }
