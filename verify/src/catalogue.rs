@@ -14,7 +14,20 @@ pub enum Subject {
     Potential,
     /// A potential and a function family f.
     PotentialAndFamily,
+    /// A function family f alone (the potential column reads [`NO_POTENTIAL`]).
+    Family,
 }
+
+/// The potential column of a check of f alone.
+pub const NO_POTENTIAL: &str = "-";
+
+/// `D4.2-(11)`, prox-regularity (Definition 4.2): inequality (11) with the family's declared
+/// weak-convexity modulus (`checks::d42`), on every registered family.
+pub const D42: CheckInfo = CheckInfo {
+    id: "D4.2-(11)",
+    statement: "Definition 4.2, inequality (11): f(z′) ≥ f(z) + ⟨y, z′ − z⟩ − (r/2)‖z′ − z‖² with r the declared weak-convexity modulus; r unbounded at a concave kink",
+    subject: Subject::Family,
+};
 
 /// One catalogued statement.
 #[derive(Debug, Clone, Copy)]
@@ -115,7 +128,10 @@ pub fn expected_for_c44(family: &str) -> Verdict {
 }
 
 /// The families of model (4) that `C4.4` runs on, the last one its control.
-pub const C44_FAMILIES: &[&str] = &["smooth-nonconvex", "indefinite-quadratic", C44_CONTROL];
+/// `<f>+l1` and `<f>+box` take the nonsmooth g(u) = β‖u‖₁ + (γ/2)‖u − c‖² resp. the indicator of
+/// a box (`checks::c44`), where (7) reads 0 ∈ ∂g(ū) + Aᵀ∇e(Aū); they hold like the quadratic g.
+pub const C44_FAMILIES: &[&str] =
+    &["smooth-nonconvex", "indefinite-quadratic", "smooth-nonconvex+l1", "smooth-nonconvex+box", "indefinite-quadratic+box", C44_CONTROL];
 
 /// The large-λ control of `C4.4`.
 pub const C44_CONTROL: &str = "wavy-large-lambda";
@@ -143,9 +159,9 @@ pub fn expected_for_c51(_potential: &str, problem: &str) -> Verdict {
 
 /// Every catalogued check that `infconv verify` runs, in report order: the potential checks, the
 /// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, `T4.3-local`, then `C4.4`,
-/// `C4.4-sweep` and `C5.1`.
+/// `C4.4-sweep`, `C5.1` and `D4.2-(11)`.
 pub fn all_checks() -> Vec<CheckInfo> {
-    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&T43_LOCAL, &C44, &C44_SWEEP, &C51]).copied().collect()
+    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&T43_LOCAL, &C44, &C44_SWEEP, &C51, &D42]).copied().collect()
 }
 
 /// The ids of every catalogued check that `infconv verify` runs.

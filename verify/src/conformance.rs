@@ -66,7 +66,7 @@ impl Task {
 
 /// The records selected by `sel`, as tasks: the potential checks for every registry potential,
 /// the prox checks for every (paper potential, family) pair, `C4.4` for every (paper potential,
-/// family), then `C5.1` for every (potential, problem).
+/// family), then `C5.1` for every (potential, problem), then `D4.2-(11)` for every family.
 pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     let mut out = Vec::new();
     for info in registry::all().into_iter().filter(|p| sel.wants_potential(p.name)) {
@@ -123,6 +123,19 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
             for &family in families.iter().filter(|f| sel.wants_family(Some(f))) {
                 out.push(Task { label: format!("{id} {potential} × {family}"), run: Box::new(move || record(potential, family, seed)) });
             }
+        }
+    }
+    // D4.2-(11): every registered family, alone.
+    if sel.wants_check(crate::catalogue::D42.id) && sel.wants_potential(crate::catalogue::NO_POTENTIAL) {
+        for info in infconv_theory::family::registry::all().iter().filter(|f| sel.wants_family(Some(f.name))) {
+            let family = info.name;
+            out.push(Task {
+                label: format!("{} {family}", crate::catalogue::D42.id),
+                run: Box::new(move || {
+                    let o = crate::checks::d42::check(family, seed);
+                    Record::new(crate::catalogue::D42.id, crate::catalogue::NO_POTENTIAL, Some(family), crate::checks::d42::expected(family), seed, o)
+                }),
+            });
         }
     }
     out

@@ -24,3 +24,12 @@ fn large_lambda_with_local_inner_solves_is_flagged() {
         assert!(o.note.contains("VIOLATED condition (7)"), "{}", o.note);
     }
 }
+
+#[test]
+fn translation_holds_with_nonsmooth_g() {
+    for (potential, family) in [("quad", "smooth-nonconvex+l1"), ("log", "smooth-nonconvex+box"), ("tan-sep", "indefinite-quadratic+box")] {
+        let o = check(potential, family, DEFAULT_SEED);
+        println!("{potential} × {family}: {} worst {:.2e} — {}", o.verdict, o.worst, o.note);
+        assert_eq!(o.verdict, Verdict::Holds, "{potential} × {family}: {}", o.note);
+    }
+}
