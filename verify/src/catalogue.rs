@@ -47,7 +47,7 @@ pub const POTENTIAL_CHECKS: &[CheckInfo] = &[
     CheckInfo { id: "A3", statement: "φ C² with ∇²φ ≻ 0 on int dom φ", subject: Subject::Potential },
     CheckInfo { id: "A4", statement: "φ super-coercive", subject: Subject::Potential },
     CheckInfo { id: "A5", statement: "φ(0) = 0, ∇φ(0) = 0", subject: Subject::Potential },
-    CheckInfo { id: "L3.2", statement: "∇φ bijective with inverse ∇φ* (Lemma 3.2)", subject: Subject::Potential },
+    CheckInfo { id: "L3.2", statement: "∇φ bijective with inverse ∇φ* (Lemma 3.2 (ii)); dom ∂φ = int dom φ for φ and φ* (Lemma 3.2 (i))", subject: Subject::Potential },
 ];
 
 /// The verdict the catalogue expects of a potential check, derived from what the potential
