@@ -21,6 +21,15 @@ pub enum Subject {
 /// The potential column of a check of f alone.
 pub const NO_POTENTIAL: &str = "-";
 
+/// `L3.4-dom`, Lemma 3.4 (i)'s domain identity dom e = dom f + dom φ, where it has content: the
+/// prox potentials with a round bounded domain × the families with a bounded domain
+/// (`prox_checks::l34_domain`).
+pub const L34_DOM: CheckInfo = CheckInfo {
+    id: "L3.4-dom",
+    statement: "Lemma 3.4 (i): dom e = dom f + dom φ (e finite exactly there)",
+    subject: Subject::PotentialAndFamily,
+};
+
 /// `D4.2-(11)`, prox-regularity (Definition 4.2): inequality (11) with the family's declared
 /// weak-convexity modulus (`checks::d42`), on every registered family.
 pub const D42: CheckInfo = CheckInfo {
@@ -159,9 +168,9 @@ pub fn expected_for_c51(_potential: &str, problem: &str) -> Verdict {
 
 /// Every catalogued check that `infconv verify` runs, in report order: the potential checks, the
 /// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, `T4.3-local`, then `C4.4`,
-/// `C4.4-sweep`, `C5.1` and `D4.2-(11)`.
+/// `C4.4-sweep`, `C5.1`, `L3.4-dom` and `D4.2-(11)`.
 pub fn all_checks() -> Vec<CheckInfo> {
-    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&T43_LOCAL, &C44, &C44_SWEEP, &C51, &D42]).copied().collect()
+    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&T43_LOCAL, &C44, &C44_SWEEP, &C51, &L34_DOM, &D42]).copied().collect()
 }
 
 /// The ids of every catalogued check that `infconv verify` runs.

@@ -66,7 +66,7 @@ impl Task {
 
 /// The records selected by `sel`, as tasks: the potential checks for every registry potential,
 /// the prox checks for every (paper potential, family) pair, `C4.4` for every (paper potential,
-/// family), then `C5.1` for every (potential, problem), then `D4.2-(11)` for every family.
+/// family), then `C5.1` for every (potential, problem), then `L3.4-dom` and `D4.2-(11)`.
 pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     let mut out = Vec::new();
     for info in registry::all().into_iter().filter(|p| sel.wants_potential(p.name)) {
@@ -122,6 +122,21 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
         for potential in potentials.into_iter().filter(|p| sel.wants_potential(p)) {
             for &family in families.iter().filter(|f| sel.wants_family(Some(f))) {
                 out.push(Task { label: format!("{id} {potential} × {family}"), run: Box::new(move || record(potential, family, seed)) });
+            }
+        }
+    }
+    // L3.4-dom: the prox potentials with a round bounded domain × the bounded-domain families.
+    if sel.wants_check(crate::catalogue::L34_DOM.id) {
+        use crate::prox_checks::l34_domain;
+        let potentials = l34_domain::round_domain(&crate::catalogue::prox_potentials());
+        for potential in potentials.into_iter().filter(|p| sel.wants_potential(p)) {
+            for &family in l34_domain::FAMILIES.iter().filter(|f| sel.wants_family(Some(f))) {
+                out.push(Task {
+                    label: format!("{} {potential} × {family}", l34_domain::ID),
+                    run: Box::new(move || {
+                        Record::new(l34_domain::ID, potential, Some(family), l34_domain::expected(), seed, l34_domain::check(potential, family, seed))
+                    }),
+                });
             }
         }
     }

@@ -165,3 +165,9 @@ pub const R11_ROUNDING: f64 = 64.0 * EPS;
 /// removed by [`R11_ROUNDING`]: 1e-9 is a margin for the eigensolver and nothing else. A modulus
 /// declared too small by any factor that matters (a half) is off by O(1).
 pub const R11_REL: f64 = 1e-9;
+
+/// `L3.4-dom`: points v with |dist(v, M) − ρ| ≤ this fraction of ρ (ρ the radius of dom φ) are
+/// not judged. Just inside, the feasible part of M (where v − z ∈ dom φ) is an arc of length
+/// ~√(2ρ·band·ρ) that a grid search may miss, and dist(v, M) itself is known to ~1e-9 (the
+/// sampling of M); 0.1 keeps the feasible arc at ≥ 0.4ρ, several grid spacings of the oracle.
+pub const L34_DOMAIN_BAND: f64 = 0.1;

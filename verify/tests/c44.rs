@@ -33,3 +33,18 @@ fn translation_holds_with_nonsmooth_g() {
         assert_eq!(o.verdict, Verdict::Holds, "{potential} × {family}: {}", o.note);
     }
 }
+
+#[test]
+fn new_records_meet_their_expected_verdicts() {
+    // The records `infconv verify` adds for L3.4-dom and D4.2-(11), as it computes them.
+    let sel = infconv_verify::selection::Selection::default();
+    for id in ["L3.4-dom", "D4.2-(11)"] {
+        let sel = infconv_verify::selection::Selection { check: Some(id.to_string()), ..sel.clone() };
+        let records = infconv_verify::conformance::records(&sel, &[2], DEFAULT_SEED);
+        assert!(!records.is_empty(), "{id}: no records");
+        for r in &records {
+            println!("{} {} {:?}: {:?} (expected {:?}) worst {:.3e} — {}", r.check, r.potential, r.family, r.verdict, r.expected, r.worst, r.note);
+            assert!(r.as_expected(), "{} {} {:?}: {}", r.check, r.potential, r.family, r.note);
+        }
+    }
+}

@@ -10,8 +10,8 @@
 //! the pairs, less the rounding of the numerator ([`R11_ROUNDING`] times its scale, divided by
 //! ‖z′ − z‖²/2). Judged:
 //! - measured/declared ≤ 1 + [`R11_REL`] (families with a declared modulus);
-//! - r bounded as z′ → z: along a ladder ‖z′ − z‖ = 10^{−k/2}, k = 2 … 8, the running maximum of r
-//!   must not diverge (growth ratio < [`GROWTH_RATIO_MIN`], the divergence test of the `A2`
+//! - r bounded as z′ → z: along a ladder ‖z′ − z‖ = 10^{−k/2}, k = 2 … 8, the running maximum of
+//!   max(r, 0) must not diverge (growth ratio < [`GROWTH_RATIO_MIN`], the divergence test of the `A2`
 //!   check). A concave kink (−|t| at 0 for y = −1, z′ on the other side) gives r = 4/‖z′ − z‖:
 //!   the controls `neg-abs` and `neg-l1` (not prox-regular at 0) are flagged by it.
 //!
@@ -114,7 +114,9 @@ pub fn measure(f: &dyn Family, seed: u64) -> Outcome {
                         measured = r;
                         at_max = format!("z̄ #{ci}, ‖z − z̄‖ = {shift:.0e}, ‖z′ − z‖ = {rho:.1e}, d = {:?}", d.as_slice());
                     }
-                    running = running.max(r);
+                    // Only a positive r can grow without bound; a convex kink gives r → −∞ from
+                    // below, which (11) allows with any r ≥ 0.
+                    running = running.max(r.max(0.0));
                     ladder.push(running);
                 }
                 rays += 1;
