@@ -36,9 +36,10 @@ fn translation_holds_with_nonsmooth_g() {
 
 #[test]
 fn new_records_meet_their_expected_verdicts() {
-    // The records `infconv verify` adds for L3.4-dom and D4.2-(11), as it computes them.
+    // The records `infconv verify` computes for C4.4 (nonsmooth g included), L3.4-dom and
+    // D4.2-(11).
     let sel = infconv_verify::selection::Selection::default();
-    for id in ["L3.4-dom", "D4.2-(11)"] {
+    for id in ["C4.4", "L3.4-dom", "D4.2-(11)"] {
         let sel = infconv_verify::selection::Selection { check: Some(id.to_string()), ..sel.clone() };
         let records = infconv_verify::conformance::records(&sel, &[2], DEFAULT_SEED);
         assert!(!records.is_empty(), "{id}: no records");

@@ -118,7 +118,8 @@ pub fn forward_backward_u(model: &SplittingModel, z: &Vector, u0: &Vector) -> Re
         for _ in 0..80 {
             let cand = model.g.prox(&(&u - &gu * t), t);
             let d = &cand - &u;
-            let hc = h(&cand)?;
+            // A trial point with Au − z off dom φ has h = +∞ and is rejected.
+            let hc = h(&cand).unwrap_or(f64::INFINITY);
             let bound = hu + gu.dot(&d) + d.norm_squared() / (2.0 * t);
             // At the rounding floor of h (the predicted change below 64ε|h|) the comparison says
             // nothing: the step is accepted rather than t shrunk to nothing.
