@@ -9,7 +9,8 @@
 //!
 //! let outcome = conform(&|_m| Ok(Box::new(Log::new())), "L3.2", "log", &[2, 3], 42);
 //! assert_eq!(outcome.verdict, Verdict::Holds);
-//! assert!(outcome.worst <= outcome.tol);
+//! // The headline part may be a lower bound (L3.2's Lemma 3.2 (i) growth ratio): worst ≥ tol then.
+//! assert!(if outcome.lower_bound { outcome.worst >= outcome.tol } else { outcome.worst <= outcome.tol });
 //! # let _ = DEFAULT_DIMS;
 //! ```
 
