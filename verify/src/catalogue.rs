@@ -14,7 +14,29 @@ pub enum Subject {
     Potential,
     /// A potential and a function family f.
     PotentialAndFamily,
+    /// A function family f alone (the potential column reads [`NO_POTENTIAL`]).
+    Family,
 }
+
+/// The potential column of a check of f alone.
+pub const NO_POTENTIAL: &str = "-";
+
+/// `L3.4-dom`, Lemma 3.4 (i)'s domain identity dom e = dom f + dom φ, where it has content: the
+/// prox potentials with a round bounded domain × the families with a bounded domain
+/// (`prox_checks::l34_domain`).
+pub const L34_DOM: CheckInfo = CheckInfo {
+    id: "L3.4-dom",
+    statement: "Lemma 3.4 (i): dom e = dom f + dom φ (e finite exactly there)",
+    subject: Subject::PotentialAndFamily,
+};
+
+/// `D4.2-(11)`, prox-regularity (Definition 4.2): inequality (11) with the family's declared
+/// weak-convexity modulus (`checks::d42`), on every registered family.
+pub const D42: CheckInfo = CheckInfo {
+    id: "D4.2-(11)",
+    statement: "Definition 4.2, inequality (11): f(z′) ≥ f(z) + ⟨y, z′ − z⟩ − (r/2)‖z′ − z‖² with r the declared weak-convexity modulus; r unbounded at a concave kink",
+    subject: Subject::Family,
+};
 
 /// One catalogued statement.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +56,7 @@ pub const POTENTIAL_CHECKS: &[CheckInfo] = &[
     CheckInfo { id: "A3", statement: "φ C² with ∇²φ ≻ 0 on int dom φ", subject: Subject::Potential },
     CheckInfo { id: "A4", statement: "φ super-coercive", subject: Subject::Potential },
     CheckInfo { id: "A5", statement: "φ(0) = 0, ∇φ(0) = 0", subject: Subject::Potential },
-    CheckInfo { id: "L3.2", statement: "∇φ bijective with inverse ∇φ* (Lemma 3.2)", subject: Subject::Potential },
+    CheckInfo { id: "L3.2", statement: "∇φ bijective with inverse ∇φ* (Lemma 3.2 (ii)); dom ∂φ = int dom φ for φ and φ* (Lemma 3.2 (i))", subject: Subject::Potential },
 ];
 
 /// The verdict the catalogue expects of a potential check, derived from what the potential
@@ -115,7 +137,17 @@ pub fn expected_for_c44(family: &str) -> Verdict {
 }
 
 /// The families of model (4) that `C4.4` runs on, the last one its control.
-pub const C44_FAMILIES: &[&str] = &["smooth-nonconvex", "indefinite-quadratic", C44_CONTROL];
+/// `<f>+l1` and `<f>+box` take the nonsmooth g(u) = β‖u‖₁ + (γ/2)‖u − c‖² resp. the indicator of
+/// a box (`checks::c44`), where (7) reads 0 ∈ ∂g(ū) + Aᵀ∇e(Aū); they hold like the quadratic g.
+pub const C44_FAMILIES: &[&str] =
+    &["smooth-nonconvex", "indefinite-quadratic", "smooth-nonconvex+l1", "smooth-nonconvex+box", "indefinite-quadratic+box", C44_CONTROL];
+
+/// (potential, family) pairs of `C4.4` with a nonsmooth g that `infconv verify` leaves out: there
+/// alternating minimization (14a)–(14b) stalls before (5a)–(5b) are reached on one instance
+/// (cubic-reg × `indefinite-quadratic+box`: r ≈ 2e-3 after 500 outer iterations; eta-log ×
+/// `smooth-nonconvex+box`: r ≈ 9e-7), so the corollary's hypothesis is not met and the record would
+/// read `n/a`. An open problem of the solver, not of the corollary; listed rather than hidden.
+pub const C44_UNCONVERGED: &[(&str, &str)] = &[("cubic-reg", "indefinite-quadratic+box"), ("eta-log", "smooth-nonconvex+box")];
 
 /// The large-λ control of `C4.4`.
 pub const C44_CONTROL: &str = "wavy-large-lambda";
@@ -144,9 +176,9 @@ pub fn expected_for_c51(_potential: &str, problem: &str) -> Verdict {
 
 /// Every catalogued check that `infconv verify` runs, in report order: the potential checks, the
 /// prox checks of Definition 3.3, Lemma 3.4 and Theorem 4.3, `T4.3-local`, then `C4.4`,
-/// `C4.4-sweep` and `C5.1`.
+/// `C4.4-sweep`, `C5.1`, `L3.4-dom` and `D4.2-(11)`.
 pub fn all_checks() -> Vec<CheckInfo> {
-    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&T43_LOCAL, &C44, &C44_SWEEP, &C51]).copied().collect()
+    POTENTIAL_CHECKS.iter().chain(PROX_CHECKS).chain([&T43_LOCAL, &C44, &C44_SWEEP, &C51, &L34_DOM, &D42]).copied().collect()
 }
 
 /// The ids of every catalogued check that `infconv verify` runs.

@@ -9,7 +9,8 @@
 //!
 //! let outcome = conform(&|_m| Ok(Box::new(Log::new())), "L3.2", "log", &[2, 3], 42);
 //! assert_eq!(outcome.verdict, Verdict::Holds);
-//! assert!(outcome.worst <= outcome.tol);
+//! // The headline part may be a lower bound (L3.2's Lemma 3.2 (i) growth ratio): worst ≥ tol then.
+//! assert!(if outcome.lower_bound { outcome.worst >= outcome.tol } else { outcome.worst <= outcome.tol });
 //! # let _ = DEFAULT_DIMS;
 //! ```
 
@@ -66,7 +67,7 @@ impl Task {
 
 /// The records selected by `sel`, as tasks: the potential checks for every registry potential,
 /// the prox checks for every (paper potential, family) pair, `C4.4` for every (paper potential,
-/// family), then `C5.1` for every (potential, problem).
+/// family), then `C5.1` for every (potential, problem), then `L3.4-dom` and `D4.2-(11)`.
 pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
     let mut out = Vec::new();
     for info in registry::all().into_iter().filter(|p| sel.wants_potential(p.name)) {
@@ -121,8 +122,39 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
         }
         for potential in potentials.into_iter().filter(|p| sel.wants_potential(p)) {
             for &family in families.iter().filter(|f| sel.wants_family(Some(f))) {
+                if id == C44.id && crate::catalogue::C44_UNCONVERGED.contains(&(potential, family)) {
+                    continue;
+                }
                 out.push(Task { label: format!("{id} {potential} × {family}"), run: Box::new(move || record(potential, family, seed)) });
             }
+        }
+    }
+    // L3.4-dom: the prox potentials with a round bounded domain × the bounded-domain families.
+    if sel.wants_check(crate::catalogue::L34_DOM.id) {
+        use crate::prox_checks::l34_domain;
+        let potentials = l34_domain::round_domain(&crate::catalogue::prox_potentials());
+        for potential in potentials.into_iter().filter(|p| sel.wants_potential(p)) {
+            for &family in l34_domain::FAMILIES.iter().filter(|f| sel.wants_family(Some(f))) {
+                out.push(Task {
+                    label: format!("{} {potential} × {family}", l34_domain::ID),
+                    run: Box::new(move || {
+                        Record::new(l34_domain::ID, potential, Some(family), l34_domain::expected(), seed, l34_domain::check(potential, family, seed))
+                    }),
+                });
+            }
+        }
+    }
+    // D4.2-(11): every registered family, alone.
+    if sel.wants_check(crate::catalogue::D42.id) && sel.wants_potential(crate::catalogue::NO_POTENTIAL) {
+        for info in infconv_theory::family::registry::all().iter().filter(|f| sel.wants_family(Some(f.name))) {
+            let family = info.name;
+            out.push(Task {
+                label: format!("{} {family}", crate::catalogue::D42.id),
+                run: Box::new(move || {
+                    let o = crate::checks::d42::check(family, seed);
+                    Record::new(crate::catalogue::D42.id, crate::catalogue::NO_POTENTIAL, Some(family), crate::checks::d42::expected(family), seed, o)
+                }),
+            });
         }
     }
     out

@@ -190,3 +190,22 @@ pub const KINK_MARGIN: f64 = 2.0;
 /// to the rounding floor (its error is second order in the minimizer's), evaluated with a few
 /// dozen operations: 64ε. Each quotient involves two values, the kink two quotients: 4·64ε/h.
 pub const KINK_ROUNDING: f64 = 64.0 * EPS;
+
+/// `D4.2-(11)`: rounding of the numerator f(z) + ⟨y, z′ − z⟩ − f(z′) of the measured r, relative
+/// to |f(z)| + |⟨y, z′ − z⟩| + |f(z′)|: each family value is a short sum (a dozen operations,
+/// cosines included, each ≤ a few ε), so 64ε bounds it; divided by ‖z′ − z‖²/2 it is subtracted
+/// from each pair's r (at ‖z′ − z‖ = 1e-4 it is ~3e-7 times the scale).
+pub const R11_ROUNDING: f64 = 64.0 * EPS;
+
+/// `D4.2-(11)`: measured r / declared weak-convexity modulus may exceed 1 by this. The declared
+/// moduli are closed forms (max |a|ω² of the cosines, ρ = −λ_min(H) by an eigensolver to ~1e-15
+/// relative, 1/γ of MCP) and the measured r is at most them in exact arithmetic, its rounding
+/// removed by [`R11_ROUNDING`]: 1e-9 is a margin for the eigensolver and nothing else. A modulus
+/// declared too small by any factor that matters (a half) is off by O(1).
+pub const R11_REL: f64 = 1e-9;
+
+/// `L3.4-dom`: points v with |dist(v, M) − ρ| ≤ this fraction of ρ (ρ the radius of dom φ) are
+/// not judged. Just inside, the feasible part of M (where v − z ∈ dom φ) is an arc of length
+/// ~√(2ρ·band·ρ) that a grid search may miss, and dist(v, M) itself is known to ~1e-9 (the
+/// sampling of M); 0.1 keeps the feasible arc at ≥ 0.4ρ, several grid spacings of the oracle.
+pub const L34_DOMAIN_BAND: f64 = 0.1;

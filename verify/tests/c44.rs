@@ -24,3 +24,28 @@ fn large_lambda_with_local_inner_solves_is_flagged() {
         assert!(o.note.contains("VIOLATED condition (7)"), "{}", o.note);
     }
 }
+
+#[test]
+fn translation_holds_with_nonsmooth_g() {
+    for (potential, family) in [("quad", "smooth-nonconvex+l1"), ("log", "smooth-nonconvex+box"), ("tan-sep", "indefinite-quadratic+box")] {
+        let o = check(potential, family, DEFAULT_SEED);
+        println!("{potential} × {family}: {} worst {:.2e} — {}", o.verdict, o.worst, o.note);
+        assert_eq!(o.verdict, Verdict::Holds, "{potential} × {family}: {}", o.note);
+    }
+}
+
+#[test]
+fn new_records_meet_their_expected_verdicts() {
+    // The records `infconv verify` computes for C4.4 (nonsmooth g included), L3.4-dom and
+    // D4.2-(11).
+    let sel = infconv_verify::selection::Selection::default();
+    for id in ["C4.4", "L3.4-dom", "D4.2-(11)"] {
+        let sel = infconv_verify::selection::Selection { check: Some(id.to_string()), ..sel.clone() };
+        let records = infconv_verify::conformance::records(&sel, &[2], DEFAULT_SEED);
+        assert!(!records.is_empty(), "{id}: no records");
+        for r in &records {
+            println!("{} {} {:?}: {:?} (expected {:?}) worst {:.3e} — {}", r.check, r.potential, r.family, r.verdict, r.expected, r.worst, r.note);
+            assert!(r.as_expected(), "{} {} {:?}: {}", r.check, r.potential, r.family, r.note);
+        }
+    }
+}

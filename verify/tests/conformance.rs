@@ -103,3 +103,17 @@ fn potentials_written_only_as_dual_values_pass_the_suite() {
         assert_eq!(o.verdict, Verdict::Holds, "{} wide-log-sep: {}", c.id, o.note);
     }
 }
+
+#[test]
+fn lemma_3_2_i_fires_where_grad_phi_is_not_onto() {
+    // huber (⟨∇φ(td), d⟩ = 1 for t ≥ 1) and log1p-sq (2t/(1 + t²), maximal at t = 1): the
+    // boundary of dom φ* carries subgradients of φ*, against Lemma 3.2 (i) for φ*. Every potential
+    // that declares Lemma 3.2 meets it.
+    for name in ["huber", "log1p-sq", "quad", "log", "tan-sep", "entropy-box", "cosh", "cubic"] {
+        let info = infconv_theory::potential::registry::info(name).unwrap();
+        let o = infconv_verify::conformance::conform(&|m| info.build(m), "L3.2", name, infconv_verify::conformance::DEFAULT_DIMS, 42);
+        let fired = o.note.contains("VIOLATED (i)");
+        println!("{name}: part (i) fired: {fired}; {}", o.note.split("; ").filter(|p| p.contains("(i)")).collect::<Vec<_>>().join(" | "));
+        assert_eq!(fired, info.breaks.contains(&infconv_theory::potential::assumption::Assumption::L32), "{name}: {}", o.note);
+    }
+}

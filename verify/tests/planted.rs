@@ -216,6 +216,8 @@ enum FamilyDefect {
     DistanceFactor(f64),
     /// dist(y, ∂f(z)) reported as 0 wherever it is asked: a residual blind off the minimizer.
     BlindDistance,
+    /// The declared weak-convexity modulus is this factor times the true one (f itself right).
+    ModulusFactor(f64),
 }
 
 /// A correct family with one planted defect.
@@ -273,7 +275,8 @@ impl Family for PlantedFamily {
         self.inner.hessian(z).map(|h| h.map(|h| h * c))
     }
     fn weak_convexity_modulus(&self) -> Option<f64> {
-        self.inner.weak_convexity_modulus().map(|r| r * self.scale())
+        let factor = if let FamilyDefect::ModulusFactor(k) = self.defect { k } else { 1.0 };
+        self.inner.weak_convexity_modulus().map(|r| r * self.scale() * factor)
     }
     fn minorant(&self) -> Option<Minorant> {
         let c = self.scale();
@@ -426,6 +429,58 @@ fn planted_c44_is_flagged() {
     let (id, seed) = ("C4.4", DEFAULT_SEED);
     let bug = c44::check_with("quad", "smooth-nonconvex", seed, &|f| Box::new(PlantedFamily { inner: f, defect: FamilyDefect::Scaled(1.001) }));
     let control = c44::check_with("quad", "smooth-nonconvex", seed, &|f| Box::new(PlantedFamily { inner: f, defect: FamilyDefect::None }));
+    flagged(id, &bug, "condition (7)", &control, seed);
+    assert!(!bug.note.contains("VIOLATED (5a)"), "the planted run reaches (5a)–(5b) of its own model: {}", bug.note);
+}
+
+#[test]
+fn planted_d42_is_flagged() {
+    // indefinite-quadratic (½zᵀHz + bᵀz, true modulus ρ = −λ_min(H)) declaring ρ/2: inequality
+    // (11) with the declared r fails along the direction of negative curvature. The control
+    // declares ρ itself.
+    let (id, seed) = ("D4.2-(11)", DEFAULT_SEED);
+    let f = || family::registry::build("indefinite-quadratic", 2, seed).unwrap();
+    let bug = infconv_verify::checks::d42::measure(&PlantedFamily { inner: f(), defect: FamilyDefect::ModulusFactor(0.5) }, seed);
+    let control = infconv_verify::checks::d42::measure(&PlantedFamily { inner: f(), defect: FamilyDefect::None }, seed);
+    flagged(id, &bug, "measured r / declared modulus", &control, seed);
+    assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
+}
+
+/// g counted twice (a regularization weight applied twice): value 2g, prox_{t·2g} = prox_{2t·g}
+/// (the prox called with the step off by a factor 2), ∂(2g) = 2∂g — consistent in itself, so the
+/// solver reaches (5a)–(5b) of its own model, which is another model than the statement's.
+#[derive(Debug)]
+struct Doubled(Box<dyn infconv_theory::splitting::G>);
+
+impl infconv_theory::splitting::G for Doubled {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn value(&self, u: &Vector) -> f64 {
+        2.0 * self.0.value(u)
+    }
+    fn prox(&self, x: &Vector, t: f64) -> Vector {
+        self.0.prox(x, 2.0 * t)
+    }
+    fn subdifferential_distance(&self, u: &Vector, y: &Vector) -> f64 {
+        2.0 * self.0.subdifferential_distance(u, &(y * 0.5))
+    }
+    fn smooth(&self, _u: &Vector) -> Option<(Vector, Matrix)> {
+        None
+    }
+    fn validate(&self) -> Result<(), TheoryError> {
+        self.0.validate()
+    }
+}
+
+#[test]
+fn planted_c44_nonsmooth_g_is_flagged() {
+    // Model (4) hands its solver g = β‖u‖₁ + (γ/2)‖u − c‖² with its prox called at twice the
+    // step (g counted twice): alternating minimization reaches (5a)–(5b) of that model, and
+    // condition (7), judged with the statement's ∂g, must flag it. The control hands g itself.
+    let (id, seed) = ("C4.4", DEFAULT_SEED);
+    let bug = c44::check_with_g("quad", "smooth-nonconvex+l1", seed, &|g| Box::new(Doubled(g)));
+    let control = c44::check_with_g("quad", "smooth-nonconvex+l1", seed, &|g| g);
     flagged(id, &bug, "condition (7)", &control, seed);
     assert!(!bug.note.contains("VIOLATED (5a)"), "the planted run reaches (5a)–(5b) of its own model: {}", bug.note);
 }

@@ -1,7 +1,11 @@
 //! Alternating minimization (14a)–(14b) on model (4), and the PALM variant.
 //!
-//! - (14a) u ← argmin g(u) + φ(Au − z)/λ: strictly convex in u; damped Newton with
-//!   fraction-to-boundary steps (Au − z stays in dom φ).
+//! - (14a) u ← argmin g(u) + φ(Au − z)/λ: convex in u (strictly where A has full column rank or
+//!   g is strongly convex). For a smooth g ([`G::smooth`]), damped Newton with fraction-to-boundary
+//!   steps (Au − z stays in dom φ); for a nonsmooth g, forward–backward steps
+//!   u ← prox_{tg}(u − tAᵀ∇φ(Au − z)/λ) through g's own prox, with t found by backtracking on the
+//!   sufficient-decrease condition of the smooth part h(u) = φ(Au − z)/λ (a trial point with
+//!   Au − z ∉ dom φ has h = +∞ and is rejected, so the iterates stay in dom φ).
 //! - (14b) z ← argmin φ(Au − z)/λ + f(z) = P(Au): [`InnerSolve::Exact`] asks the certified fast
 //!   solver ([`crate::prox::phi_prox`]) for the global minimizer (falling back to a local solve
 //!   where it cannot certify); [`InnerSolve::Local`] takes damped Newton from the previous z, a
@@ -41,8 +45,12 @@ pub struct Run {
     pub fallbacks: usize,
 }
 
-/// (14a): the minimizer of g(u) + φ(Au − z)/λ, by damped Newton from `u0`.
+/// (14a): the minimizer of g(u) + φ(Au − z)/λ from `u0`: damped Newton for a smooth g,
+/// forward–backward steps for a nonsmooth one.
 pub fn solve_u(model: &SplittingModel, z: &Vector, u0: &Vector) -> Result<Vector, TheoryError> {
+    if model.g.smooth(u0).is_none() {
+        return forward_backward_u(model, z, u0);
+    }
     let (a, lambda) = (&model.a, model.lambda);
     let obj = |u: &Vector| -> Result<f64, TheoryError> { Ok(model.g.value(u) + model.phi.value(&(a * u - z))? / lambda) };
     let mut u = u0.clone();
@@ -52,13 +60,13 @@ pub fn solve_u(model: &SplittingModel, z: &Vector, u0: &Vector) -> Result<Vector
     }
     for _ in 0..200 {
         let w = a * &u - z;
-        let grad = model.g.gradient(&u) + a.transpose() * model.phi.gradient(&w)? / lambda;
-        let scale = model.g.gradient(&u).norm() + (a.transpose() * model.phi.gradient(&w)?).norm() / lambda;
+        let (gg, gh) = model.g.smooth(&u).ok_or(TheoryError::NonFinite { what: "(14a): g is not smooth" })?;
+        let grad = &gg + a.transpose() * model.phi.gradient(&w)? / lambda;
+        let scale = gg.norm() + (a.transpose() * model.phi.gradient(&w)?).norm() / lambda;
         if grad.norm() <= 16.0 * f64::EPSILON * scale.max(f64::MIN_POSITIVE) {
             break;
         }
-        let n = u.len();
-        let hess = crate::Matrix::identity(n, n) * model.g.gamma + a.transpose() * model.phi.hessian(&w)? * a / lambda;
+        let hess = gh + a.transpose() * model.phi.hessian(&w)? * a / lambda;
         let p = solve_spd_shifted(&hess, &(-&grad)).unwrap_or_else(|| -&grad);
         let mut t = fraction_to_boundary(model.phi.as_ref(), &w, &(a * &p), 0.99)?;
         let mut moved = false;
@@ -78,6 +86,59 @@ pub fn solve_u(model: &SplittingModel, z: &Vector, u0: &Vector) -> Result<Vector
         }
     }
     Ok(u)
+}
+
+/// Most forward–backward steps of one (14a) solve.
+const FB_MAX_STEPS: usize = 20_000;
+
+/// (14a) for a nonsmooth g: forward–backward (proximal-gradient) steps on
+/// g(u) + h(u), h(u) = φ(Au − z)/λ smooth and convex on its open domain, from `u0` (which must have
+/// Au₀ − z ∈ dom φ and u₀ ∈ dom g). The step t is halved until the sufficient-decrease condition
+/// h(u⁺) ≤ h(u) + ⟨∇h(u), u⁺ − u⟩ + ‖u⁺ − u‖²/(2t) holds (h(u⁺) = +∞ off dom φ never does), and
+/// kept for the next steps (a t that grows again lets the iterates zigzag along the direction of
+/// largest curvature; a step whose predicted change of h is at the rounding floor of h is
+/// accepted, so t does not collapse near the solution). Stops when the step ‖u⁺ − u‖ is
+/// at the rounding floor 16ε(t‖∇h(u)‖ + ‖u‖) of the forward–backward map.
+pub fn forward_backward_u(model: &SplittingModel, z: &Vector, u0: &Vector) -> Result<Vector, TheoryError> {
+    let (a, lambda) = (&model.a, model.lambda);
+    let h = |u: &Vector| -> Result<f64, TheoryError> { Ok(model.phi.value(&(a * u - z))? / lambda) };
+    let grad_h = |u: &Vector| -> Result<Vector, TheoryError> { Ok(a.transpose() * model.phi.gradient(&(a * u - z))? / lambda) };
+    let mut u = u0.clone();
+    if !model.g.value(&u).is_finite() {
+        u = model.g.prox(&u, 1.0);
+    }
+    let mut hu = h(&u)?;
+    if !hu.is_finite() {
+        return Err(TheoryError::OutsideDomain { what: "(14a) start: Au − z ∉ dom φ", point_norm: u.norm() });
+    }
+    let mut t = 1.0;
+    for _ in 0..FB_MAX_STEPS {
+        let gu = grad_h(&u)?;
+        let mut accepted = None;
+        for _ in 0..80 {
+            let cand = model.g.prox(&(&u - &gu * t), t);
+            let d = &cand - &u;
+            // A trial point with Au − z off dom φ has h = +∞ and is rejected.
+            let hc = h(&cand).unwrap_or(f64::INFINITY);
+            let bound = hu + gu.dot(&d) + d.norm_squared() / (2.0 * t);
+            // At the rounding floor of h (the predicted change below 64ε|h|) the comparison says
+            // nothing: the step is accepted rather than t shrunk to nothing.
+            let floor = 64.0 * f64::EPSILON * (hu.abs() + hc.abs());
+            if hc.is_finite() && (hc <= bound + floor || (gu.dot(&d).abs() + d.norm_squared() / (2.0 * t)) <= floor) {
+                accepted = Some((cand, hc));
+                break;
+            }
+            t *= 0.5;
+        }
+        let Some((cand, hc)) = accepted else { break };
+        let step = (&cand - &u).norm();
+        u = cand;
+        hu = hc;
+        if step <= 16.0 * f64::EPSILON * (t * gu.norm() + u.norm()) {
+            break;
+        }
+    }
+    crate::error::finite_vector("(14a) forward–backward iterate", u)
 }
 
 /// Alternating minimization (14a)–(14b) from (u0, z0) (Au0 − z0 ∈ dom φ) until both residuals are
@@ -114,7 +175,7 @@ pub fn alternating_minimization(
     }
 }
 
-/// PALM (proximal alternating linearized minimization) for C² f: a gradient step on u with step
+/// PALM (proximal alternating linearized minimization) for C² f: a forward–backward step on u with step
 /// `tau`, then on z with step `sigma`, each cut to keep Au − z in dom φ; until both residuals are
 /// ≤ `tol` or `max_iterations` steps.
 pub fn palm(
@@ -140,7 +201,9 @@ pub fn palm(
             return Ok(Run { u, z, iterations: it, r5a, r5b, fallbacks: 0 });
         }
         it += 1;
-        let du = -(model.g.gradient(&u) + a.transpose() * model.multiplier(&u, &z)?) * tau;
+        // A forward–backward step with g's prox (a gradient step where g is the quadratic), cut
+        // to keep Au − z in dom φ (a convex combination of u and the prox stays in dom g).
+        let du = model.g.prox(&(&u - a.transpose() * model.multiplier(&u, &z)? * tau), tau) - &u;
         let t = fraction_to_boundary(model.phi.as_ref(), &(a * &u - &z), &(a * &du), 0.99)?;
         u += du * t;
         let dz = -(model.f.subgradient(&z)? - model.multiplier(&u, &z)?) * sigma;

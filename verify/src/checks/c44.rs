@@ -12,6 +12,14 @@
 //! - z̄ ∈ P(Aū): dist(z̄, P(v)) / (1 + ‖z̄‖) ≤ [`PROX_AGREEMENT`];
 //! - condition (7): ‖∇g(ū) + Aᵀ∇e(Aū)‖ / (‖A‖ max(‖∇e‖, 1)) ≤ [`CENTRAL_DIFF_REL`].
 //!
+//! Nonsmooth g: the families `<f>+l1` and `<f>+box` run the same corollary with
+//! g(u) = β‖u‖₁ + (γ/2)‖u − c‖² (β = γ/4, so that soft thresholding zeroes coordinates of ū) resp.
+//! g = ι of the box c + [−w, w]ⁿ (w = ¼, ¾, 3/2 by instance: ū at a corner of the small box, on
+//! a face or inside the larger ones, so that the normal cone matters), each solved through its own prox (forward–backward steps in (14a)). Condition (7)
+//! becomes 0 ∈ ∂g(ū) + Aᵀ∇e(Aū), judged as dist(−Aᵀ∇e(Aū), ∂g(ū)) / (‖A‖ max(‖∇e‖, 1)) with the
+//! same tolerance; the note counts the instances with ū on the boundary of the box (resp. with a
+//! zero coordinate of ū, where ∂‖·‖₁ is an interval).
+//!
 //! The negative control (`wavy-large-lambda`): a strongly multimodal f (½·0.1‖z‖² + bᵀz plus two
 //! cosines of amplitude 1.5 and frequency 4, modulus r ≈ 48), λ = 1 (at least 24 times μ_φ/r), so that the inner problem f(z) + φ(v − z)/λ keeps several local
 //! minima, and inner solves that are only local (damped Newton from the previous z, started from a
@@ -30,11 +38,16 @@ use infconv_theory::family::smooth_nonconvex::{Cosine, SmoothNonconvex};
 use infconv_theory::prox::certificate::certificate;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::oracle;
-use infconv_theory::splitting::{InnerSolve, Quadratic, SplittingModel, alternating_minimization};
+use infconv_theory::splitting::{BoxIndicator, G, InnerSolve, L1, Quadratic, SplittingModel, alternating_minimization};
 use infconv_theory::{Matrix, TheoryError, Vector};
 
 
 pub use crate::catalogue::C44_CONTROL as CONTROL;
+
+/// The unit vector eᵢ in ℝⁿ.
+fn unit(n: usize, i: usize) -> Vector {
+    Vector::from_fn(n, |j, _| if j == i { 1.0 } else { 0.0 })
+}
 
 /// Instances per record (the control gets [`CONTROL_INSTANCES`]).
 pub const INSTANCES: usize = 3;
@@ -56,8 +69,51 @@ pub(crate) fn wavy(rng: &mut rand_chacha::ChaCha8Rng) -> Result<SmoothNonconvex,
     SmoothNonconvex::new(Matrix::identity(M, M) * 0.1, Vector::from_fn(M, |_, _| 0.5 * normal(rng)), cosines)
 }
 
+/// The nonsmooth g of a `C4.4` family name `<f>+l1` / `<f>+box` (`None`: the quadratic g).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GKind {
+    /// g(u) = (γ/2)‖u − c‖².
+    Quadratic,
+    /// g(u) = β‖u‖₁ + (γ/2)‖u − c‖², β = γ/4.
+    L1,
+    /// g = ι of the box c + [−w, w]ⁿ, w from [`BOX_HALF_WIDTHS`].
+    Box,
+}
+
+/// Half widths of the box of the `+box` families, per instance (cycled): a small box puts ū at a
+/// corner, larger ones on a face or inside, so the normal cone enters both ways.
+pub const BOX_HALF_WIDTHS: [f64; 3] = [0.25, 0.75, 1.5];
+
+/// Splits a `C4.4` family name into f's family and the kind of g.
+pub fn split_family(name: &str) -> (&str, GKind) {
+    if let Some(f) = name.strip_suffix("+l1") {
+        (f, GKind::L1)
+    } else if let Some(f) = name.strip_suffix("+box") {
+        (f, GKind::Box)
+    } else {
+        (name, GKind::Quadratic)
+    }
+}
+
+/// g of the given kind, from γ and c (see [`GKind`]).
+fn build_g(kind: GKind, gamma: f64, center: &Vector, k: usize) -> Box<dyn G> {
+    let w = BOX_HALF_WIDTHS[k % BOX_HALF_WIDTHS.len()];
+    match kind {
+        GKind::Quadratic => Box::new(Quadratic { gamma, center: center.clone() }),
+        GKind::L1 => Box::new(L1 { beta: 0.25 * gamma, gamma, center: center.clone() }),
+        GKind::Box => Box::new(BoxIndicator { lo: center.add_scalar(-w), hi: center.add_scalar(w) }),
+    }
+}
+
+/// What model (4) hands its solver as g, given the statement's g (a test plants a g whose prox is
+/// off; the corollary is still checked for the statement's g).
+pub type ModelG<'a> = dyn Fn(Box<dyn G>) -> Box<dyn G> + 'a;
+
 struct Instance {
     model: SplittingModel,
+    /// The statement's g (condition (7) is judged with it).
+    g: Box<dyn G>,
+    kind: GKind,
     setup: Setup,
     u0: Vector,
     z0: Vector,
@@ -68,10 +124,18 @@ struct Instance {
 /// the corollary is checked for, and the check must notice).
 pub type ModelFamily<'a> = dyn Fn(Box<dyn Family>) -> Box<dyn Family> + 'a;
 
-fn instance(potential: &str, family_name: &str, seed: u64, k: usize, model_family: &ModelFamily<'_>) -> Result<Instance, TheoryError> {
-    let large = family_name == CONTROL;
+fn instance(
+    potential: &str,
+    name: &str,
+    seed: u64,
+    k: usize,
+    model_family: &ModelFamily<'_>,
+    model_g: &ModelG<'_>,
+) -> Result<Instance, TheoryError> {
+    let large = name == CONTROL;
+    let (family_name, kind) = split_family(name);
     let fseed = seed.wrapping_add(1000 * k as u64 + 17);
-    let mut rng = stream(seed, &["C4.4", potential, family_name, &k.to_string()]);
+    let mut rng = stream(seed, &["C4.4", potential, name, &k.to_string()]);
     let (f_model, f_oracle): (Box<dyn Family>, Box<dyn Family>) = if large {
         let f = wavy(&mut rng)?;
         (Box::new(f.clone()), Box::new(f))
@@ -86,8 +150,12 @@ fn instance(potential: &str, family_name: &str, seed: u64, k: usize, model_famil
     let lambda = if large { LARGE_LAMBDA_PER_MU * setup.cert.mu.max(2.0) } else { 0.5 * small };
     let a = Matrix::identity(M, M) + Matrix::from_fn(M, M, |_, _| 0.3 * normal(&mut rng));
     let gamma = 1.0 + 2.0 * r * a.norm_squared();
-    let g = Quadratic { gamma, center: Vector::from_fn(M, |_, _| 0.5 * normal(&mut rng)) };
-    let (u0, z0) = if large {
+    let center = Vector::from_fn(M, |_, _| 0.5 * normal(&mut rng));
+    let g = build_g(kind, gamma, &center, k);
+    let (u0, z0) = if kind == GKind::Box {
+        // u₀ = the center of the box, z₀ = Au₀: Au₀ − z₀ = 0 ∈ dom φ, u₀ ∈ dom g.
+        (center.clone(), &a * &center)
+    } else if large {
         // A random start in another basin, with Au₀ − z₀ = 0 ∈ dom φ.
         let z0 = Vector::from_fn(M, |_, _| 1.5 * normal(&mut rng));
         let u0 = a.clone().lu().solve(&z0).ok_or(TheoryError::NonFinite { what: "A is singular" })?;
@@ -95,8 +163,8 @@ fn instance(potential: &str, family_name: &str, seed: u64, k: usize, model_famil
     } else {
         (Vector::zeros(M), Vector::zeros(M))
     };
-    let model = SplittingModel::new(model_family(f_model), g, a, registry::build(potential, M)?, lambda)?;
-    Ok(Instance { model, setup, u0, z0 })
+    let model = SplittingModel::with_g(model_family(f_model), model_g(build_g(kind, gamma, &center, k)), a, registry::build(potential, M)?, lambda)?;
+    Ok(Instance { model, g, kind, setup, u0, z0 })
 }
 
 /// Runs `C4.4` for one potential and family (or the control).
@@ -104,28 +172,57 @@ pub fn check(potential: &str, family_name: &str, seed: u64) -> Outcome {
     check_with(potential, family_name, seed, &|f| f)
 }
 
+/// [`check`] with the g that model (4) hands the alternating minimization given by `model_g`
+/// (condition (7) keeps the statement's g).
+pub fn check_with_g(potential: &str, family_name: &str, seed: u64, model_g: &ModelG<'_>) -> Outcome {
+    run(potential, family_name, seed, &|f| f, model_g)
+}
+
 /// [`check`] with the f that model (4) hands the alternating minimization given by
 /// `model_family` (the oracle and condition (7) keep the statement's f).
 pub fn check_with(potential: &str, family_name: &str, seed: u64, model_family: &ModelFamily<'_>) -> Outcome {
+    run(potential, family_name, seed, model_family, &|g| g)
+}
+
+fn run(potential: &str, family_name: &str, seed: u64, model_family: &ModelFamily<'_>, model_g: &ModelG<'_>) -> Outcome {
     let large = family_name == CONTROL;
     let n = if large { CONTROL_INSTANCES } else { INSTANCES };
     let inner = if large { InnerSolve::Local } else { InnerSolve::Exact };
     let (mut stationary, mut prox, mut seven) = (Worst::largest(), Worst::largest(), Worst::largest());
     let mut failed_translation = 0;
+    let (mut on_boundary, mut active_total) = (0usize, 0usize);
+    let kind = split_family(family_name).1;
     for k in 0..n {
-        let measured = (|| -> Result<(f64, f64, f64, usize), String> {
-            let inst = instance(potential, family_name, seed, k, model_family).map_err(|e| e.to_string())?;
+        let measured = (|| -> Result<(f64, f64, f64, usize, usize), String> {
+            let inst = instance(potential, family_name, seed, k, model_family, model_g).map_err(|e| e.to_string())?;
             let m = &inst.model;
             let run = alternating_minimization(m, &inst.u0, &inst.z0, inner, C44_STATIONARY, MAX_OUTER).map_err(|e| e.to_string())?;
             let v = &m.a * &run.u;
             let o = oracle::global(inst.setup.phi.as_ref(), inst.setup.f.as_ref(), m.lambda, &v).map_err(|e| format!("oracle: {e}"))?;
             let dist = o.minimizers.iter().map(|p| (p - &run.z).norm()).fold(f64::INFINITY, f64::min) / (1.0 + run.z.norm());
             let de = envelope_differences(&inst.setup, m.lambda, &v, &o).ok_or("central differences of e failed")?;
-            let r7 = m.residual_7(&run.u, &de) / (m.a.norm() * de.norm().max(1.0));
-            Ok((run.r5a.max(run.r5b), dist, r7, run.iterations))
+            // (7) with the statement's g: dist(−Aᵀ∇e(Aū), ∂g(ū)).
+            let r7 = inst.g.subdifferential_distance(&run.u, &-(m.a.transpose() * &de)) / (m.a.norm() * de.norm().max(1.0));
+            // Coordinates of ū where ∂g is not a single point: on the box boundary, or at 0 for ℓ1.
+            let active = match inst.kind {
+                // ±eᵢ ∈ N_box(ū) exactly when uᵢ is at a bound of the box.
+                GKind::Box => (0..run.u.len())
+                    .filter(|&i| {
+                        let e = unit(run.u.len(), i);
+                        inst.g.subdifferential_distance(&run.u, &e) == 0.0 || inst.g.subdifferential_distance(&run.u, &-e) == 0.0
+                    })
+                    .count(),
+                GKind::L1 => run.u.iter().filter(|x| **x == 0.0).count(),
+                GKind::Quadratic => 0,
+            };
+            Ok((run.r5a.max(run.r5b), dist, r7, run.iterations, active))
         })();
         match measured {
-            Ok((r, dist, r7, iterations)) => {
+            Ok((r, dist, r7, iterations, active)) => {
+                if active > 0 {
+                    on_boundary += 1;
+                    active_total += active;
+                }
                 let at = || format!("instance {k}: r = {r:.2e} after {iterations} outer iterations");
                 stationary.add(r, at);
                 prox.add(dist, at);
@@ -137,7 +234,12 @@ pub fn check_with(potential: &str, family_name: &str, seed: u64, model_family: &
             Err(e) => stationary.add(f64::INFINITY, || format!("instance {k}: {e}")),
         }
     }
-    let note = format!("translation failed on {failed_translation} of {n} instances");
+    let mut note = format!("translation failed on {failed_translation} of {n} instances");
+    match kind {
+        GKind::Box => note.push_str(&format!("; ū on the boundary of the box in {on_boundary} of {n} instances ({active_total} active coordinates)")),
+        GKind::L1 => note.push_str(&format!("; ū with a zero coordinate in {on_boundary} of {n} instances ({active_total} zero coordinates)")),
+        GKind::Quadratic => {}
+    }
     let stationary = stationary.part("(5a)–(5b) residual reached", C44_STATIONARY);
     if stationary.violated() {
         return Outcome {

@@ -1,4 +1,5 @@
-//! `L3.2`: Lemma 3.2 (ii), ∇φ: int dom φ → int dom φ* is bijective with inverse ∇φ*.
+//! `L3.2`: Lemma 3.2 (ii), ∇φ: int dom φ → int dom φ* is bijective with inverse ∇φ*, and
+//! Lemma 3.2 (i), dom ∂φ = int dom φ, for φ and for its conjugate.
 //!
 //! Measured (relative, [`IDENTITY_REL`] on the trusted zone; closer in, reported):
 //! - ∇φ*(∇φ(w)) = w at sample points w, component-wise on the natural scale of the round trip:
@@ -10,12 +11,21 @@
 //!   outside the range of ∇φ (no preimage) is a violation with residual 1;
 //! - Fenchel–Young: φ*(y) computed by an independent maximizer of ⟨w, y⟩ − φ(w) (damped Newton on
 //!   ∇φ and ∇²φ, never calling ∇φ*) equals ⟨∇φ*(y), y⟩ − φ(∇φ*(y)).
+//! - Lemma 3.2 (i), dom ∂φ = int dom φ, applied to φ and to φ* (Legendre with φ): along random
+//!   rays t·d, t → t_b (the boundary of dom φ, at (1 − 10⁻ᵏ)t_b, k = 1 … 10) or t → ∞ (at
+//!   t = 10^{k/3}, k = 0 … 6, where dom φ = ℝᵐ), s(t) = ⟨∇φ(td), d⟩ must diverge (growth ratio
+//!   ≥ [`GROWTH_RATIO_MIN`], the divergence test of `A2`). At a finite boundary this says that the
+//!   boundary point carries no subgradient (dom ∂φ ⊂ int dom φ); where dom φ = ℝᵐ, (A4) makes
+//!   dom φ* = ℝᵐ and (i) for φ* says dom ∂φ* = range ∇φ = ℝᵐ, so s is unbounded along every ray.
+//!   A φ whose ∇φ is not onto (huber: s(t) = 1 for t ≥ 1, the boundary point d of dom φ* has the
+//!   subgradients td, t ≥ 1, of φ*; log1p-sq: s(t) = 2t/(1 + t²) attains its maximum) fails it.
 
 use super::Worst;
 use crate::outcome::Outcome;
 use crate::rng::{log_uniform, unit_direction};
 use crate::sampling::{classify, points, Regime};
-use crate::tolerance::IDENTITY_REL;
+use crate::divergence::{growth_ratio, toward_boundary};
+use crate::tolerance::{GROWTH_RATIO_MIN, IDENTITY_REL};
 use infconv_theory::linalg::rel_dist;
 use infconv_theory::potential::conjugate::newton_conjugate;
 use infconv_theory::Legendre;
@@ -23,6 +33,28 @@ use rand_chacha::ChaCha8Rng;
 
 /// Random dual points y per dimension.
 const DUAL_POINTS: usize = 24;
+/// Random rays of the Lemma 3.2 (i) part per dimension.
+const RAYS: usize = 8;
+
+/// Lemma 3.2 (i): the smallest growth ratio of s(t) = ⟨∇φ(td), d⟩ along `RAYS` random rays toward
+/// the boundary of dom φ or infinity (see the module documentation).
+fn part_i(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> super::Worst {
+    let mut worst = Worst::smallest();
+    let slope = |w: &infconv_theory::Vector| {
+        let n = w.norm();
+        phi.gradient(w).map(|g| if n > 0.0 { g.dot(w) / n } else { f64::NAN }).unwrap_or(f64::NAN)
+    };
+    let (bounded, unbounded) = toward_boundary(phi, m, RAYS, rng, slope);
+    for (tb, s) in bounded {
+        worst.add(growth_ratio(&s), || format!("ray to the boundary at t_b = {tb:.3e}: s from {:.3e} to {:.3e}", s[0], s[s.len() - 1]));
+    }
+    for _ in 0..unbounded {
+        let d = unit_direction(rng, m);
+        let s: Vec<f64> = (0..=6).map(|k| slope(&(&d * 10f64.powf(f64::from(k) / 3.0)))).collect();
+        worst.add(growth_ratio(&s), || format!("ray to ∞ (t = 1 … 100): s from {:.3e} to {:.3e}", s[0], s[s.len() - 1]));
+    }
+    worst
+}
 
 /// Runs `L3.2` on φ in dimension m.
 pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
@@ -70,6 +102,7 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
         fy.add(r, || format!("‖y‖ = {rho:.3e}"));
     }
     let mut parts = vec![primal.part("∇φ*∘∇φ − id", IDENTITY_REL), dual.part("∇φ∘∇φ* − id", IDENTITY_REL)];
+    parts.push(part_i(phi, m, rng).part("(i) dom ∂φ = int dom φ, dom ∂φ* = int dom φ*: ⟨∇φ(td), d⟩ diverges (growth ratio)", GROWTH_RATIO_MIN));
     if fy.cases() > 0 {
         parts.push(fy.part("Fenchel–Young φ*(y): sup vs ⟨∇φ*(y), y⟩ − φ(∇φ*(y))", IDENTITY_REL));
     }

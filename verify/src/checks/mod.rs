@@ -12,6 +12,7 @@ pub mod a5;
 pub mod c44;
 pub mod c44_sweep;
 pub mod c51;
+pub mod d42;
 pub mod l32;
 
 use crate::outcome::{Outcome, Part};

@@ -11,6 +11,7 @@
 
 pub mod d33;
 pub mod l34;
+pub mod l34_domain;
 pub mod sweep;
 pub mod t43_formula12;
 pub mod t43_gradient13;
