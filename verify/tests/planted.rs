@@ -468,6 +468,9 @@ impl infconv_theory::splitting::G for Doubled {
     fn smooth(&self, _u: &Vector) -> Option<(Vector, Matrix)> {
         None
     }
+    fn nonsmooth_coordinates(&self, u: &Vector) -> usize {
+        self.0.nonsmooth_coordinates(u)
+    }
     fn validate(&self) -> Result<(), TheoryError> {
         self.0.validate()
     }

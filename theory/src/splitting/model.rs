@@ -28,6 +28,9 @@ pub trait G: Send + Sync + fmt::Debug {
     /// The gradient and Hessian where g is C² on ℝⁿ (`None` for a nonsmooth g); (14a) then takes
     /// damped Newton steps instead of forward–backward ones.
     fn smooth(&self, u: &Vector) -> Option<(Vector, Matrix)>;
+    /// The number of coordinates of u where ∂g(u) is not a single point (0 for a smooth g): where
+    /// condition (7) has a set, not an equation, to meet.
+    fn nonsmooth_coordinates(&self, u: &Vector) -> usize;
     /// Validates the parameters.
     fn validate(&self) -> Result<(), TheoryError>;
 }
@@ -64,6 +67,9 @@ impl G for Quadratic {
     fn smooth(&self, u: &Vector) -> Option<(Vector, Matrix)> {
         let n = u.len();
         Some((self.gradient(u), Matrix::identity(n, n) * self.gamma))
+    }
+    fn nonsmooth_coordinates(&self, _u: &Vector) -> usize {
+        0
     }
     fn validate(&self) -> Result<(), TheoryError> {
         if !(self.gamma > 0.0 && self.gamma.is_finite()) {
@@ -116,6 +122,10 @@ impl G for L1 {
     fn smooth(&self, _u: &Vector) -> Option<(Vector, Matrix)> {
         None
     }
+    /// The zero coordinates, where ∂|uᵢ| = [−1, 1].
+    fn nonsmooth_coordinates(&self, u: &Vector) -> usize {
+        u.iter().filter(|x| **x == 0.0).count()
+    }
     fn validate(&self) -> Result<(), TheoryError> {
         if !(self.beta > 0.0 && self.beta.is_finite()) {
             return Err(TheoryError::InvalidParameter { name: "β", value: format!("{}", self.beta), expected: "a finite β > 0" });
@@ -134,14 +144,6 @@ pub struct BoxIndicator {
     pub lo: Vector,
     /// Upper corner.
     pub hi: Vector,
-}
-
-impl BoxIndicator {
-    /// The number of coordinates of u on the boundary of the box (uᵢ = loᵢ or uᵢ = hiᵢ), where the
-    /// normal cone N_box(u) is a half-line rather than {0}.
-    pub fn active(&self, u: &Vector) -> usize {
-        (0..u.len()).filter(|&i| u[i] == self.lo[i] || u[i] == self.hi[i]).count()
-    }
 }
 
 impl G for BoxIndicator {
@@ -175,6 +177,11 @@ impl G for BoxIndicator {
     }
     fn smooth(&self, _u: &Vector) -> Option<(Vector, Matrix)> {
         None
+    }
+    /// The coordinates on the boundary of the box (uᵢ = loᵢ or uᵢ = hiᵢ), where the normal cone
+    /// N_box(u) is a half-line rather than {0}.
+    fn nonsmooth_coordinates(&self, u: &Vector) -> usize {
+        (0..u.len()).filter(|&i| u[i] == self.lo[i] || u[i] == self.hi[i]).count()
     }
     fn validate(&self) -> Result<(), TheoryError> {
         crate::error::ensure_dim("upper corner of the box", self.lo.len(), self.hi.len())?;

@@ -44,11 +44,6 @@ use infconv_theory::{Matrix, TheoryError, Vector};
 
 pub use crate::catalogue::C44_CONTROL as CONTROL;
 
-/// The unit vector eᵢ in ℝⁿ.
-fn unit(n: usize, i: usize) -> Vector {
-    Vector::from_fn(n, |j, _| if j == i { 1.0 } else { 0.0 })
-}
-
 /// Instances per record (the control gets [`CONTROL_INSTANCES`]).
 pub const INSTANCES: usize = 3;
 /// Instances of the large-λ control.
@@ -113,10 +108,20 @@ struct Instance {
     model: SplittingModel,
     /// The statement's g (condition (7) is judged with it).
     g: Box<dyn G>,
-    kind: GKind,
     setup: Setup,
     u0: Vector,
     z0: Vector,
+}
+
+/// Condition (7) at ū, measured independently of the run that produced ū: the global oracle at
+/// v = Aū and ∇e(v) by central differences of its envelope; returns the oracle's answer and
+/// dist(−Aᵀ∇e(Aū), ∂g(ū)) / (‖A‖ max(‖∇e‖, 1)), to be held to [`CENTRAL_DIFF_REL`].
+pub(crate) fn condition_7(setup: &Setup, a: &Matrix, lambda: f64, g: &dyn G, u: &Vector) -> Result<(oracle::OracleResult, f64), String> {
+    let v = a * u;
+    let o = oracle::global(setup.phi.as_ref(), setup.f.as_ref(), lambda, &v).map_err(|e| format!("oracle: {e}"))?;
+    let de = envelope_differences(setup, lambda, &v, &o).ok_or("central differences of e failed")?;
+    let r7 = g.subdifferential_distance(u, &-(a.transpose() * &de)) / (a.norm() * de.norm().max(1.0));
+    Ok((o, r7))
 }
 
 /// What model (4) hands its solver as f, given the statement's f: [`check`] hands f itself;
@@ -164,7 +169,7 @@ fn instance(
         (Vector::zeros(M), Vector::zeros(M))
     };
     let model = SplittingModel::with_g(model_family(f_model), model_g(build_g(kind, gamma, &center, k)), a, registry::build(potential, M)?, lambda)?;
-    Ok(Instance { model, g, kind, setup, u0, z0 })
+    Ok(Instance { model, g, setup, u0, z0 })
 }
 
 /// Runs `C4.4` for one potential and family (or the control).
@@ -197,24 +202,11 @@ fn run(potential: &str, family_name: &str, seed: u64, model_family: &ModelFamily
             let inst = instance(potential, family_name, seed, k, model_family, model_g).map_err(|e| e.to_string())?;
             let m = &inst.model;
             let run = alternating_minimization(m, &inst.u0, &inst.z0, inner, C44_STATIONARY, MAX_OUTER).map_err(|e| e.to_string())?;
-            let v = &m.a * &run.u;
-            let o = oracle::global(inst.setup.phi.as_ref(), inst.setup.f.as_ref(), m.lambda, &v).map_err(|e| format!("oracle: {e}"))?;
+            // (7) with the statement's g.
+            let (o, r7) = condition_7(&inst.setup, &m.a, m.lambda, inst.g.as_ref(), &run.u)?;
             let dist = o.minimizers.iter().map(|p| (p - &run.z).norm()).fold(f64::INFINITY, f64::min) / (1.0 + run.z.norm());
-            let de = envelope_differences(&inst.setup, m.lambda, &v, &o).ok_or("central differences of e failed")?;
-            // (7) with the statement's g: dist(−Aᵀ∇e(Aū), ∂g(ū)).
-            let r7 = inst.g.subdifferential_distance(&run.u, &-(m.a.transpose() * &de)) / (m.a.norm() * de.norm().max(1.0));
             // Coordinates of ū where ∂g is not a single point: on the box boundary, or at 0 for ℓ1.
-            let active = match inst.kind {
-                // ±eᵢ ∈ N_box(ū) exactly when uᵢ is at a bound of the box.
-                GKind::Box => (0..run.u.len())
-                    .filter(|&i| {
-                        let e = unit(run.u.len(), i);
-                        inst.g.subdifferential_distance(&run.u, &e) == 0.0 || inst.g.subdifferential_distance(&run.u, &-e) == 0.0
-                    })
-                    .count(),
-                GKind::L1 => run.u.iter().filter(|x| **x == 0.0).count(),
-                GKind::Quadratic => 0,
-            };
+            let active = inst.g.nonsmooth_coordinates(&run.u);
             Ok((run.r5a.max(run.r5b), dist, r7, run.iterations, active))
         })();
         match measured {

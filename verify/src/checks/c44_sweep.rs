@@ -21,16 +21,14 @@
 //! every run with λ·r/μ ≤ 1 satisfies (7); the note gives the fraction at every λ·r/μ and where it
 //! first falls below 1. `infconv verify --out DIR` draws the fractions (`figures::c44_sweep`).
 
-use super::c44::wavy;
+use super::c44::{condition_7, wavy};
 use crate::outcome::{Outcome, Part, Verdict};
 use crate::prox_checks::Setup;
-use crate::prox_checks::t43_gradient13::envelope_differences;
 use crate::rng::{normal, stream};
 use crate::tolerance::{C44_STATIONARY, CENTRAL_DIFF_REL};
 use infconv_theory::family::Family;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::certificate::certificate;
-use infconv_theory::prox::oracle;
 use infconv_theory::splitting::alternating::solve_u;
 use infconv_theory::splitting::{InnerSolve, Quadratic, SplittingModel, alternating_minimization};
 use infconv_theory::{Matrix, TheoryError, Vector};
@@ -96,10 +94,7 @@ pub fn expected(_potential: &str) -> Verdict {
 fn judge_run(model: &SplittingModel, setup: &Setup, u: &Vector, z: &Vector) -> Result<(bool, bool), String> {
     let stationary = model.residual_5a(u, z).map_err(|e| e.to_string())? <= C44_STATIONARY
         && model.residual_5b(u, z).map_err(|e| e.to_string())? <= C44_STATIONARY;
-    let v = &model.a * u;
-    let o = oracle::global(setup.phi.as_ref(), setup.f.as_ref(), model.lambda, &v).map_err(|e| format!("oracle: {e}"))?;
-    let de = envelope_differences(setup, model.lambda, &v, &o).ok_or("central differences of e failed")?;
-    let r7 = model.residual_7(u, &de) / (model.a.norm() * de.norm().max(1.0));
+    let (_, r7) = condition_7(setup, &model.a, model.lambda, model.g.as_ref(), u)?;
     Ok((r7 <= CENTRAL_DIFF_REL, stationary))
 }
 

@@ -273,9 +273,9 @@ fn run_case(potential: &str, problem: &str, m: usize, seed: u64, handed: &Worker
     // The reference prox P fⱼ(ū) per distinct risk (identical fⱼ share one `Arc`, hence one solve).
     let mut solved: Vec<(usize, Vector)> = Vec::new();
     for (j, zj) in alg.z.iter().enumerate() {
-        if let Some(p) = solved.iter().find(|(k, _)| Arc::ptr_eq(&risks[*k], &risks[j])).map(|(_, p)| p.clone()) {
-            envelope += phi.gradient(&(&u - &p))? / lambda;
-            dual_consensus = dual_consensus.max(phi.gradient(&(&u - zj))?.norm() / lambda);
+        dual_consensus = dual_consensus.max(phi.gradient(&(&u - zj))?.norm() / lambda);
+        if let Some((_, p)) = solved.iter().find(|(k, _)| Arc::ptr_eq(&risks[*k], &risks[j])) {
+            envelope += phi.gradient(&(&u - p))? / lambda;
             continue;
         }
         // The reference prox from starts that owe nothing to the algorithm's answer z̄ⱼ: ū itself,
@@ -294,9 +294,8 @@ fn run_case(potential: &str, problem: &str, m: usize, seed: u64, handed: &Worker
             }
         }
         let best = sols.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|s| s.0.clone()).unwrap_or_else(|| u.clone());
-        solved.push((j, best.clone()));
         envelope += phi.gradient(&(&u - &best))? / lambda;
-        dual_consensus = dual_consensus.max(phi.gradient(&(&u - zj))?.norm() / lambda);
+        solved.push((j, best));
     }
     let r = r_of(&res);
     // 0 ∈ ∂f̂(ū) (module doc): ‖(1/M) Σⱼ ∇f̂(z̄ⱼ)‖ ≤ (r₅ₐ + M r₅ᵦ)/M by (5a)–(5b), and
