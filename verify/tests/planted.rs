@@ -16,7 +16,7 @@ use infconv_theory::prox::oracle;
 use infconv_theory::{ConjugateGradient, Domain, Gradient, Hessian, Legendre, Matrix, TheoryError, Value, Vector};
 use infconv_verify::checks::{c44, c51};
 use infconv_verify::conformance::{DEFAULT_DIMS, conform};
-use infconv_verify::prox_checks::{self, Case, Setup, d33, l34, t43_formula12, t43_gradient13, t43_lipschitz};
+use infconv_verify::prox_checks::{self, Case, Setup, d33, l34, l34_domain, t43_formula12, t43_gradient13, t43_lipschitz};
 use infconv_verify::rng::{DEFAULT_SEED, stream};
 use infconv_verify::{Outcome, Verdict};
 use std::sync::Arc;
@@ -359,6 +359,31 @@ fn planted_l34_is_flagged() {
     let bug = run(FamilyDefect::Jumps { at, size: 1e-3 });
     let control = run(FamilyDefect::None);
     flagged(id, &bug, "(i) P(v) empty or unbounded (count)", &control, seed);
+}
+
+#[test]
+fn planted_l34_domain_is_flagged() {
+    // log (dom φ the open unit ball) × ellipse: a prox evaluator that takes the sphere's
+    // shortcut on an ellipse, z = v/√(vᵀDv) (the point of M on the ray through v, the nearest
+    // point only on a sphere), and calls e(v) finite iff v − z ∈ dom φ. Where the ray's point is
+    // farther than ρ but the nearest point of M is not, it misses a finite e(v): the first part
+    // must count them (an eccentric ellipse, semi-axes 0.6 and 1.8, makes the two points differ
+    // where it matters). The control: the oracle on the same points.
+    let (id, seed) = ("L3.4-dom", DEFAULT_SEED);
+    let ellipse = family::ellipse::EllipsoidSurface::from_axes("ellipse", &[0.6, 1.8]).expect("positive axes");
+    let s = setup(Planted::log(Defect::None), PlantedFamily { inner: Box::new(ellipse), defect: FamilyDefect::None });
+    let d = match s.f.structure() {
+        Structure::Ellipsoid(d) => d.to_vec(),
+        _ => panic!("ellipse is an ellipsoid surface"),
+    };
+    let ray_point = |v: &Vector| -> bool {
+        let q: f64 = v.iter().zip(&d).map(|(x, di)| di * x * x).sum();
+        q > 0.0 && s.phi.contains(&(v - v / q.sqrt())) && s.phi.value(&(v - v / q.sqrt())).is_ok_and(|p| (p / l34_domain::LAMBDA).is_finite())
+    };
+    let bug = l34_domain::measure_with(&s, seed, &ray_point);
+    let control = l34_domain::measure(&s, seed);
+    flagged(id, &bug, "(i) e(v) not finite for v ∈ dom f + dom φ (count)", &control, seed);
+    assert_eq!(control.verdict, Verdict::Holds, "{id} control (seed {seed}): {}", control.note);
 }
 
 /// A T4.3 check on log × smooth-nonconvex (m = 2, the prox checks' own case plan) with a

@@ -30,7 +30,7 @@ const POINTS: usize = 40;
 /// Samples of M for dist(v, M).
 const MANIFOLD_SAMPLES: usize = 200_000;
 /// λ of the envelope (the indicators have λ_f = ∞).
-const LAMBDA: f64 = 0.5;
+pub const LAMBDA: f64 = 0.5;
 /// Dimension.
 const M: usize = 2;
 
@@ -72,8 +72,19 @@ fn semi_axes(setup: &Setup) -> Result<Vec<f64>, TheoryError> {
     }
 }
 
-/// Measures the domain identity on `setup` (φ round, f an ellipsoid surface in m = 2).
+/// Measures the domain identity on `setup` (φ round, f an ellipsoid surface in m = 2), with
+/// e(v) from the global oracle.
 pub fn measure(setup: &Setup, seed: u64) -> Outcome {
+    let finite = |v: &Vector| {
+        oracle::global(setup.phi.as_ref(), setup.f.as_ref(), LAMBDA, v).map(|o| o.envelope.is_finite() && !o.minimizers.is_empty()).unwrap_or(false)
+    };
+    measure_with(setup, seed, &finite)
+}
+
+/// Measures the domain identity on `setup` with `finite(v)` saying whether a prox evaluator
+/// finds e(v) finite (with λ = [`LAMBDA`]): the oracle in [`measure`], another evaluator in a
+/// test.
+pub fn measure_with(setup: &Setup, seed: u64, finite: &dyn Fn(&Vector) -> bool) -> Outcome {
     let ax = match semi_axes(setup) {
         Ok(ax) => ax,
         Err(e) => return crate::checks::failed(e.to_string()),
@@ -92,7 +103,7 @@ pub fn measure(setup: &Setup, seed: u64) -> Outcome {
         let z0 = point(uniform(&mut rng, 0.0, std::f64::consts::TAU));
         let v = &z0 + unit_direction(&mut rng, M) * (uniform(&mut rng, 0.0, 2.5) * rho);
         let dv = dist(&v);
-        let finite = oracle::global(phi, setup.f.as_ref(), LAMBDA, &v).map(|o| o.envelope.is_finite() && !o.minimizers.is_empty()).unwrap_or(false);
+        let finite = finite(&v);
         let at = || format!("v = {:?}, dist(v, M)/ρ = {:.4}", v.as_slice(), dv / rho);
         if dv < (1.0 - L34_DOMAIN_BAND) * rho {
             inside += 1;
