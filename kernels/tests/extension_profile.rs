@@ -45,13 +45,9 @@ impl Profile for ExpProfile {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct FracProfile;
-
-impl Profile for FracProfile {
-    fn name(&self) -> String {
-        "frac".into()
-    }
+infconv_theory::profile! {
+    /// h(s) = s/(1 − s) on [0, 1), with closed forms of h, h′ and h″ beside the dual-number value.
+    FracProfile, "frac", s_max = 1.0, |s| s.clone() / (-s + 1.0);
     fn h(&self, s: f64) -> f64 {
         s / (1.0 - s)
     }
@@ -60,12 +56,6 @@ impl Profile for FracProfile {
     }
     fn d2h(&self, s: f64) -> f64 {
         2.0 / ((1.0 - s) * (1.0 - s) * (1.0 - s))
-    }
-    fn s_max(&self) -> f64 {
-        1.0
-    }
-    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
-        s.clone() / (-s + 1.0)
     }
 }
 

@@ -35,6 +35,8 @@ pub mod roots;
 pub mod splitting;
 
 pub use error::TheoryError;
+/// The dual numbers that profiles are written in (see [`profile!`]).
+pub use num_dual;
 pub use potential::{
     ConjugateGradient, Domain, Gradient, Hessian, Legendre, Value, registry::PotentialInfo,
 };

@@ -12,7 +12,6 @@
 
 use infconv_kernels::PotentialKind;
 use infconv_theory::potential::kernel::KernelForm;
-use infconv_theory::potential::profile::Profile;
 use infconv_theory::potential::radial::Radial;
 use infconv_theory::potential::registry::{self, Group, PotentialInfo};
 use infconv_theory::potential::separable::{Separable, Squared};
@@ -21,39 +20,16 @@ use infconv_theory::prox::certificate::{Growth, PhiCertificate};
 use infconv_train::{Event, Method, Observe, RunOptions, TrainConfig, TrainData, data};
 use infconv_verify::conformance::records;
 use infconv_verify::selection::Selection;
-use num_dual::DualNum;
 use std::sync::{Arc, Once};
 
-/// h(s) = s + s²/2 on [0, ∞), written once: h, h′ and h″ all come from this value.
-#[derive(Debug, Clone, Copy)]
-struct QuarticProfile;
-
-impl Profile for QuarticProfile {
-    fn name(&self) -> String {
-        "quartic-sq".into()
-    }
-    fn s_max(&self) -> f64 {
-        f64::INFINITY
-    }
-    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
-        s.clone() + s.clone() * s * 0.5
-    }
+infconv_theory::profile! {
+    /// h(s) = s + s²/2 on [0, ∞), written once: h, h′ and h″ all come from this value.
+    QuarticProfile, "quartic-sq", s_max = f64::INFINITY, |s| s.clone() + s.clone() * s * 0.5
 }
 
-/// h(s) = s/(1 − s) on [0, 1), per coordinate, written once.
-#[derive(Debug, Clone, Copy)]
-struct FracProfile;
-
-impl Profile for FracProfile {
-    fn name(&self) -> String {
-        "frac".into()
-    }
-    fn s_max(&self) -> f64 {
-        1.0
-    }
-    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
-        s.clone() / (-s + 1.0)
-    }
+infconv_theory::profile! {
+    /// h(s) = s/(1 − s) on [0, 1), per coordinate, written once.
+    FracProfile, "frac", s_max = 1.0, |s| s.clone() / (-s + 1.0)
 }
 
 /// The prox certificate of quartic-sq, derived by hand: h(s) = s + s²/2 gives

@@ -1,24 +1,11 @@
 //! Negative control `log1p-sq`: φ(w) = log(1 + ‖w‖²). Not convex for ‖w‖ > 1 ((A1), (A3) fail),
 //! grows like log ((A4) fails), and ‖∇φ‖ ≤ 1, so ∇φ is not onto ℝᵐ (Lemma 3.2 fails).
 
-use super::profile::Profile;
 use super::radial::Radial;
-use num_dual::DualNum;
 
-/// The profile h(s) = log(1 + s), written once (its derivatives come from dual numbers).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Log1pSqProfile;
-
-impl Profile for Log1pSqProfile {
-    fn name(&self) -> String {
-        "log1p-sq".into()
-    }
-    fn s_max(&self) -> f64 {
-        f64::INFINITY
-    }
-    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
-        s.ln_1p()
-    }
+crate::profile! {
+    /// The profile h(s) = log(1 + s), written once (its derivatives come from dual numbers).
+    pub Log1pSqProfile, "log1p-sq", s_max = f64::INFINITY, |s| s.ln_1p()
 }
 
 /// log1p-sq = log(1 + ‖·‖²).

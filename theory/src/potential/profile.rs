@@ -60,6 +60,42 @@ pub trait Profile: Debug + Clone + Send + Sync {
     }
 }
 
+/// Declares a profile written once: a unit struct, the potential's name, the open end `s_max`
+/// of its domain in s, and h generically over dual numbers ([`Profile::h_dual`]); closed forms
+/// of h, h′, h″ or the radial inverse may follow a `;` as further methods of the impl.
+///
+/// ```
+/// use infconv_theory::potential::profile::Profile;
+///
+/// infconv_theory::profile! {
+///     /// h(s) = s + s²/2 on [0, ∞).
+///     pub QuarticProfile, "quartic-sq", s_max = f64::INFINITY, |s| s.clone() + s.clone() * s * 0.5
+/// }
+/// assert_eq!(QuarticProfile.name(), "quartic-sq");
+/// assert_eq!(QuarticProfile.dh(2.0), 3.0); // h′ = 1 + s, from a dual number
+/// ```
+#[macro_export]
+macro_rules! profile {
+    ($(#[$attr:meta])* $vis:vis $ty:ident, $name:literal, s_max = $s_max:expr, |$s:ident| $h:expr $(; $($method:tt)*)?) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $ty;
+
+        impl $crate::potential::profile::Profile for $ty {
+            fn name(&self) -> String {
+                $name.into()
+            }
+            fn s_max(&self) -> f64 {
+                $s_max
+            }
+            fn h_dual<D: $crate::num_dual::DualNum<Primitive = f64>>(&self, $s: D) -> D {
+                $h
+            }
+            $($($method)*)?
+        }
+    };
+}
+
 /// The safeguarded Newton–bisection solution of 2r h′(r²) = ρ on `[0, √s_max)`.
 pub fn radial_inverse_numeric<P: Profile + ?Sized>(p: &P, rho: f64) -> Result<f64, TheoryError> {
     if rho < 0.0 || !rho.is_finite() {

@@ -1,20 +1,13 @@
 //! quad: φ(w) = ‖w‖² on ℝᵐ (Table 2 defines it without the ½), ∇φ = 2w, ∇φ*(y) = y/2.
 
-use super::profile::Profile;
 use super::radial::Radial;
 use crate::TheoryError;
-use num_dual::DualNum;
 
-/// The profile h(s) = s.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct QuadProfile;
-
-impl Profile for QuadProfile {
+crate::profile! {
+    /// The profile h(s) = s.
+    pub QuadProfile, "quad", s_max = f64::INFINITY, |s| s;
     fn closed_form(&self) -> Option<super::profile::ClosedForm> {
         Some(super::profile::ClosedForm::Quad)
-    }
-    fn name(&self) -> String {
-        "quad".into()
     }
     fn h(&self, s: f64) -> f64 {
         s
@@ -24,12 +17,6 @@ impl Profile for QuadProfile {
     }
     fn d2h(&self, _s: f64) -> f64 {
         0.0
-    }
-    fn s_max(&self) -> f64 {
-        f64::INFINITY
-    }
-    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
-        s
     }
     fn radial_inverse(&self, rho: f64) -> Result<f64, TheoryError> {
         Ok(rho / 2.0)

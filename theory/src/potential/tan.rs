@@ -3,20 +3,14 @@
 //! h(s) = tan s, h′ = sec² s, h″ = 2 sec² s tan s; ∇φ* is the radial (per-coordinate) root of
 //! 2r sec²(r²) = ‖y‖, found by safeguarded Newton–bisection.
 
-use super::profile::Profile;
-use num_dual::DualNum;
 use std::f64::consts::FRAC_PI_2;
 
-/// The profile h(s) = tan s on s < π/2.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TanProfile;
-
-impl Profile for TanProfile {
+crate::profile! {
+    /// The profile h(s) = tan s on s < π/2. (The f64 nearest π/2, its `s_max`, lies below π/2,
+    /// so tan stays positive and finite on [0, s_max).)
+    pub TanProfile, "tan", s_max = FRAC_PI_2, |s| s.tan();
     fn closed_form(&self) -> Option<super::profile::ClosedForm> {
         Some(super::profile::ClosedForm::Tan)
-    }
-    fn name(&self) -> String {
-        "tan".into()
     }
     fn h(&self, s: f64) -> f64 {
         s.tan()
@@ -28,13 +22,6 @@ impl Profile for TanProfile {
     fn d2h(&self, s: f64) -> f64 {
         let c = s.cos();
         2.0 * s.tan() / (c * c)
-    }
-    fn s_max(&self) -> f64 {
-        // The f64 nearest π/2 lies below π/2, so tan stays positive and finite on [0, s_max).
-        FRAC_PI_2
-    }
-    fn h_dual<D: DualNum<Primitive = f64>>(&self, s: D) -> D {
-        s.tan()
     }
 }
 
