@@ -25,40 +25,25 @@ fn bounded<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static
     }
 }
 
-/// φ(w) = exp(‖w‖²) − 1 on ℝᵐ: super-exponential growth, ∇φ(w) = 2 exp(‖w‖²) w.
-#[derive(Debug, Clone, Copy)]
-struct ExpSq;
-
-impl DualPotential for ExpSq {
-    fn name(&self) -> String {
-        "exp-sq".into()
-    }
-    fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+infconv_theory::dual_potential! {
+    /// φ(w) = exp(‖w‖²) − 1 on ℝᵐ: super-exponential growth, ∇φ(w) = 2 exp(‖w‖²) w.
+    ExpSq, "exp-sq",
+    |w| {
         let s: D = w.iter().map(|t| t.clone() * t.clone()).sum();
         s.exp_m1()
-    }
-    fn contains(&self, w: &[f64]) -> bool {
-        w.iter().all(|t| t.is_finite())
-    }
+    },
+    contains = |w| w.iter().all(|t| t.is_finite())
 }
 
-/// φ(w) = −log(1 − ‖w‖²) on the unit ball, through the extension path (a bounded domain for the
-/// ray probe).
-#[derive(Debug, Clone, Copy)]
-struct LogBall;
-
-impl DualPotential for LogBall {
-    fn name(&self) -> String {
-        "log-ball".into()
-    }
-    fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+infconv_theory::dual_potential! {
+    /// φ(w) = −log(1 − ‖w‖²) on the unit ball, through the extension path (a bounded domain for
+    /// the ray probe).
+    LogBall, "log-ball",
+    |w| {
         let s: D = w.iter().map(|t| t.clone() * t.clone()).sum();
         -(-s).ln_1p()
-    }
-    fn contains(&self, w: &[f64]) -> bool {
-        let a = w.iter().fold(0.0f64, |m, t| m.max(t.abs()));
-        a < 1.0 && w.iter().map(|t| t * t).sum::<f64>() < 1.0
-    }
+    },
+    contains = |w| w.iter().fold(0.0f64, |m, t| m.max(t.abs())) < 1.0 && w.iter().map(|t| t * t).sum::<f64>() < 1.0
 }
 
 /// The radius r of ∇φ*(y) for exp-sq, independently of the crate: 2r exp(r²) = ρ solved in logs,
@@ -139,18 +124,10 @@ fn ray_probe_with_huge_directions_returns() {
 /// before w reaches it), the answer is a typed error, in bounded time, never a NaN.
 #[test]
 fn unrepresentable_preimage_is_a_typed_error() {
-    #[derive(Debug, Clone, Copy)]
-    struct Quad;
-    impl DualPotential for Quad {
-        fn name(&self) -> String {
-            "quad-dual".into()
-        }
-        fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
-            w.iter().map(|t| t.clone() * t.clone()).sum()
-        }
-        fn contains(&self, w: &[f64]) -> bool {
-            w.iter().all(|t| t.is_finite())
-        }
+    infconv_theory::dual_potential! {
+        Quad, "quad-dual",
+        |w| w.iter().map(|t| t.clone() * t.clone()).sum(),
+        contains = |w| w.iter().all(|t| t.is_finite())
     }
     for y in [Vector::from_vec(vec![1e300, -1e300]), Vector::from_vec(vec![f64::MAX, 1.0])] {
         let yc = y.clone();
@@ -216,18 +193,10 @@ fn fractional_power_has_a_finite_gradient_at_zero() {
 #[test]
 fn kink_has_no_gradient_at_zero() {
     use infconv_theory::Gradient;
-    #[derive(Debug, Clone, Copy)]
-    struct SqrtAbs;
-    impl DualPotential for SqrtAbs {
-        fn name(&self) -> String {
-            "sqrt-abs".into()
-        }
-        fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
-            w.iter().map(|t| (t.clone() * t.clone()).sqrt()).sum()
-        }
-        fn contains(&self, w: &[f64]) -> bool {
-            w.iter().all(|t| t.is_finite())
-        }
+    infconv_theory::dual_potential! {
+        SqrtAbs, "sqrt-abs",
+        |w| w.iter().map(|t| (t.clone() * t.clone()).sqrt()).sum(),
+        contains = |w| w.iter().all(|t| t.is_finite())
     }
     let r = FromDual(SqrtAbs).gradient(&Vector::zeros(1));
     assert!(matches!(r, Err(TheoryError::NonFinite { .. })), "{r:?}");

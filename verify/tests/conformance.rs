@@ -61,37 +61,19 @@ fn the_paper_potentials_hold_everywhere_but_cubic_at_a3() {
     }
 }
 
-/// The extension path end to end: a potential written only as a dual-number value passes the whole
-/// suite with no further code.
-#[derive(Debug, Clone)]
-struct Quartic;
-
-impl DualPotential for Quartic {
-    fn name(&self) -> String {
-        "quartic".into()
-    }
-    fn value_dual<D: num_dual::DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
-        w.iter().map(|t| t.powi(4) * 0.25 + t.powi(2) * 0.5).sum()
-    }
-    fn contains(&self, w: &[f64]) -> bool {
-        w.iter().all(|t| t.is_finite())
-    }
+infconv_theory::dual_potential! {
+    /// The extension path end to end: a potential written only as a dual-number value passes the
+    /// whole suite with no further code.
+    Quartic, "quartic",
+    |w| w.iter().map(|t| t.powi(4) * 0.25 + t.powi(2) * 0.5).sum(),
+    contains = |w| w.iter().all(|t| t.is_finite())
 }
 
-/// The same path on a bounded domain: Σᵢ −log(1 − wᵢ²/4) on |wᵢ| < 2.
-#[derive(Debug, Clone)]
-struct WideLogSep;
-
-impl DualPotential for WideLogSep {
-    fn name(&self) -> String {
-        "wide-log-sep".into()
-    }
-    fn value_dual<D: num_dual::DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
-        w.iter().map(|t| -(-(t.clone() * t.clone()) * 0.25).ln_1p()).sum()
-    }
-    fn contains(&self, w: &[f64]) -> bool {
-        w.iter().all(|t| t.abs() < 2.0)
-    }
+infconv_theory::dual_potential! {
+    /// The same path on a bounded domain: Σᵢ −log(1 − wᵢ²/4) on |wᵢ| < 2.
+    WideLogSep, "wide-log-sep",
+    |w| w.iter().map(|t| -(-(t.clone() * t.clone()) * 0.25).ln_1p()).sum(),
+    contains = |w| w.iter().all(|t| t.abs() < 2.0)
 }
 
 #[test]

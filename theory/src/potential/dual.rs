@@ -5,20 +5,14 @@
 //! domain test. The conformance suite then applies to it unchanged.
 //!
 //! ```
-//! use infconv_theory::potential::dual::{DualPotential, FromDual};
+//! use infconv_theory::potential::dual::FromDual;
 //! use infconv_theory::{Vector, Gradient, ConjugateGradient};
-//! use num_dual::DualNum;
 //!
-//! /// φ(w) = Σᵢ wᵢ⁴/4 + wᵢ²/2 on ℝᵐ.
-//! #[derive(Debug, Clone)]
-//! struct Quartic;
-//!
-//! impl DualPotential for Quartic {
-//!     fn name(&self) -> String { "quartic".into() }
-//!     fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
-//!         w.iter().map(|t| t.powi(4) * 0.25 + t.powi(2) * 0.5).sum()
-//!     }
-//!     fn contains(&self, w: &[f64]) -> bool { w.iter().all(|t| t.is_finite()) }
+//! infconv_theory::dual_potential! {
+//!     /// φ(w) = Σᵢ wᵢ⁴/4 + wᵢ²/2 on ℝᵐ.
+//!     Quartic, "quartic",
+//!     |w| w.iter().map(|t| t.powi(4) * 0.25 + t.powi(2) * 0.5).sum(),
+//!     contains = |w| w.iter().all(|t| t.is_finite())
 //! }
 //!
 //! let phi = FromDual(Quartic);
@@ -54,6 +48,46 @@ pub trait DualPotential: Debug + Clone + Send + Sync {
     fn inradius(&self) -> Option<f64> {
         None
     }
+}
+
+/// Declares a potential written once through the extension path: a unit struct, its name, φ(w)
+/// generically over dual numbers ([`DualPotential::value_dual`]) and the domain test; further
+/// methods (an `inradius`) may follow a `;`. Wrap it in [`FromDual`] to get a [`Legendre`]
+/// potential.
+///
+/// ```
+/// use infconv_theory::potential::dual::FromDual;
+/// use infconv_theory::{Gradient, Vector};
+///
+/// infconv_theory::dual_potential! {
+///     /// φ(w) = Σᵢ wᵢ⁴/4 + wᵢ²/2 on ℝᵐ.
+///     pub Quartic, "quartic",
+///     |w| w.iter().map(|t| t.powi(4) * 0.25 + t.powi(2) * 0.5).sum(),
+///     contains = |w| w.iter().all(|t| t.is_finite())
+/// }
+/// let y = FromDual(Quartic).gradient(&Vector::from_vec(vec![-2.0])).unwrap();
+/// assert_eq!(y[0], -10.0); // w³ + w, by dual numbers
+/// ```
+#[macro_export]
+macro_rules! dual_potential {
+    ($(#[$attr:meta])* $vis:vis $ty:ident, $name:literal, |$w:ident| $value:expr, contains = |$c:ident| $contains:expr $(; $($method:tt)*)?) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $ty;
+
+        impl $crate::potential::dual::DualPotential for $ty {
+            fn name(&self) -> String {
+                $name.into()
+            }
+            fn value_dual<D: $crate::num_dual::DualNum<Primitive = f64>>(&self, $w: &[D]) -> D {
+                $value
+            }
+            fn contains(&self, $c: &[f64]) -> bool {
+                $contains
+            }
+            $($($method)*)?
+        }
+    };
 }
 
 /// A [`DualPotential`] made into a [`Legendre`] potential.

@@ -157,17 +157,13 @@ static REGISTERED: RwLock<Vec<&'static PotentialInfo>> = RwLock::new(Vec::new())
 /// must be new.
 ///
 /// ```
-/// use infconv_theory::potential::dual::{DualPotential, FromDual};
+/// use infconv_theory::potential::dual::FromDual;
 /// use infconv_theory::potential::registry::{self, Group, PotentialInfo};
-/// use num_dual::DualNum;
-/// #[derive(Debug, Clone, Copy)]
-/// struct QuarticQuad; // Σᵢ wᵢ⁴ + wᵢ²: Legendre, (A1)–(A5) hold
-/// impl DualPotential for QuarticQuad {
-///     fn name(&self) -> String { "quartic-quad".into() }
-///     fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
-///         w.iter().map(|t| t.clone().powi(4) + t.clone() * t.clone()).sum()
-///     }
-///     fn contains(&self, w: &[f64]) -> bool { w.iter().all(|t| t.is_finite()) }
+/// infconv_theory::dual_potential! {
+///     /// Σᵢ wᵢ⁴ + wᵢ²: Legendre, (A1)–(A5) hold.
+///     QuarticQuad, "quartic-quad",
+///     |w| w.iter().map(|t| t.clone().powi(4) + t.clone() * t.clone()).sum(),
+///     contains = |w| w.iter().all(|t| t.is_finite())
 /// }
 /// registry::register(PotentialInfo {
 ///     name: "quartic-quad",
