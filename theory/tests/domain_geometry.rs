@@ -1,0 +1,61 @@
+//! The domain geometry every potential declares (`contains`, `max_step`, `inradius`,
+//! `boundary_distance`), checked for consistency along rays for every registry potential, with
+//! the domain test as the reference:
+//!
+//! - t(d) = max_step(0, d) is where the ray leaves dom φ: 0.999·t·d ∈ dom φ, 1.001·t·d ∉ dom φ;
+//! - along the same ray, max_step(t/2·d, d) = t/2 (a convex domain is left once);
+//! - inradius = the smallest t(d), over random directions and the coordinate axes (attained on
+//!   an axis for a box, on every direction for a ball), never above any t(d);
+//! - boundary_distance(0) = inradius, and boundary_distance(w) ≤ max_step(w, d) for unit d.
+//!
+//! Tolerance [`REL`] = 1e-9: each figure is a closed form or a bisection to ~1e-12 relative.
+
+use infconv_theory::potential::registry;
+use infconv_theory::random::{stream, unit_direction};
+use infconv_theory::{Domain, Vector};
+
+const SEED: u64 = 7;
+const M: usize = 3;
+const DIRECTIONS: usize = 16;
+const REL: f64 = 1e-9;
+
+fn close(a: f64, b: f64) -> bool {
+    (a.is_infinite() && b.is_infinite() && a.signum() == b.signum()) || (a - b).abs() <= REL * a.abs().max(b.abs()).max(1e-300)
+}
+
+#[test]
+fn declared_geometry_agrees_along_rays() {
+    let mut checked = 0;
+    for p in registry::all() {
+        let Ok(phi) = registry::build(p.name, M) else { continue };
+        let m = phi.fixed_dim().unwrap_or(M);
+        let mut rng = stream(SEED, &["domain-geometry", p.name]);
+        let mut dirs: Vec<Vector> = (0..DIRECTIONS).map(|_| unit_direction(&mut rng, m)).collect();
+        dirs.extend((0..m).map(|i| Vector::from_fn(m, |j, _| if i == j { 1.0 } else { 0.0 })));
+        let r = phi.inradius();
+        assert!(r > 0.0, "{}: inradius {r} (dom φ is open and contains 0)", p.name);
+        assert!(close(phi.boundary_distance(&Vector::zeros(m)), r), "{}: boundary_distance(0) = {} but inradius = {r}", p.name, phi.boundary_distance(&Vector::zeros(m)));
+        let mut smallest = f64::INFINITY;
+        for d in &dirs {
+            let t = phi.max_step(&Vector::zeros(m), d).unwrap_or_else(|e| panic!("{}: max_step(0, {d:?}): {e}", p.name));
+            assert!(t > 0.0, "{}: max_step(0, d) = {t}", p.name);
+            smallest = smallest.min(t);
+            assert!(r <= t * (1.0 + REL), "{}: inradius {r} above the exit {t} along {:?}", p.name, d.as_slice());
+            if t.is_finite() {
+                assert!(phi.contains(&(d * (0.999 * t))), "{}: 0.999·t·d ∉ dom φ (t = {t}, d = {:?})", p.name, d.as_slice());
+                assert!(!phi.contains(&(d * (1.001 * t))), "{}: 1.001·t·d ∈ dom φ (t = {t}, d = {:?})", p.name, d.as_slice());
+                let half = phi.max_step(&(d * (0.5 * t)), d).unwrap_or_else(|e| panic!("{}: max_step(t/2·d, d): {e}", p.name));
+                assert!(close(half, 0.5 * t), "{}: max_step(t/2·d, d) = {half}, expected {}", p.name, 0.5 * t);
+                let w = d * (0.5 * t);
+                let bd = phi.boundary_distance(&w);
+                assert!(bd <= half * (1.0 + REL) && bd > 0.0, "{}: boundary_distance(w) = {bd} vs the exit {half} along d", p.name);
+            } else {
+                assert!(phi.contains(&(d * 1e6)), "{}: unbounded along {:?} but 1e6·d ∉ dom φ", p.name, d.as_slice());
+            }
+        }
+        assert!(close(smallest, r), "{}: inradius {r}, smallest exit over {} directions {smallest}", p.name, dirs.len());
+        checked += 1;
+    }
+    println!("domain geometry consistent for {checked} registry potentials (seed {SEED}, m = {M})");
+    assert!(checked >= 10, "only {checked} potentials checked");
+}
