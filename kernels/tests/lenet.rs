@@ -103,17 +103,31 @@ fn fd_check(arch: Arch, x: &[f64], g_true: &[f64], g: &[f64], images: &[f64], la
     res
 }
 
+/// Parameters, two digits, the reference gradient there and the probe directions of a seed.
+struct GradientCase {
+    x: Vec<f64>,
+    images: Vec<f64>,
+    labels: Vec<u8>,
+    g: Vec<f64>,
+    dirs: Vec<(String, Vec<f64>)>,
+}
+
+fn gradient_case(arch: Arch, seed: u64) -> GradientCase {
+    let x = test_params(arch, seed);
+    let (images, labels) = digits(2, seed);
+    let images = to_f64(&images);
+    let mut g = vec![0.0; x.len()];
+    loss_grad_f64(arch, &x, &images, &labels, &mut g).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let dirs = directions(arch, &g, &mut rng);
+    GradientCase { x, images, labels, g, dirs }
+}
+
 #[test]
 fn reference_gradient_matches_central_differences() {
     for (ai, arch) in Arch::ALL.into_iter().enumerate() {
         let seed = 100 + ai as u64;
-        let x = test_params(arch, seed);
-        let (images, labels) = digits(2, seed);
-        let images = to_f64(&images);
-        let mut g = vec![0.0; x.len()];
-        loss_grad_f64(arch, &x, &images, &labels, &mut g).unwrap();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let dirs = directions(arch, &g, &mut rng);
+        let GradientCase { x, images, labels, g, dirs } = gradient_case(arch, seed);
         let r = fd_check(arch, &x, &g, &g, &images, &labels, &dirs);
         println!(
             "worst residual [f64 central differences, {arch}]: ratio {:.3e} at {} ({} directions checked, {} skipped: pattern changes within ±h)",
@@ -132,13 +146,7 @@ fn reference_gradient_matches_central_differences() {
 fn central_difference_check_flags_planted_bugs() {
     let arch = Arch::Caffe;
     let seed = 100;
-    let x = test_params(arch, seed);
-    let (images, labels) = digits(2, seed);
-    let images = to_f64(&images);
-    let mut g = vec![0.0; x.len()];
-    loss_grad_f64(arch, &x, &images, &labels, &mut g).unwrap();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let dirs = directions(arch, &g, &mut rng);
+    let GradientCase { x, images, labels, g, dirs } = gradient_case(arch, seed);
     let t = arch.layer_table();
     type Bug<'a> = (&'static str, Box<dyn Fn(&mut [f64]) + 'a>);
     let bugs: Vec<Bug> = vec![

@@ -137,10 +137,7 @@ fn reference_agrees_with_theory_phi_prox() {
 #[test]
 fn planted_wrong_derivative_is_flagged() {
     for p in problems() {
-        let mut bad = p;
-        bad.fault = Fault::WrongDerivative;
-        let (v, c) = batch(256, 5, false);
-        let refs = reference::solve_all(&p, &v, &c);
+        let Planted { bad, v, c, refs } = planted(&p, Fault::WrongDerivative, 256, 5);
         let (x, _) = run_cpu(&CpuBackend::<f64>::single_thread(), &bad, &v, &c);
         let w = compare(Arith::Cpu(Precision::F64), &p, &v, &c, &x, &refs);
         assert!(w.x > 1e3 && w.residual > 1e3, "wrong derivative not flagged for {}: {w:?}", label(&p));
@@ -156,10 +153,7 @@ fn planted_wrong_derivative_is_flagged() {
 #[test]
 fn wrong_sign_newton_is_caught_by_the_safeguard() {
     for p in problems() {
-        let mut bad = p;
-        bad.fault = Fault::NewtonSign;
-        let (v, c) = batch(256, 6, false);
-        let refs = reference::solve_all(&p, &v, &c);
+        let Planted { bad, v, c, refs } = planted(&p, Fault::NewtonSign, 256, 6);
         for a in [Precision::F32, Precision::F64] {
             let (x, rep, clean) = if a == Precision::F32 {
                 let b = CpuBackend::<f32>::single_thread();

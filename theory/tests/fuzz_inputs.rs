@@ -108,11 +108,22 @@ struct Log {
     calls: usize,
     slowest: (Duration, String),
     worker: Worker,
+    started: Instant,
 }
 
 impl Default for Log {
     fn default() -> Self {
-        Log { failures: Vec::new(), calls: 0, slowest: (Duration::ZERO, String::new()), worker: Worker::spawn() }
+        Log { failures: Vec::new(), calls: 0, slowest: (Duration::ZERO, String::new()), worker: Worker::spawn(), started: Instant::now() }
+    }
+}
+
+impl Log {
+    /// A fuzz run: panics silenced (each is caught and logged), the seed printed, and the run's
+    /// random stream (`SEED ^ salt`).
+    fn start(salt: u64) -> (Log, ChaCha8Rng) {
+        quiet_panics();
+        println!("fuzz seed {SEED}");
+        (Log::default(), ChaCha8Rng::seed_from_u64(SEED ^ salt))
     }
 }
 
@@ -213,11 +224,7 @@ fn potential_calls(log: &mut Log, name: &str, phi: Arc<dyn Legendre>, pts: &[Vec
 
 #[test]
 fn potentials_return_in_bounded_time_without_nan() {
-    quiet_panics();
-    println!("fuzz seed {SEED}");
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let mut log = Log::default();
-    let t0 = Instant::now();
+    let (mut log, mut rng) = Log::start(0);
     for m in 1..=3usize {
         let pts = points(m, 120, &mut rng);
         // Directions for max_step: a few magnitudes, from the in-domain points only (it errs on
@@ -246,16 +253,12 @@ fn potentials_return_in_bounded_time_without_nan() {
         let lw = Layerwise::new(Scaled::new(registry::build(inner, 1).unwrap(), 2.0).unwrap(), vec![1, 2]).unwrap();
         potential_calls(&mut log, &format!("layerwise {inner}"), Arc::new(lw), &pts3, &[]);
     }
-    report(log, t0);
+    report(log);
 }
 
 #[test]
 fn families_return_in_bounded_time_without_nan() {
-    quiet_panics();
-    println!("fuzz seed {SEED}");
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 1);
-    let mut log = Log::default();
-    let t0 = Instant::now();
+    let (mut log, mut rng) = Log::start(1);
     let certs: Vec<_> = ["quad", "quad-Q", "cubic", "tan", "log-sep"]
         .iter()
         .map(|n| certificate(registry::build(n, 2).unwrap().as_ref(), 2).unwrap())
@@ -301,16 +304,12 @@ fn families_return_in_bounded_time_without_nan() {
             }
         }
     }
-    report(log, t0);
+    report(log);
 }
 
 #[test]
 fn prox_entry_points_return_in_bounded_time_without_nan() {
-    quiet_panics();
-    println!("fuzz seed {SEED}");
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 2);
-    let mut log = Log::default();
-    let t0 = Instant::now();
+    let (mut log, mut rng) = Log::start(2);
     let potentials = ["quad", "quad-Q", "cubic", "cubic-reg", "tan", "tan-sep", "log", "log-sep", "eta-log", "layered-tan", "cosh", "huber"];
     let lambdas = MAGS;
     for pname in potentials {
@@ -390,7 +389,7 @@ fn prox_entry_points_return_in_bounded_time_without_nan() {
             }
         }
     }
-    report(log, t0);
+    report(log);
 }
 
 /// The harness itself can fail: a NaN inside an Ok, a −∞ value, a non-finite vector, a panic and
@@ -433,11 +432,11 @@ fn g_structure(f: &dyn Family) -> Kind {
     }
 }
 
-fn report(log: Log, t0: Instant) {
+fn report(log: Log) {
     println!(
         "{} calls in {:.2} s, slowest {:.3} s: {}",
         log.calls,
-        t0.elapsed().as_secs_f64(),
+        log.started.elapsed().as_secs_f64(),
         log.slowest.0.as_secs_f64(),
         log.slowest.1
     );

@@ -45,6 +45,23 @@ pub fn batch(n: usize, seed: u64, far: bool) -> (Vec<f64>, Vec<f64>) {
     (v, c)
 }
 
+/// A planted case: `p` with `fault`, a batch of `n` inputs from `seed`, and the f64 reference
+/// roots of the correct problem (the fault is planted in the kernel only).
+pub struct Planted {
+    pub bad: SepProx,
+    pub v: Vec<f64>,
+    pub c: Vec<f64>,
+    pub refs: Vec<RefSolution>,
+}
+
+pub fn planted(p: &SepProx, fault: infconv_kernels::prox::Fault, n: usize, seed: u64) -> Planted {
+    let mut bad = *p;
+    bad.fault = fault;
+    let (v, c) = batch(n, seed, false);
+    let refs = reference::solve_all(p, &v, &c);
+    Planted { bad, v, c, refs }
+}
+
 /// Worst ratios of one comparison.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Worst {
