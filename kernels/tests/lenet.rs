@@ -142,6 +142,20 @@ fn reference_gradient_matches_central_differences() {
 }
 
 /// Planted bugs in the gradient: the same check must flag each of them.
+/// Each of `blocks` consecutive rows × cols blocks of `g` read as its transpose: entry (i, j)
+/// takes the value stored at (j, i) of a cols × rows block.
+fn transpose_blocks(g: &mut [f64], blocks: usize, rows: usize, cols: usize) {
+    let orig = g.to_vec();
+    for b in 0..blocks {
+        let o = b * rows * cols;
+        for i in 0..rows {
+            for j in 0..cols {
+                g[o + i * cols + j] = orig[o + j * rows + i];
+            }
+        }
+    }
+}
+
 #[test]
 fn central_difference_check_flags_planted_bugs() {
     let arch = Arch::Caffe;
@@ -151,32 +165,8 @@ fn central_difference_check_flags_planted_bugs() {
     type Bug<'a> = (&'static str, Box<dyn Fn(&mut [f64]) + 'a>);
     let bugs: Vec<Bug> = vec![
         ("conv2.w sign flipped", Box::new(|g: &mut [f64]| g[t.range(2)].iter_mut().for_each(|v| *v = -*v))),
-        (
-            "conv1.w kernels transposed (ky ↔ kx)",
-            Box::new(|g: &mut [f64]| {
-                let r = t.range(0);
-                let orig = g[r.clone()].to_vec();
-                for c in 0..20 {
-                    for ky in 0..5 {
-                        for kx in 0..5 {
-                            g[r.start + c * 25 + ky * 5 + kx] = orig[c * 25 + kx * 5 + ky];
-                        }
-                    }
-                }
-            }),
-        ),
-        (
-            "fc2.w read transposed ([500][10])",
-            Box::new(|g: &mut [f64]| {
-                let r = t.range(6);
-                let orig = g[r.clone()].to_vec();
-                for k in 0..10 {
-                    for i in 0..500 {
-                        g[r.start + k * 500 + i] = orig[i * 10 + k];
-                    }
-                }
-            }),
-        ),
+        ("conv1.w kernels transposed (ky ↔ kx)", Box::new(|g: &mut [f64]| transpose_blocks(&mut g[t.range(0)], 20, 5, 5))),
+        ("fc2.w read transposed ([500][10])", Box::new(|g: &mut [f64]| transpose_blocks(&mut g[t.range(6)], 1, 10, 500))),
         ("fc1.b scaled by 1.01", Box::new(|g: &mut [f64]| g[t.range(5)].iter_mut().for_each(|v| *v *= 1.01))),
     ];
     for (name, bug) in bugs {
