@@ -189,9 +189,7 @@ fn f32_cpu_agrees_with_f64_reference_within_derived_bound() {
         // (batch, max_batch): one sample, a chunked batch (8 + 8 + 4), the training batch.
         for (ci, &(b, max_batch)) in [(1usize, 20usize), (20, 8), (20, 20)].iter().enumerate() {
             let seed = 200 + 10 * ai as u64 + ci as u64;
-            let x = test_params(arch, seed);
-            let w32 = to_f32(&x);
-            let (images, labels) = digits(b, seed);
+            let (x, w32, images, labels) = f32_case(arch, seed, b);
             let batch = Batch::new(&images, &labels).unwrap();
             let mut net = LeNetCpu::new(arch, max_batch).unwrap();
             let mut g32 = vec![0.0f32; x.len()];
@@ -216,14 +214,20 @@ fn f32_cpu_agrees_with_f64_reference_within_derived_bound() {
     println!("worst residual [f32 CPU vs f64, all]: {worst:.3e}");
 }
 
+/// The f64 test parameters of a seed, their f32 rounding, and n digits.
+fn f32_case(arch: Arch, seed: u64, n: usize) -> (Vec<f64>, Vec<f32>, Vec<f32>, Vec<u8>) {
+    let x = test_params(arch, seed);
+    let w32 = to_f32(&x);
+    let (images, labels) = digits(n, seed);
+    (x, w32, images, labels)
+}
+
 /// Planted bugs in the f32 results: the same comparison must flag them.
 #[test]
 fn f32_comparison_flags_planted_bugs() {
     let arch = Arch::Caffe;
     let seed = 300;
-    let x = test_params(arch, seed);
-    let w32 = to_f32(&x);
-    let (images, labels) = digits(4, seed);
+    let (x, w32, images, labels) = f32_case(arch, seed, 4);
     let batch = Batch::new(&images, &labels).unwrap();
     let mut net = LeNetCpu::new(arch, 4).unwrap();
     let mut g32 = vec![0.0f32; x.len()];
@@ -274,10 +278,8 @@ fn f32_comparison_flags_planted_bugs() {
 fn dataset_passes_are_independent_of_the_thread_count() {
     let arch = Arch::Caffe;
     let seed = 400;
-    let x = test_params(arch, seed);
-    let w32 = to_f32(&x);
     let n = 2 * DATASET_CHUNK + 17; // a partial last chunk
-    let (images, labels) = digits(n, seed);
+    let (x, w32, images, labels) = f32_case(arch, seed, n);
     let e1 = evaluate_dataset(arch, &w32, &images, &labels, 1).unwrap();
     let mut g1 = vec![0.0f32; x.len()];
     let s1 = loss_grad_dataset(arch, &w32, &images, &labels, 1, &mut g1).unwrap();
