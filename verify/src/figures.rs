@@ -127,11 +127,7 @@ pub fn lambda_sweep(seed: u64) -> Result<Figure, VerifyError> {
         curves.push(pts);
     }
     let svg = svg_of(900, 520, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Formula (13) against central differences of e, indefinite quadratic f, v = 0.5", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
+        let mut chart = sweep_frame(root, "Formula (13) against central differences of e, indefinite quadratic f, v = 0.5")
             .build_cartesian_2d((1e-3f64..1e2f64).log_scale(), -17f64..0.5f64)
             .map_err(|e| e.to_string())?;
         chart
@@ -141,27 +137,12 @@ pub fn lambda_sweep(seed: u64) -> Result<Figure, VerifyError> {
             .draw()
             .map_err(|e| e.to_string())?;
         for ((p, pts), color) in potentials.iter().zip(&curves).zip(colors) {
-            chart
-                .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
-                .map_err(|e| e.to_string())?
-                .label(*p)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
+            labelled_line(&mut chart, pts.clone(), color.stroke_width(2), *p)?;
         }
         if threshold.is_finite() {
-            chart
-                .draw_series(LineSeries::new([(threshold, -17.0), (threshold, 0.5)], BLACK.stroke_width(1)))
-                .map_err(|e| e.to_string())?
-                .label(format!("λ_f = 2/ρ = {threshold:.3} (quad)"))
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK));
+            labelled_line(&mut chart, vec![(threshold, -17.0), (threshold, 0.5)], BLACK.stroke_width(1), format!("λ_f = 2/ρ = {threshold:.3} (quad)"))?;
         }
-        chart
-            .configure_series_labels()
-            .border_style(BLACK)
-            .background_style(WHITE)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(|e| e.to_string())?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
     })?;
     Ok(Figure {
         file: "lambda-sweep-formula13.svg".into(),
@@ -233,11 +214,7 @@ pub fn c44_sweep(seed: u64) -> Result<Figure, VerifyError> {
     }
     let (lo, hi) = (RATIOS[0] * 0.7, RATIOS[RATIOS.len() - 1] * 1.4);
     let svg = svg_of(900, 520, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Corollary 4.4 with local inner solves: runs whose end point satisfies (7)", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
+        let mut chart = sweep_frame(root, "Corollary 4.4 with local inner solves: runs whose end point satisfies (7)")
             .build_cartesian_2d((lo..hi).log_scale(), -0.05f64..1.1f64)
             .map_err(|e| e.to_string())?;
         chart.configure_mesh().x_desc("λ·r/μ").y_desc("fraction satisfying (7)").draw().map_err(|e| e.to_string())?;
@@ -246,26 +223,11 @@ pub fn c44_sweep(seed: u64) -> Result<Figure, VerifyError> {
             // A small vertical offset per potential keeps coinciding lines visible.
             let off = 0.006 * k as f64;
             let shifted: Vec<(f64, f64)> = pts.iter().map(|(x, y)| (*x, y - off)).collect();
-            chart
-                .draw_series(LineSeries::new(shifted.clone(), color.stroke_width(2)))
-                .map_err(|e| e.to_string())?
-                .label(*p)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
+            labelled_line(&mut chart, shifted.clone(), color.stroke_width(2), *p)?;
             chart.draw_series(shifted.iter().map(|q| Circle::new(*q, 3, color.filled()))).map_err(|e| e.to_string())?;
         }
-        chart
-            .draw_series(LineSeries::new([(1.0, -0.05), (1.0, 1.1)], BLACK.stroke_width(1)))
-            .map_err(|e| e.to_string())?
-            .label("λ·r/μ = 1 (inner problem strongly convex below)")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK));
-        chart
-            .configure_series_labels()
-            .border_style(BLACK)
-            .background_style(WHITE)
-            .position(SeriesLabelPosition::LowerLeft)
-            .draw()
-            .map_err(|e| e.to_string())?;
-        Ok(())
+        labelled_line(&mut chart, vec![(1.0, -0.05), (1.0, 1.1)], BLACK.stroke_width(1), "λ·r/μ = 1 (inner problem strongly convex below)")?;
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)
     })?;
     Ok(Figure {
         file: "c44-sweep.svg".into(),
@@ -280,4 +242,31 @@ pub fn c44_sweep(seed: u64) -> Result<Figure, VerifyError> {
         ),
         svg,
     })
+}
+
+/// The legend of a chart's labelled series, boxed, at `position`.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(chart: &mut ChartContext<'a, DB, CT>, position: SeriesLabelPosition) -> Result<(), String> {
+    chart.configure_series_labels().border_style(BLACK).background_style(WHITE).position(position).draw().map_err(|e| e.to_string())
+}
+
+/// A polyline drawn with `style` and entered in the legend as `label`.
+fn labelled_line<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    points: Vec<(f64, f64)>,
+    style: ShapeStyle,
+    label: impl Into<String>,
+) -> Result<(), String> {
+    chart
+        .draw_series(LineSeries::new(points, style))
+        .map_err(|e| e.to_string())?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
+    Ok(())
+}
+
+/// The frame of a full-width sweep chart: its caption, margin and label areas.
+fn sweep_frame<'a, 'b, DB: DrawingBackend>(root: &'a DrawingArea<DB, plotters::coord::Shift>, caption: &str) -> ChartBuilder<'a, 'b, DB> {
+    let mut frame = ChartBuilder::on(root);
+    frame.caption(caption, ("sans-serif", 18)).margin(12).x_label_area_size(40).y_label_area_size(50);
+    frame
 }
