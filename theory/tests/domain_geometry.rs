@@ -6,7 +6,8 @@
 //! - along the same ray, max_step(t/2·d, d) = t/2 (a convex domain is left once);
 //! - inradius = the smallest t(d), over random directions and the coordinate axes (attained on
 //!   an axis for a box, on every direction for a ball), never above any t(d);
-//! - boundary_distance(0) = inradius, and boundary_distance(w) ≤ max_step(w, d) for unit d.
+//! - boundary_distance(0) = inradius, and boundary_distance(w) ≤ max_step(w, d) for unit d
+//!   (+∞ everywhere when dom φ = ℝᵐ).
 //!
 //! Tolerance [`REL`] = 1e-9: each figure is a closed form or a bisection to ~1e-12 relative.
 
@@ -51,6 +52,10 @@ fn declared_geometry_agrees_along_rays() {
                 assert!(bd <= half * (1.0 + REL) && bd > 0.0, "{}: boundary_distance(w) = {bd} vs the exit {half} along d", p.name);
             } else {
                 assert!(phi.contains(&(d * 1e6)), "{}: unbounded along {:?} but 1e6·d ∉ dom φ", p.name, d.as_slice());
+                assert_eq!(phi.max_step(d, d).ok(), Some(f64::INFINITY), "{}: unbounded along {:?}, but not from d", p.name, d.as_slice());
+                if r.is_infinite() {
+                    assert_eq!(phi.boundary_distance(d), f64::INFINITY, "{}: dom φ = ℝᵐ but a finite boundary distance at {:?}", p.name, d.as_slice());
+                }
             }
         }
         assert!(close(smallest, r), "{}: inradius {r}, smallest exit over {} directions {smallest}", p.name, dirs.len());

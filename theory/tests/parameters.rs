@@ -85,3 +85,27 @@ fn max_step_needs_a_start_inside_and_a_fitting_direction() {
         Err(TheoryError::DimensionMismatch { .. })
     ));
 }
+
+#[test]
+fn prox_entry_points_reject_a_bad_lambda() {
+    use infconv_theory::family::registry as families;
+    use infconv_theory::prox::{envelope_gradient, oracle, phi_prox};
+    let (phi, f) = (Log::new(), families::build("smooth-nonconvex", 2, 1).unwrap());
+    let v = Vector::from_vec(vec![0.1, 0.2]);
+    for lambda in [0.0, -1.0, -1e-300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        invalid(phi_prox(&phi, f.as_ref(), lambda, &v).unwrap_err(), "lambda");
+        invalid(oracle::global(&phi, f.as_ref(), lambda, &v).unwrap_err(), "lambda");
+        invalid(envelope_gradient(&phi, lambda, &v, &v).unwrap_err(), "lambda");
+    }
+}
+
+#[test]
+fn check_ids_name_their_hypotheses() {
+    use infconv_theory::potential::assumption::Assumption;
+    for a in Assumption::ALL {
+        assert_eq!(Assumption::from_id(a.id()), Some(a), "{a}");
+    }
+    for id in ["", "A6", "a1", "L3.4"] {
+        assert_eq!(Assumption::from_id(id), None, "{id:?}");
+    }
+}

@@ -276,3 +276,42 @@ fn registry_names_are_table2() {
         assert_eq!(phi.name(), name);
     }
 }
+
+/// The negative controls written out, value and gradient (their ∇φ is not onto, so ∇φ* is not
+/// compared): huber = ‖w‖²/2 up to ‖w‖ = 1 and ‖w‖ − ½ beyond, ∇ = w or w/‖w‖; log1p-sq =
+/// log(1 + ‖w‖²), ∇ = 2w/(1 + ‖w‖²). Both are written once as dual-number profiles, so this
+/// is also the check of the profiles' derivatives by dual numbers.
+#[test]
+fn negative_controls_match_their_formulas() {
+    type Pair = (&'static str, fn(&[f64]) -> f64, fn(&[f64]) -> Vec<f64>);
+    let controls: [Pair; 2] = [
+        (
+            "huber",
+            |w| {
+                let s = norm2(w);
+                if s <= 1.0 { 0.5 * s } else { s.sqrt() - 0.5 }
+            },
+            |w| {
+                let r = norm2(w).sqrt();
+                w.iter().map(|t| if r <= 1.0 { *t } else { t / r }).collect()
+            },
+        ),
+        ("log1p-sq", |w| norm2(w).ln_1p(), |w| w.iter().map(|t| 2.0 * t / (1.0 + norm2(w))).collect()),
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    for (name, value, gradient) in controls {
+        let mut worst = (0.0f64, 0.0f64);
+        for m in 1..=4 {
+            let phi = registry::build(name, m).unwrap();
+            for _ in 0..POINTS {
+                let w = ball(&mut rng, m, 3.0);
+                let wv = Vector::from_column_slice(&w);
+                let at = |what: &str| format!("{name} m = {m} {what} at {w:?} (seed {SEED})");
+                worst.0 = worst.0.max(compare(&at("value"), &[phi.value(&wv).unwrap()], &[value(&w)], VALUE_REL).unwrap_or_else(|e| panic!("{e}")));
+                let g = phi.gradient(&wv).unwrap();
+                worst.1 = worst.1.max(compare(&at("gradient"), g.as_slice(), &gradient(&w), VALUE_REL).unwrap_or_else(|e| panic!("{e}")));
+            }
+        }
+        println!("{name:8} worst relative: value {:.1e}, gradient {:.1e}", worst.0, worst.1);
+    }
+}
