@@ -115,3 +115,37 @@ fn wgpu_bad_inputs_give_typed_errors() {
     wb[0] = f32::NAN;
     assert!(g.evaluate(&wb, &batch).is_err());
 }
+
+/// One wgpu context: the network opened on the kernels' backend computes worker j's gradient
+/// from zⱼ on the device into δⱼ on the device, exactly what `loss_grad` computes from zⱼ on the
+/// host (the same kernels on the same device, no atomics: bit for bit); a network on another
+/// device, or a worker index beyond M, is a typed error.
+#[test]
+fn worker_gradients_stay_on_the_kernels_device() {
+    use infconv_kernels::{Backend, GpuBackend, HostState};
+    let Some(backend) = infconv_kernels::gpu::device_or_skip("the wgpu LeNet tests", GpuBackend::new(), |b| b.adapter()).unwrap() else { return };
+    let arch = Arch::Paper;
+    let n = arch.num_params();
+    let (m, seed) = (2, 11);
+    let z: Vec<f64> = (0..m).flat_map(|j| to_f32(&test_params(arch, seed + j as u64)).into_iter().map(f64::from)).collect();
+    let u = z[..n].to_vec();
+    let mut st = backend.load(&HostState::at_rest(arch.layer_table(), m, u, z.clone()).unwrap()).unwrap();
+    let mut net = LeNetGpu::on(&backend, arch, 3).unwrap();
+    let (images, labels) = digits(5, seed);
+    let batch = Batch::new(&images, &labels).unwrap();
+    let mut want = vec![0.0f32; m * n];
+    for j in 0..m {
+        let zj: Vec<f32> = z[j * n..(j + 1) * n].iter().map(|&x| x as f32).collect();
+        let host = net.loss_grad(&zj, &batch, &mut want[j * n..(j + 1) * n]).unwrap();
+        let dev = net.worker_gradient(&backend, &mut st, j, &batch).unwrap();
+        assert_eq!(host.loss_sum.to_bits(), dev.loss_sum.to_bits(), "worker {j}: losses differ");
+    }
+    let got = backend.store(&st).unwrap().delta;
+    let differ = got.iter().zip(&want).filter(|(a, b)| (**a as f32).to_bits() != b.to_bits()).count();
+    println!("worker gradients on the kernels' device: {differ} of {} coordinates differ from loss_grad", m * n);
+    assert_eq!(differ, 0, "δ on the device differs from loss_grad at {differ} coordinates");
+    assert!(want.iter().any(|&g| g != 0.0), "a zero gradient proves nothing");
+    assert!(net.worker_gradient(&backend, &mut st, m, &batch).is_err(), "worker index M accepted");
+    let mut other = LeNetGpu::new(arch, 3).unwrap();
+    assert!(other.worker_gradient(&backend, &mut st, 0, &batch).is_err(), "a network on another device accepted");
+}

@@ -28,7 +28,12 @@ pub struct GpuBackend {
     pub(crate) max_binding: u64,
     /// The separable φ-prox kernel (`prox.wgsl`) and its own bind-group layout.
     pub(crate) prox: super::prox_pipeline::ProxPipeline,
+    /// This context among the process's backends (wgpu's handles compare equal across instances).
+    pub(crate) id: u64,
 }
+
+/// The ids of [`GpuBackend::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl std::fmt::Debug for GpuBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -69,7 +74,8 @@ impl GpuBackend {
         }
         let info = adapter.get_info();
         let prox = super::prox_pipeline::ProxPipeline::new(&device, &format!("{MATH}\n{PROX}"));
-        Ok(GpuBackend { device, queue, layout, pipelines, info, max_binding: limits.max_storage_buffer_binding_size as u64, prox })
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(GpuBackend { device, queue, layout, pipelines, info, max_binding: limits.max_storage_buffer_binding_size as u64, prox, id })
     }
 
     /// The adapter's name and type, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) (Cpu)".

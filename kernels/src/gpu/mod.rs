@@ -12,6 +12,7 @@ mod state;
 pub use context::GpuBackend;
 pub(crate) use context::read_f32;
 pub use state::{GPU_MAX_WORKERS, GpuState};
+pub(crate) use state::{DLT, Z};
 
 /// A wgpu device for a test or a tool that can do without one: `Ok(Some(device))` (its adapter
 /// printed), or `Ok(None)` after printing why it is skipped. With `CI=true` a missing adapter is

@@ -42,11 +42,11 @@ struct GpuParams {
 
 /// u, zⱼ, vⱼ, δⱼ, gⱼ, the directions, the tile tables and the reduction buffers on the device.
 pub struct GpuState {
-    pub(super) layers: LayerTable,
-    pub(super) m: usize,
+    pub(crate) layers: LayerTable,
+    pub(crate) m: usize,
     num_tiles: usize,
     params: wgpu::Buffer,
-    pub(super) bufs: Vec<wgpu::Buffer>,
+    pub(crate) bufs: Vec<wgpu::Buffer>,
     bind: wgpu::BindGroup,
     pub(super) norms_valid: bool,
 }
@@ -59,9 +59,9 @@ impl std::fmt::Debug for GpuState {
 
 // Indices into `bufs` (binding = index + 1).
 pub(super) const U: usize = 0;
-pub(super) const Z: usize = 1;
+pub(crate) const Z: usize = 1;
 pub(super) const V: usize = 2;
-pub(super) const DLT: usize = 3;
+pub(crate) const DLT: usize = 3;
 const GRAD: usize = 4;
 const DU: usize = 5;
 const DZ: usize = 6;

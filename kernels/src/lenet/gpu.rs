@@ -9,6 +9,7 @@ use super::{
 };
 use super::reference::{OFF, Pattern};
 use crate::error::{KernelError, Result, ensure_len};
+use crate::gpu::{DLT, GpuBackend, GpuState, Z};
 
 const SHADER: &str = include_str!("lenet.wgsl");
 const ENTRIES: [&str; 15] = [
@@ -87,6 +88,9 @@ pub struct LeNetGpu {
     /// The pools' routing (bound in `bind`).
     idx: wgpu::Buffer,
     info: wgpu::AdapterInfo,
+    /// The id of the kernels' backend whose device this is ([`LeNetGpu::on`]); None for a
+    /// device of its own.
+    backend: Option<u64>,
     z_host: Vec<f32>,
     dz_host: Vec<f32>,
 }
@@ -102,6 +106,25 @@ impl LeNetGpu {
     /// there is none (Mesa's lavapipe: `mesa-vulkan-drivers libvulkan1`) or if the buffers of
     /// `max_batch` samples exceed its largest storage binding.
     pub fn new(arch: Arch, max_batch: usize) -> Result<Self> {
+        let adapter = crate::gpu::pipelines::adapter()?;
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("infconv-lenet"),
+            required_limits: limits.clone(),
+            ..Default::default()
+        }))
+        .map_err(|e| gpu_err("request_device", e))?;
+        Self::build(device, queue, adapter.get_info(), None, arch, max_batch)
+    }
+
+    /// The network on the device of the kernels' backend: one wgpu context for the EASGD state
+    /// and the LeNet passes, so that [`worker_gradient`](Self::worker_gradient) moves zⱼ and δⱼ
+    /// between them without the host.
+    pub fn on(backend: &GpuBackend, arch: Arch, max_batch: usize) -> Result<Self> {
+        Self::build(backend.device.clone(), backend.queue.clone(), backend.info.clone(), Some(backend.id), arch, max_batch)
+    }
+
+    fn build(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo, backend: Option<u64>, arch: Arch, max_batch: usize) -> Result<Self> {
         if max_batch == 0 {
             return Err(KernelError::InvalidParameter { name: "max_batch", value: "0".into(), expected: "at least one sample per pass" });
         }
@@ -157,8 +180,7 @@ impl LeNetGpu {
             pad1: 0,
         };
 
-        let adapter = crate::gpu::pipelines::adapter()?;
-        let limits = adapter.limits();
+        let limits = device.limits();
         let biggest = 4 * act_len.max(back_len).max(idx_len).max(arch.num_params()).max(n * PIXELS);
         if biggest as u64 > limits.max_storage_buffer_binding_size as u64 {
             return Err(KernelError::Gpu(format!(
@@ -166,13 +188,6 @@ impl LeNetGpu {
                 limits.max_storage_buffer_binding_size
             )));
         }
-        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
-            label: Some("infconv-lenet"),
-            required_limits: limits.clone(),
-            ..Default::default()
-        }))
-        .map_err(|e| gpu_err("request_device", e))?;
-
         use crate::gpu::pipelines::{READ, READ_WRITE, UNIFORM, layout as bind_layout, pipelines};
         let (bgl, pl) = bind_layout(&device, "lenet", &[UNIFORM, READ, READ_WRITE, READ, READ_WRITE, READ_WRITE, READ_WRITE]);
         let mut built = pipelines(&device, &pl, SHADER, &ENTRIES);
@@ -225,7 +240,8 @@ impl LeNetGpu {
             back,
             act,
             idx,
-            info: adapter.get_info(),
+            info,
+            backend,
             z_host: vec![0.0; n * CLASSES],
             dz_host: vec![0.0; n * CLASSES],
         })
@@ -254,6 +270,50 @@ impl LeNetGpu {
         let mut enc = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
         enc.clear_buffer(&self.grad, 0, None);
         self.queue.submit([enc.finish()]);
+        let stats = self.accumulate_gradient(batch)?;
+        let g = self.read(&self.grad, 0, grad.len())?;
+        grad.copy_from_slice(&g);
+        match grad.iter().position(|g| !g.is_finite()) {
+            None => Ok(stats),
+            Some(i) => Err(KernelError::NonFinite { what: "gradient coordinate", index: i, value: grad[i] as f64 }),
+        }
+    }
+
+    /// Worker j's minibatch gradient δⱼ of (16) on the kernels' device, without the host: zⱼ is
+    /// copied from `state` into the network's parameters, the passes run, and the gradient of
+    /// the MEAN loss is copied into δⱼ of `state` (the losses come back, as in
+    /// [`loss_grad`](Self::loss_grad)). The network must have been opened [`on`](Self::on) the
+    /// same backend. δⱼ is not read back: a non-finite gradient shows in the step's domain check
+    /// and in the figures read at the next log line.
+    pub fn worker_gradient(&mut self, backend: &GpuBackend, state: &mut GpuState, j: usize, batch: &Batch) -> Result<BatchStats> {
+        if self.backend != Some(backend.id) {
+            return Err(KernelError::InvalidParameter {
+                name: "backend",
+                value: format!("{backend:?}"),
+                expected: "the backend the network was opened on (LeNetGpu::on)",
+            });
+        }
+        let n = self.arch.num_params();
+        ensure_len("parameters of one worker (layer table)", state.layers.len(), n)?;
+        if j >= state.m {
+            return Err(KernelError::InvalidParameter { name: "worker", value: j.to_string(), expected: "j < M, the workers of the state" });
+        }
+        super::ensure_finite("pixel", batch.images())?;
+        let bytes = (4 * n) as u64;
+        let mut enc = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+        enc.copy_buffer_to_buffer(&state.bufs[Z], j as u64 * bytes, &self.params, 0, bytes);
+        enc.clear_buffer(&self.grad, 0, None);
+        self.queue.submit([enc.finish()]);
+        let stats = self.accumulate_gradient(batch)?;
+        let mut enc = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+        enc.copy_buffer_to_buffer(&self.grad, 0, &state.bufs[DLT], j as u64 * bytes, bytes);
+        self.queue.submit([enc.finish()]);
+        Ok(stats)
+    }
+
+    /// The passes of `batch` in chunks of `max_batch`: losses and the gradient of the mean loss
+    /// added to the (cleared) gradient buffer, at the parameters on the device.
+    fn accumulate_gradient(&mut self, batch: &Batch) -> Result<BatchStats> {
         let scale = 1.0 / batch.len() as f64;
         let mut stats = BatchStats::default();
         for start in (0..batch.len()).step_by(self.max_batch) {
@@ -264,12 +324,7 @@ impl LeNetGpu {
             self.queue.write_buffer(&self.back, 4 * self.dims.o_dz as u64, bytemuck::cast_slice(&self.dz_host[..n * CLASSES]));
             self.run(&self.backward_kernels(n), n);
         }
-        let g = self.read(&self.grad, 0, grad.len())?;
-        grad.copy_from_slice(&g);
-        match grad.iter().position(|g| !g.is_finite()) {
-            None => Ok(stats),
-            Some(i) => Err(KernelError::NonFinite { what: "gradient coordinate", index: i, value: grad[i] as f64 }),
-        }
+        Ok(stats)
     }
 
     /// Loss and errors of the batch (forward only).
