@@ -181,18 +181,20 @@ fn the_wgpu_engine_agrees_with_the_cpu_engine_step_by_step() {
     let data = digits();
     let cfg = config();
     // Iteration 1 from the CPU engine's initial checkpoint, loaded into both engines.
-    let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint();
+    let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint().unwrap();
     let mut g = Trainer::from_checkpoint_on(s0.clone(), data.clone(), 2, Some(dev)).unwrap();
     assert!(g.backend_name().starts_with("wgpu-f32"), "{}", g.backend_name());
     let mut c = Trainer::from_checkpoint(s0.clone(), data.clone(), 2).unwrap();
     g.step().unwrap();
+    g.sync().unwrap(); // the host copies of the device state
     c.step().unwrap();
     assert_within("iteration 1 (from the CPU engine's checkpoint)", &compare(&s0, &g, &c));
 
     // Iteration 2 from the wgpu engine's checkpoint, loaded into the CPU engine.
-    let s1 = g.checkpoint();
+    let s1 = g.checkpoint().unwrap();
     let mut c1 = Trainer::from_checkpoint(s1.clone(), data.clone(), 2).unwrap();
     g.step().unwrap();
+    g.sync().unwrap();
     c1.step().unwrap();
     c.step().unwrap();
     assert_within("iteration 2 (from the wgpu engine's checkpoint)", &compare(&s1, &g, &c1));
@@ -211,6 +213,7 @@ fn the_wgpu_engine_agrees_with_the_cpu_engine_step_by_step() {
     let mut gb = Trainer::from_checkpoint_on(bad, data.clone(), 2, g.into_devices()).unwrap();
     let mut cb = Trainer::from_checkpoint(s0.clone(), data.clone(), 2).unwrap();
     gb.step().unwrap();
+    gb.sync().unwrap();
     cb.step().unwrap();
     let rb = compare(&s0, &gb, &cb);
     print("negative control (σ × (1 + 1e-2) on the wgpu side)", &rb);
@@ -225,24 +228,27 @@ fn the_jacobi_order_on_the_wgpu_engine_agrees_with_the_cpu_engine() {
     let mut cfg = config();
     cfg.method = "quad".into();
     cfg.order = "jacobi".into();
-    let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint();
+    let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint().unwrap();
     let mut g = Trainer::from_checkpoint_on(s0.clone(), data.clone(), 2, Some(dev)).unwrap();
     let mut c = Trainer::from_checkpoint(s0.clone(), data.clone(), 2).unwrap();
     g.step().unwrap();
+    g.sync().unwrap();
     c.step().unwrap();
     assert_within("jacobi, iteration 1", &compare(&s0, &g, &c));
     // Iteration 2 from the wgpu state, where u moves (the copies differ), so the order matters.
-    let s1 = g.checkpoint();
+    let s1 = g.checkpoint().unwrap();
     let mut c1 = Trainer::from_checkpoint(s1.clone(), data.clone(), 2).unwrap();
     c1.step().unwrap();
     let mut g1 = Trainer::from_checkpoint_on(s1.clone(), data.clone(), 2, g.into_devices()).unwrap();
     g1.step().unwrap();
+    g1.sync().unwrap();
     assert_within("jacobi, iteration 2", &compare(&s1, &g1, &c1));
     // Negative control: the wgpu engine in the Gauss–Seidel order (workers against the new u).
     let mut bad = s1.clone();
     bad.header.config.order = "gauss-seidel".into();
     let mut gb = Trainer::from_checkpoint_on(bad, data.clone(), 2, g1.into_devices()).unwrap();
     gb.step().unwrap();
+    gb.sync().unwrap();
     let rb = compare(&s1, &gb, &c1);
     print("negative control (Gauss–Seidel order on the wgpu side)", &rb);
     assert!(rb.z.0 > 1.0, "the Gauss–Seidel order was not flagged against Jacobi: z error/bound = {:.3e} (seed {SEED})", rb.z.0);
@@ -255,10 +261,11 @@ fn msgd_takes_its_gradients_from_the_wgpu_network() {
     let mut cfg = config();
     cfg.method = "msgd".into();
     cfg.workers = 1;
-    let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint();
+    let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint().unwrap();
     let mut g = Trainer::from_checkpoint_on(s0.clone(), data.clone(), 2, Some(dev)).unwrap();
     let mut c = Trainer::from_checkpoint(s0.clone(), data.clone(), 2).unwrap();
     g.step().unwrap();
+    g.sync().unwrap();
     c.step().unwrap();
     let (r, at) = delta_ratio(&g, &c);
     println!("msgd: δ: worst error/bound = {r:.3e} ({at})");
@@ -268,6 +275,7 @@ fn msgd_takes_its_gradients_from_the_wgpu_network() {
     ahead.header.iteration += 1;
     let mut gb = Trainer::from_checkpoint_on(ahead, data.clone(), 2, g.into_devices()).unwrap();
     gb.step().unwrap();
+    gb.sync().unwrap();
     let (rb, _) = delta_ratio(&gb, &c);
     println!("negative control (the next minibatch on the wgpu side): δ: worst error/bound = {rb:.3e}");
     assert!(rb > 1.0, "a different minibatch was not flagged: δ error/bound = {rb:.3e} (seed {SEED})");

@@ -12,9 +12,10 @@
 //! mSGD: w ← w − σ(Δ + κv), v ← κv + Δ, Δ = δ + νw (the same Nesterov form, one model).
 //!
 //! Engines: the CPU f32 backends (default; δⱼ on one `LeNetCpu` per worker in parallel), or,
-//! given [`GpuDevices`], the wgpu engine of `gpu_engine.rs` (δⱼ on `LeNetGpu`; Algorithm 1's state
-//! on the kernels' `GpuBackend`; mSGD keeps its host update). Resume is bit-exact on the CPU
-//! engine only; checkpoints load into either engine.
+//! given [`GpuDevices`], the wgpu engine of `gpu_engine.rs` (one wgpu context: Algorithm 1's
+//! state and δⱼ stay on the device, read back at [`Trainer::sync`]; mSGD takes δ from the
+//! device's network and keeps its host update). Resume is bit-exact on the CPU engine only;
+//! checkpoints load into either engine.
 
 use crate::error::TrainError;
 use crate::checkpoint::{Checkpoint, Header};
@@ -282,9 +283,23 @@ impl Trainer {
         self.gpu
     }
 
-    /// The minibatch gradients δⱼ of the last step (worker-major; zero before the first).
+    /// The minibatch gradients δⱼ of the last step (worker-major; zero before the first). On the
+    /// wgpu engine: as of the last [`sync`](Self::sync).
     pub fn delta(&self) -> &[f32] {
-        &self.delta
+        match &self.engine {
+            Engine::Gpu(g) => g.delta(),
+            _ => &self.delta,
+        }
+    }
+
+    /// Brings the host copies of the wgpu engine's state up to date (u, zⱼ, vⱼ, δⱼ stay on the
+    /// device between steps); nothing to do on the CPU engines. [`record`](Self::record),
+    /// [`checkpoint`](Self::checkpoint) and the figures at the end sync by themselves.
+    pub fn sync(&mut self) -> Result<(), TrainError> {
+        if let (Engine::Gpu(g), Some(dev)) = (&mut self.engine, &self.gpu) {
+            g.sync(dev)?;
+        }
+        Ok(())
     }
 
     /// Threads of the CPU backends.
@@ -292,7 +307,8 @@ impl Trainer {
         self.threads
     }
 
-    /// The consensus u (mSGD: the model).
+    /// The consensus u (mSGD: the model). On the wgpu engine: as of the last [`sync`](Self::sync)
+    /// (likewise [`z`](Self::z) and [`v`](Self::v)).
     pub fn u(&self) -> &[f32] {
         match &self.engine {
             Engine::Easgd { state, .. } => state.u(),
@@ -344,15 +360,25 @@ impl Trainer {
             self.samplers[j].batch(t + self.team.stream_shift, b, &mut self.batch_idx[j]);
             self.data.train.gather(&self.batch_idx[j], &mut self.batch_x[j], &mut self.batch_y[j]);
         }
-        let z: &[f32] = match (&self.local, &self.engine) {
-            (Some((z, _)), _) => z,
-            (None, Engine::Easgd { state, .. }) => state.z(),
-            (None, Engine::Msgd { w, .. }) => w,
-            (None, Engine::Gpu(g)) => g.z(),
-        };
-        let stats: Vec<Result<BatchStats, TrainError>> = match &mut self.gpu {
-            Some(g) => g.gradients(z, &self.batch_x, &self.batch_y, &mut self.delta)?.into_iter().map(Ok).collect(),
-            None => self
+        let stats: Vec<Result<BatchStats, TrainError>> = if let Some(dev) = self.gpu.as_mut() {
+            // Algorithm 1: δⱼ from zⱼ on the device (gpu_engine.rs).
+            match &mut self.engine {
+                Engine::Gpu(g) => g.gradients(dev, &self.batch_x, &self.batch_y)?,
+                // mSGD: its model on the host, the gradient from the network on the device.
+                Engine::Msgd { w, .. } => dev.host_gradients(w, &self.batch_x, &self.batch_y, &mut self.delta)?,
+                Engine::Easgd { .. } => return Err(TrainError::Failed("the wgpu devices are open beside the CPU engine".into())),
+            }
+            .into_iter()
+            .map(Ok)
+            .collect()
+        } else {
+            let z: &[f32] = match (&self.local, &self.engine) {
+                (Some((z, _)), _) => z,
+                (None, Engine::Easgd { state, .. }) => state.z(),
+                (None, Engine::Msgd { w, .. }) => w,
+                (None, Engine::Gpu(g)) => g.z(),
+            };
+            self
                 .nets
                 .par_iter_mut()
                 .zip(self.delta[mine.start * n..mine.end * n].par_chunks_mut(n))
@@ -363,7 +389,7 @@ impl Trainer {
                     let batch = Batch::new(x, y)?;
                     net.loss_grad(&z[j * n..(j + 1) * n], &batch, d).map_err(TrainError::from)
                 })
-                .collect(),
+                .collect()
         };
         let mut losses = Vec::with_capacity(stats.len());
         for s in stats {
@@ -410,7 +436,7 @@ impl Trainer {
             }
             Engine::Gpu(g) => {
                 let dev = self.gpu.as_ref().ok_or("the wgpu engine lost its devices")?;
-                self.cuts += g.step(dev, &self.delta, self.cfg.order == "jacobi")?;
+                self.cuts += g.step(dev, self.cfg.order == "jacobi")?;
             }
             Engine::Msgd { w, v } => {
                 let (s, k, nu) = (self.cfg.sigma as f32, self.cfg.kappa as f32, self.cfg.nu as f32);
@@ -435,8 +461,9 @@ impl Trainer {
         ))
     }
 
-    /// The state and counters as a checkpoint.
-    pub fn checkpoint(&self) -> Checkpoint {
+    /// The state and counters as a checkpoint (the wgpu engine's state read back first).
+    pub fn checkpoint(&mut self) -> Result<Checkpoint, TrainError> {
+        self.sync()?;
         let header = Header {
             config: self.cfg.clone(),
             iteration: self.iteration,
@@ -446,7 +473,7 @@ impl Trainer {
             batch_loss_sum: self.batch_loss_sum,
             batch_loss_count: self.batch_loss_count,
         };
-        Checkpoint { header, u: self.u().to_vec(), z: self.z().to_vec(), v: self.v().to_vec() }
+        Ok(Checkpoint { header, u: self.u().to_vec(), z: self.z().to_vec(), v: self.v().to_vec() })
     }
 
     /// Saves a checkpoint and continues from what was saved: the backend reloads its state, so the
@@ -455,7 +482,7 @@ impl Trainer {
     /// its devices and reloads its state the same way, without that promise).
     pub fn save_and_reload(&mut self, path: &std::path::Path) -> Result<(), TrainError> {
         self.flush()?;
-        let ck = self.checkpoint();
+        let ck = self.checkpoint()?;
         if self.team.is_root() {
             ck.save(path)?;
         }
@@ -475,6 +502,7 @@ impl Trainer {
 
     /// Evaluates the logged figures at the current iterate.
     pub fn record(&mut self) -> Result<LogRecord, TrainError> {
+        self.sync()?;
         let data = self.data.clone();
         let u = self.u().to_vec();
         let tr = self.eval(&u, &data.eval)?;

@@ -48,6 +48,7 @@ fn full_loss(tr: &Trainer, d: &Images, params: &[f32]) -> Result<f64, TrainError
 
 /// Computes the Corollary 5.1 figures (module doc); `progress` is told each inner iteration.
 pub fn corollary_5_1(tr: &mut Trainer, mut progress: impl FnMut(&str)) -> Result<Stationarity, TrainError> {
+    tr.sync()?;
     let n = tr.layers().len();
     let m = tr.config().workers;
     let cfg = tr.config().clone();

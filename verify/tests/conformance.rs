@@ -1,7 +1,7 @@
 //! The conformance suite on every named potential and the negative controls it must flag (the
 //! planted bugs of every check are in planted.rs).
 
-use infconv_theory::potential::dual::{DualPotential, FromDual};
+use infconv_theory::potential::dual::FromDual;
 use infconv_theory::potential::registry;
 use infconv_verify::catalogue::{POTENTIAL_CHECKS, expected_for_potential};
 use infconv_verify::conformance::{DEFAULT_DIMS, conform};

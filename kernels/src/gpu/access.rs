@@ -15,6 +15,7 @@
 //! b.set_u_f32(&mut st, &[0.0, -1.0, 0.25]).unwrap();
 //! assert_eq!(b.read_u_f32(&st).unwrap(), vec![0.0f32, -1.0, 0.25]);
 //! b.set_delta_f32(&mut st, &[1.0; 6]).unwrap();
+//! assert_eq!(b.read_delta_f32(&st).unwrap(), vec![1.0f32; 6]);
 //! assert_eq!(b.store(&st).unwrap().delta, vec![1.0; 6]);
 //! assert!(b.set_u_f32(&mut st, &[0.0; 2]).is_err());
 //! ```
@@ -37,6 +38,11 @@ impl GpuBackend {
     /// All Nesterov momenta vⱼ, worker-major (M·n values; one blocking read-back).
     pub fn read_v_f32(&self, st: &GpuState) -> Result<Vec<f32>> {
         self.read_f32(&st.bufs[V], 0, st.m * st.layers.len())
+    }
+
+    /// All loss gradients δⱼ, worker-major (M·n values; one blocking read-back).
+    pub fn read_delta_f32(&self, st: &GpuState) -> Result<Vec<f32>> {
+        self.read_f32(&st.bufs[DLT], 0, st.m * st.layers.len())
     }
 
     /// Replaces the loss gradients δⱼ (M·n f32, worker-major): the same effect as
