@@ -104,6 +104,7 @@ fn check_ids_name_their_hypotheses() {
     use infconv_theory::potential::assumption::Assumption;
     for a in Assumption::ALL {
         assert_eq!(Assumption::from_id(a.id()), Some(a), "{a}");
+        assert_eq!(a.to_string(), a.id(), "Display writes the check id");
     }
     for id in ["", "A6", "a1", "L3.4"] {
         assert_eq!(Assumption::from_id(id), None, "{id:?}");

@@ -1,8 +1,10 @@
 //! The fast certified φ-prox (`phi_prox`: Newton for smooth f, coordinate pieces for separable
 //! f, Lagrange–Newton on a manifold) against the global oracle (`oracle::global`: a grid over
 //! the certified search ball, then local refinement), two solvers that share no search code,
-//! for every certified registry potential × every regular family in m = 2; and the gradient
-//! formula (13) at the fast solver's point against central differences of its envelope.
+//! for every certified registry potential × every regular family in m = 2; the gradient
+//! formula (13) at the fast solver's point against central differences of its envelope; and the
+//! implicit-function Jacobian DP against central differences of P (away from the kinks of a
+//! separable f).
 //!
 //! Tolerances: both solvers refine to ~1e-10 relative in z, so the envelopes agree to
 //! [`ENVELOPE_REL`] = 1e-8 and the points to [`POINT_ABS`] = 1e-6 (a flat valley amplifies the
@@ -16,9 +18,10 @@
 use infconv_theory::family::registry as families;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::certificate::certificate;
+use infconv_theory::prox::jacobian::prox_jacobian;
 use infconv_theory::prox::{envelope, envelope_gradient, oracle, phi_prox};
 use infconv_theory::random::{stream, uniform, unit_direction};
-use infconv_theory::{Domain, TheoryError, Vector};
+use infconv_theory::{Domain, Matrix, TheoryError, Vector};
 
 const SEED: u64 = 2019;
 const M: usize = 2;
@@ -36,6 +39,7 @@ struct Worst {
     envelope: f64,
     point: f64,
     gradient: f64,
+    jacobian: f64,
 }
 
 fn pair(potential: &str, family: &str) -> Result<Worst, String> {
@@ -79,6 +83,31 @@ fn pair(potential: &str, family: &str) -> Result<Worst, String> {
         if dg > GRADIENT13_REL {
             return Err(format!("{}: (13) gives {:?}, central differences {:?}", at(), g.as_slice(), fd.as_slice()));
         }
+        // DP by implicit differentiation against central differences of the fast P, where the
+        // difference stencil does not cross a kink of a separable f (a coordinate of P at 0
+        // on one side and not on the other).
+        let jac = prox_jacobian(phi.as_ref(), f.as_ref(), lambda, &v, &fast.z).map_err(|e| format!("{}: DP: {e}", at()))?;
+        let mut fd = Matrix::zeros(M, M);
+        let mut crosses = false;
+        for i in 0..M {
+            let mut d = Vector::zeros(M);
+            d[i] = H;
+            let p = |w: &Vector| phi_prox(phi.as_ref(), f.as_ref(), lambda, w).map(|s| s.z);
+            match (p(&(&v + &d)), p(&(&v - &d))) {
+                (Ok(a), Ok(b)) => {
+                    crosses |= (0..M).any(|k| (a[k] == 0.0) != (b[k] == 0.0) || (a[k] == 0.0) != (fast.z[k] == 0.0));
+                    fd.set_column(i, &((a - b) / (2.0 * H)));
+                }
+                _ => return Err(format!("{}: P at v ± h e{i} not certified", at())),
+            }
+        }
+        if !crosses {
+            let dj = (&jac - &fd).amax() / (1.0 + jac.amax());
+            w.jacobian = w.jacobian.max(dj);
+            if dj > GRADIENT13_REL {
+                return Err(format!("{}: DP = {jac} but central differences give {fd}", at()));
+            }
+        }
         // Sanity of the answer: v − z ∈ dom φ.
         if !phi.contains(&(&v - &fast.z)) {
             return Err(format!("{}: v − z ∉ dom φ", at()));
@@ -91,7 +120,7 @@ fn pair(potential: &str, family: &str) -> Result<Worst, String> {
 fn fast_prox_agrees_with_the_global_oracle_and_formula_13() {
     let mut failures = Vec::new();
     let mut pairs = 0;
-    let (mut worst_e, mut worst_z, mut worst_g) = (0.0f64, 0.0f64, 0.0f64);
+    let (mut worst_e, mut worst_z, mut worst_g, mut worst_j) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     for p in registry::all() {
         // The certified potentials of dimension M (the prox solvers need a certificate).
         let certified = registry::build(p.name, M).map(|phi| phi.fixed_dim().is_none_or(|d| d == M) && certificate(phi.as_ref(), M).is_ok());
@@ -105,6 +134,7 @@ fn fast_prox_agrees_with_the_global_oracle_and_formula_13() {
                     worst_e = worst_e.max(w.envelope);
                     worst_z = worst_z.max(w.point);
                     worst_g = worst_g.max(w.gradient);
+                    worst_j = worst_j.max(w.jacobian);
                 }
                 Ok(w) => failures.push(format!("{} × {}: only {} of {POINTS} points certified", p.name, fam.name, w.certified)),
                 Err(e) => failures.push(e),
@@ -112,7 +142,7 @@ fn fast_prox_agrees_with_the_global_oracle_and_formula_13() {
         }
     }
     println!(
-        "worst residual [fast φ-prox vs oracle, seed {SEED}]: envelope {worst_e:.3e} (tol {ENVELOPE_REL:.0e}), point {worst_z:.3e} (tol {POINT_ABS:.0e}), (13) vs central differences {worst_g:.3e} (tol {GRADIENT13_REL:.0e}) over {pairs} pairs"
+        "worst residual [fast φ-prox vs oracle, seed {SEED}]: envelope {worst_e:.3e} (tol {ENVELOPE_REL:.0e}), point {worst_z:.3e} (tol {POINT_ABS:.0e}), (13) vs central differences {worst_g:.3e}, DP vs central differences {worst_j:.3e} (tol {GRADIENT13_REL:.0e} each) over {pairs} pairs"
     );
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     assert!(pairs >= 20, "only {pairs} pairs compared");
