@@ -142,13 +142,6 @@ pub fn expected_for_c44(family: &str) -> Verdict {
 pub const C44_FAMILIES: &[&str] =
     &["smooth-nonconvex", "indefinite-quadratic", "smooth-nonconvex+l1", "smooth-nonconvex+box", "indefinite-quadratic+box", C44_CONTROL];
 
-/// (potential, family) pairs of `C4.4` with a nonsmooth g that `infconv verify` leaves out: there
-/// alternating minimization (14a)–(14b) stalls before (5a)–(5b) are reached on one instance
-/// (cubic-reg × `indefinite-quadratic+box`: r ≈ 2e-3 after 500 outer iterations; eta-log ×
-/// `smooth-nonconvex+box`: r ≈ 9e-7), so the corollary's hypothesis is not met and the record would
-/// read `n/a`. An open problem of the solver, not of the corollary; listed rather than hidden.
-pub const C44_UNCONVERGED: &[(&str, &str)] = &[("cubic-reg", "indefinite-quadratic+box"), ("eta-log", "smooth-nonconvex+box")];
-
 /// The large-λ control of `C4.4`.
 pub const C44_CONTROL: &str = "wavy-large-lambda";
 

@@ -122,9 +122,6 @@ pub fn tasks(sel: &Selection, dims: &[usize], seed: u64) -> Vec<Task> {
         }
         for potential in potentials.into_iter().filter(|p| sel.wants_potential(p)) {
             for &family in families.iter().filter(|f| sel.wants_family(Some(f))) {
-                if id == C44.id && crate::catalogue::C44_UNCONVERGED.contains(&(potential, family)) {
-                    continue;
-                }
                 out.push(Task { label: format!("{id} {potential} × {family}"), run: Box::new(move || record(potential, family, seed)) });
             }
         }
