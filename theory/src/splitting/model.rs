@@ -250,9 +250,11 @@ impl SplittingModel {
     pub fn residual_5b(&self, u: &Vector, z: &Vector) -> Result<f64, TheoryError> {
         self.f.subdifferential_distance(z, &self.multiplier(u, z)?)
     }
+}
 
-    /// Residual of (7) for a given ∇e(Au): dist(−Aᵀ∇e(Au), ∂g(u)) (`+∞` for u ∉ dom g).
-    pub fn residual_7(&self, u: &Vector, envelope_gradient: &Vector) -> f64 {
-        self.g.subdifferential_distance(u, &-(self.a.transpose() * envelope_gradient))
-    }
+/// Residual of condition (7) of Corollary 4.4 for a given ∇e(Au): dist(−Aᵀ∇e(Au), ∂g(u)) (`+∞`
+/// for u ∉ dom g). A free function of A and g, so that a check can judge the statement's g while
+/// the model handed to a solver carries another.
+pub fn residual_7(a: &Matrix, g: &dyn G, u: &Vector, envelope_gradient: &Vector) -> f64 {
+    g.subdifferential_distance(u, &-(a.transpose() * envelope_gradient))
 }

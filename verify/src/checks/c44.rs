@@ -124,7 +124,7 @@ pub(crate) fn condition_7(setup: &Setup, a: &Matrix, lambda: f64, g: &dyn G, u: 
     let v = a * u;
     let o = oracle::global(setup.phi.as_ref(), setup.f.as_ref(), lambda, &v).map_err(|e| format!("oracle: {e}"))?;
     let de = envelope_differences(setup, lambda, &v, &o).ok_or("central differences of e failed")?;
-    let r7 = g.subdifferential_distance(u, &-(a.transpose() * &de)) / (a.norm() * de.norm().max(1.0));
+    let r7 = infconv_theory::splitting::model::residual_7(a, g, u, &de) / (a.norm() * de.norm().max(1.0));
     Ok((o, r7))
 }
 

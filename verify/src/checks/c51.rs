@@ -79,11 +79,21 @@ pub fn identical(problem: &str) -> bool {
     !problem.ends_with("-split")
 }
 
+/// The workers' risks fⱼ of a problem and the initial point of Algorithm 1 (0, except for the MLP,
+/// which starts at a small random point: 0 is a saddle of it).
+fn problem_setup(problem: &str, m: usize, seed: u64) -> Result<(Vec<Arc<dyn EmpiricalRisk>>, Vector), TheoryError> {
+    if problem == "mlp" {
+        let mlp = TinyMlp::generated(SAMPLES, MLP_INPUTS, MLP_HIDDEN, seed)?;
+        let init = mlp.initial(seed);
+        return Ok((vec![Arc::new(mlp) as Arc<dyn EmpiricalRisk>; m], init));
+    }
+    Ok((risks(problem, m, seed)?, Vector::zeros(DIM)))
+}
+
 fn risks(problem: &str, m: usize, seed: u64) -> Result<Vec<Arc<dyn EmpiricalRisk>>, TheoryError> {
     Ok(match problem {
         "least-squares" => vec![Arc::new(LeastSquares::generated(SAMPLES, DIM, seed)?) as Arc<dyn EmpiricalRisk>; m],
         "logistic" => vec![Arc::new(Logistic::with_label_noise(SAMPLES, DIM, LABEL_NOISE, seed)?) as Arc<dyn EmpiricalRisk>; m],
-        "mlp" => vec![Arc::new(TinyMlp::generated(SAMPLES, MLP_INPUTS, MLP_HIDDEN, seed)?) as Arc<dyn EmpiricalRisk>; m],
         "least-squares-split" => (0..m)
             .map(|j| Ok(Arc::new(LeastSquares::generated(SAMPLES / m, DIM, seed + 1 + j as u64)?) as Arc<dyn EmpiricalRisk>))
             .collect::<Result<_, TheoryError>>()?,
@@ -91,7 +101,7 @@ fn risks(problem: &str, m: usize, seed: u64) -> Result<Vec<Arc<dyn EmpiricalRisk
             return Err(TheoryError::InvalidParameter {
                 name: "problem",
                 value: other.into(),
-                expected: "least-squares, logistic, mlp or least-squares-split",
+                expected: "least-squares, logistic or least-squares-split (mlp: problem_setup)",
             });
         }
     })
@@ -253,11 +263,9 @@ fn gradient_and_curvature(f: &dyn EmpiricalRisk, nu: f64, u: &Vector) -> Result<
 }
 
 fn run_case(potential: &str, problem: &str, m: usize, seed: u64, handed: &WorkerRisks<'_>) -> Result<Case, TheoryError> {
-    let risks = risks(problem, m, seed)?;
+    let (risks, init) = problem_setup(problem, m, seed)?;
     let layers = if problem == "mlp" { risks[0].layers() } else { LAYERS.to_vec() };
     let phi = potential_hat(potential, problem, layers)?;
-    // The MLP starts at a small random point: 0 is a saddle of it.
-    let init = if problem == "mlp" { TinyMlp::generated(SAMPLES, MLP_INPUTS, MLP_HIDDEN, seed)?.initial(seed) } else { Vector::zeros(DIM) };
     let c = config(problem, m, seed);
     let (lambda, nu) = (c.lambda, c.nu);
     // Deterministic phase: the exact consensus step (14a), which reaches a stationary point of (15)
