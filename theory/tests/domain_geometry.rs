@@ -64,3 +64,23 @@ fn declared_geometry_agrees_along_rays() {
     println!("domain geometry consistent for {checked} registry potentials (seed {SEED}, m = {M})");
     assert!(checked >= 10, "only {checked} potentials checked");
 }
+
+/// A closed domain keeps φ finite on its boundary, an open one does not: entropy-box is
+/// (1+t)ln(1+t) + (1−t)ln(1−t) on the closed box, 2 ln 2 per coordinate at |t| = 1 and +∞
+/// beyond (the declaration that makes (A2) fail for it); log-sep, on the open box, is +∞ at
+/// |t| = 1 already.
+#[test]
+fn closed_and_open_boxes_at_their_boundary() {
+    use infconv_theory::Value;
+    let entropy = registry::build("entropy-box", 2).unwrap();
+    let corner = Vector::from_vec(vec![1.0, -1.0]);
+    let face = Vector::from_vec(vec![1.0, 0.5]);
+    let expect_face = 2.0 * std::f64::consts::LN_2 + (1.5f64 * 1.5f64.ln() + 0.5 * 0.5f64.ln());
+    assert!((entropy.value(&corner).unwrap() - 4.0 * std::f64::consts::LN_2).abs() <= 1e-15, "entropy-box at a corner");
+    assert!((entropy.value(&face).unwrap() - expect_face).abs() <= 1e-15, "entropy-box on a face");
+    assert!(entropy.contains(&corner), "the closed box contains its corners");
+    assert_eq!(entropy.value(&Vector::from_vec(vec![1.0 + 1e-12, 0.0])).unwrap_or(f64::INFINITY), f64::INFINITY, "entropy-box beyond its box");
+    let log_sep = registry::build("log-sep", 2).unwrap();
+    assert!(!log_sep.contains(&face), "the open box does not contain its faces");
+    assert_eq!(log_sep.value(&face).unwrap_or(f64::INFINITY), f64::INFINITY, "log-sep on a face of its box");
+}
