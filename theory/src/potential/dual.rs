@@ -71,14 +71,8 @@ pub trait DualPotential: Debug + Clone + Send + Sync {
 #[macro_export]
 macro_rules! dual_potential {
     ($(#[$attr:meta])* $vis:vis $ty:ident, $name:literal, |$w:ident| $value:expr, contains = |$c:ident| $contains:expr $(; $($method:tt)*)?) => {
-        $(#[$attr])*
-        #[derive(Debug, Clone, Copy, Default)]
-        $vis struct $ty;
-
-        impl $crate::potential::dual::DualPotential for $ty {
-            fn name(&self) -> String {
-                $name.into()
-            }
+        $crate::__named_unit! {
+            $(#[$attr])* $vis $ty: $crate::potential::dual::DualPotential, $name,
             fn value_dual<D: $crate::num_dual::DualNum<Primitive = f64>>(&self, $w: &[D]) -> D {
                 $value
             }

@@ -77,14 +77,8 @@ pub trait Profile: Debug + Clone + Send + Sync {
 #[macro_export]
 macro_rules! profile {
     ($(#[$attr:meta])* $vis:vis $ty:ident, $name:literal, s_max = $s_max:expr, |$s:ident| $h:expr $(; $($method:tt)*)?) => {
-        $(#[$attr])*
-        #[derive(Debug, Clone, Copy, Default)]
-        $vis struct $ty;
-
-        impl $crate::potential::profile::Profile for $ty {
-            fn name(&self) -> String {
-                $name.into()
-            }
+        $crate::__named_unit! {
+            $(#[$attr])* $vis $ty: $crate::potential::profile::Profile, $name,
             fn s_max(&self) -> f64 {
                 $s_max
             }
@@ -92,6 +86,25 @@ macro_rules! profile {
                 $h
             }
             $($($method)*)?
+        }
+    };
+}
+
+/// The unit struct and the named impl that [`profile!`] and
+/// [`dual_potential!`](crate::dual_potential) declare.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __named_unit {
+    ($(#[$attr:meta])* $vis:vis $ty:ident: $trait:path, $name:literal, $($item:tt)*) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy, Default)]
+        $vis struct $ty;
+
+        impl $trait for $ty {
+            fn name(&self) -> String {
+                $name.into()
+            }
+            $($item)*
         }
     };
 }
