@@ -25,7 +25,7 @@ use infconv_theory::{Domain, Matrix, TheoryError, Vector};
 
 const SEED: u64 = 2019;
 const M: usize = 2;
-const POINTS: usize = 4;
+const POINTS: usize = 6;
 const MIN_CERTIFIED: usize = 2;
 const ENVELOPE_REL: f64 = 1e-8;
 const POINT_ABS: f64 = 1e-6;
@@ -40,6 +40,8 @@ struct Worst {
     point: f64,
     gradient: f64,
     jacobian: f64,
+    /// Certified points among the far ones.
+    far: usize,
 }
 
 fn pair(potential: &str, family: &str) -> Result<Worst, String> {
@@ -50,13 +52,17 @@ fn pair(potential: &str, family: &str) -> Result<Worst, String> {
     for k in 0..POINTS {
         // λ small enough to be certified for most points, v of moderate size.
         let lambda = [0.05, 0.2][k % 2];
-        let v = unit_direction(&mut rng, M) * uniform(&mut rng, 0.2, 1.5);
+        // Moderate v, and far v (k ≥ 4), where the pieces of a separable f are bracketed by
+        // doubling and the oracle's search radius matters.
+        let d = unit_direction(&mut rng, M);
+        let v = d * if k < 4 { uniform(&mut rng, 0.2, 1.5) } else { uniform(&mut rng, 3.0, 8.0) };
         let fast = match phi_prox(phi.as_ref(), f.as_ref(), lambda, &v) {
             Ok(s) => s,
             Err(TheoryError::NotCertified { .. }) | Err(TheoryError::Unbounded { .. }) => continue,
             Err(e) => return Err(format!("{potential} × {family}, λ = {lambda}, v = {:?}: fast solver: {e}", v.as_slice())),
         };
         w.certified += 1;
+        w.far += usize::from(k >= 4);
         let at = || format!("{potential} × {family} (seed {SEED}), λ = {lambda}, v = {:?}", v.as_slice());
         let o = oracle::global(phi.as_ref(), f.as_ref(), lambda, &v).map_err(|e| format!("{}: oracle: {e}", at()))?;
         let de = (fast.envelope - o.envelope).abs() / (1.0 + o.envelope.abs());
@@ -119,7 +125,7 @@ fn pair(potential: &str, family: &str) -> Result<Worst, String> {
 #[test]
 fn fast_prox_agrees_with_the_global_oracle_and_formula_13() {
     let mut failures = Vec::new();
-    let mut pairs = 0;
+    let (mut pairs, mut far) = (0, 0);
     let (mut worst_e, mut worst_z, mut worst_g, mut worst_j) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     for p in registry::all() {
         // The certified potentials of dimension M (the prox solvers need a certificate).
@@ -131,6 +137,7 @@ fn fast_prox_agrees_with_the_global_oracle_and_formula_13() {
             match pair(p.name, fam.name) {
                 Ok(w) if w.certified >= MIN_CERTIFIED => {
                     pairs += 1;
+                    far += w.far;
                     worst_e = worst_e.max(w.envelope);
                     worst_z = worst_z.max(w.point);
                     worst_g = worst_g.max(w.gradient);
@@ -142,8 +149,9 @@ fn fast_prox_agrees_with_the_global_oracle_and_formula_13() {
         }
     }
     println!(
-        "worst residual [fast φ-prox vs oracle, seed {SEED}]: envelope {worst_e:.3e} (tol {ENVELOPE_REL:.0e}), point {worst_z:.3e} (tol {POINT_ABS:.0e}), (13) vs central differences {worst_g:.3e}, DP vs central differences {worst_j:.3e} (tol {GRADIENT13_REL:.0e} each) over {pairs} pairs"
+        "worst residual [fast φ-prox vs oracle, seed {SEED}]: envelope {worst_e:.3e} (tol {ENVELOPE_REL:.0e}), point {worst_z:.3e} (tol {POINT_ABS:.0e}), (13) vs central differences {worst_g:.3e}, DP vs central differences {worst_j:.3e} (tol {GRADIENT13_REL:.0e} each) over {pairs} pairs ({far} far points)"
     );
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     assert!(pairs >= 20, "only {pairs} pairs compared");
+    assert!(far >= pairs, "only {far} far points compared");
 }
