@@ -6,6 +6,7 @@
 //! - along the same ray, max_step(t/2·d, d) = t/2 (a convex domain is left once);
 //! - inradius = the smallest t(d), over random directions and the coordinate axes (attained on
 //!   an axis for a box, on every direction for a ball), never above any t(d);
+//! - beyond the boundary (1.5·t·d) φ = +∞ and the gradient and Hessian are typed errors;
 //! - boundary_distance(0) = inradius, and boundary_distance(w) ≤ max_step(w, d) for unit d
 //!   (+∞ everywhere when dom φ = ℝᵐ).
 //!
@@ -13,7 +14,7 @@
 
 use infconv_theory::potential::registry;
 use infconv_theory::random::{stream, unit_direction};
-use infconv_theory::{Domain, Vector};
+use infconv_theory::{Domain, Gradient, Hessian, Value, Vector};
 
 const SEED: u64 = 7;
 const M: usize = 3;
@@ -47,6 +48,10 @@ fn declared_geometry_agrees_along_rays() {
                 assert!(!phi.contains(&(d * (1.001 * t))), "{}: 1.001·t·d ∈ dom φ (t = {t}, d = {:?})", p.name, d.as_slice());
                 let half = phi.max_step(&(d * (0.5 * t)), d).unwrap_or_else(|e| panic!("{}: max_step(t/2·d, d): {e}", p.name));
                 assert!(close(half, 0.5 * t), "{}: max_step(t/2·d, d) = {half}, expected {}", p.name, 0.5 * t);
+                // Beyond the boundary: φ = +∞, and no gradient or Hessian (a typed error).
+                let out = d * (1.5 * t);
+                assert_eq!(phi.value(&out).unwrap_or(f64::INFINITY), f64::INFINITY, "{}: φ finite beyond its domain", p.name);
+                assert!(phi.gradient(&out).is_err() && phi.hessian(&out).is_err(), "{}: derivatives beyond the domain at {:?}", p.name, out.as_slice());
                 let w = d * (0.5 * t);
                 let bd = phi.boundary_distance(&w);
                 assert!(bd <= half * (1.0 + REL) && bd > 0.0, "{}: boundary_distance(w) = {bd} vs the exit {half} along d", p.name);
@@ -71,7 +76,6 @@ fn declared_geometry_agrees_along_rays() {
 /// |t| = 1 already.
 #[test]
 fn closed_and_open_boxes_at_their_boundary() {
-    use infconv_theory::Value;
     let entropy = registry::build("entropy-box", 2).unwrap();
     let corner = Vector::from_vec(vec![1.0, -1.0]);
     let face = Vector::from_vec(vec![1.0, 0.5]);
