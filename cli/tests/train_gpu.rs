@@ -210,15 +210,22 @@ fn the_wgpu_engine_agrees_with_the_cpu_engine_step_by_step() {
     // Negative control: σ off by 1 % on the wgpu side, the bound of the true σ.
     let mut bad = s0.clone();
     bad.header.config.sigma *= 1.0 + SIGMA_PERTURBATION;
-    let mut gb = Trainer::from_checkpoint_on(bad, data.clone(), 2, g.into_devices()).unwrap();
+    let gb = stepped(bad, &data, g.into_devices());
     let mut cb = Trainer::from_checkpoint(s0.clone(), data.clone(), 2).unwrap();
-    gb.step().unwrap();
-    gb.sync().unwrap();
     cb.step().unwrap();
     let rb = compare(&s0, &gb, &cb);
     print("negative control (σ × (1 + 1e-2) on the wgpu side)", &rb);
     assert!(rb.z.0 > 1.0, "a σ off by {SIGMA_PERTURBATION} was not flagged: z error/bound = {:.3e} (seed {SEED})", rb.z.0);
     println!("wgpu engine test: {:.1} s", t0.elapsed().as_secs_f64());
+}
+
+/// A trainer loaded from `ck` on the wgpu devices, one iteration stepped, its host copies of the
+/// device state brought up to date.
+fn stepped(ck: Checkpoint, data: &Arc<TrainData>, dev: Option<GpuDevices>) -> Trainer {
+    let mut t = Trainer::from_checkpoint_on(ck, data.clone(), 2, dev).unwrap();
+    t.step().unwrap();
+    t.sync().unwrap();
+    t
 }
 
 #[test]
@@ -229,26 +236,20 @@ fn the_jacobi_order_on_the_wgpu_engine_agrees_with_the_cpu_engine() {
     cfg.method = "quad".into();
     cfg.order = "jacobi".into();
     let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint().unwrap();
-    let mut g = Trainer::from_checkpoint_on(s0.clone(), data.clone(), 2, Some(dev)).unwrap();
+    let mut g = stepped(s0.clone(), &data, Some(dev));
     let mut c = Trainer::from_checkpoint(s0.clone(), data.clone(), 2).unwrap();
-    g.step().unwrap();
-    g.sync().unwrap();
     c.step().unwrap();
     assert_within("jacobi, iteration 1", &compare(&s0, &g, &c));
     // Iteration 2 from the wgpu state, where u moves (the copies differ), so the order matters.
     let s1 = g.checkpoint().unwrap();
     let mut c1 = Trainer::from_checkpoint(s1.clone(), data.clone(), 2).unwrap();
     c1.step().unwrap();
-    let mut g1 = Trainer::from_checkpoint_on(s1.clone(), data.clone(), 2, g.into_devices()).unwrap();
-    g1.step().unwrap();
-    g1.sync().unwrap();
+    let g1 = stepped(s1.clone(), &data, g.into_devices());
     assert_within("jacobi, iteration 2", &compare(&s1, &g1, &c1));
     // Negative control: the wgpu engine in the Gauss–Seidel order (workers against the new u).
     let mut bad = s1.clone();
     bad.header.config.order = "gauss-seidel".into();
-    let mut gb = Trainer::from_checkpoint_on(bad, data.clone(), 2, g1.into_devices()).unwrap();
-    gb.step().unwrap();
-    gb.sync().unwrap();
+    let gb = stepped(bad, &data, g1.into_devices());
     let rb = compare(&s1, &gb, &c1);
     print("negative control (Gauss–Seidel order on the wgpu side)", &rb);
     assert!(rb.z.0 > 1.0, "the Gauss–Seidel order was not flagged against Jacobi: z error/bound = {:.3e} (seed {SEED})", rb.z.0);
@@ -262,10 +263,8 @@ fn msgd_takes_its_gradients_from_the_wgpu_network() {
     cfg.method = "msgd".into();
     cfg.workers = 1;
     let s0 = Trainer::new(cfg.clone(), data.clone(), 2).unwrap().checkpoint().unwrap();
-    let mut g = Trainer::from_checkpoint_on(s0.clone(), data.clone(), 2, Some(dev)).unwrap();
+    let g = stepped(s0.clone(), &data, Some(dev));
     let mut c = Trainer::from_checkpoint(s0.clone(), data.clone(), 2).unwrap();
-    g.step().unwrap();
-    g.sync().unwrap();
     c.step().unwrap();
     let (r, at) = delta_ratio(&g, &c);
     println!("msgd: δ: worst error/bound = {r:.3e} ({at})");
@@ -273,9 +272,7 @@ fn msgd_takes_its_gradients_from_the_wgpu_network() {
     // Negative control: the wgpu side one iteration ahead (the next minibatch) is flagged.
     let mut ahead = s0.clone();
     ahead.header.iteration += 1;
-    let mut gb = Trainer::from_checkpoint_on(ahead, data.clone(), 2, g.into_devices()).unwrap();
-    gb.step().unwrap();
-    gb.sync().unwrap();
+    let gb = stepped(ahead, &data, g.into_devices());
     let (rb, _) = delta_ratio(&gb, &c);
     println!("negative control (the next minibatch on the wgpu side): δ: worst error/bound = {rb:.3e}");
     assert!(rb > 1.0, "a different minibatch was not flagged: δ error/bound = {rb:.3e} (seed {SEED})");
