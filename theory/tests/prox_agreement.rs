@@ -155,3 +155,50 @@ fn fast_prox_agrees_with_the_global_oracle_and_formula_13() {
     assert!(pairs >= 20, "only {pairs} pairs compared");
     assert!(far >= pairs, "only {far} far points compared");
 }
+
+/// The oracle against closed forms, where the answer is known without any solver:
+/// - quad × indefinite-quadratic, f = ½zᵀHz + bᵀz: (H + 2I/λ) z = 2v/λ − b, unique for λ below
+///   λ_f = 2/ρ; at λ = 0.9 and 0.99 λ_f the minimizer lies far from v (the search radius and the
+///   grid must reach it);
+/// - a radial φ × sphere ‖z‖ = R: z = R v/‖v‖ (the nearest point; φ increasing in ‖v − z‖).
+#[test]
+fn the_oracle_finds_closed_form_minimizers() {
+    let mut rng = stream(SEED, &["oracle-closed-forms"]);
+    let mut worst = 0.0f64;
+    let quad = registry::build("quad", M).unwrap();
+    let f = families::build("indefinite-quadratic", M, SEED).unwrap();
+    let zero = Vector::zeros(M);
+    let (h, b) = (f.hessian(&zero).unwrap().unwrap(), f.subgradient(&zero).unwrap());
+    let rho = -h.symmetric_eigenvalues().min();
+    assert!(rho > 0.0, "the family is indefinite");
+    for frac in [0.3, 0.9, 0.99] {
+        let lambda = frac * 2.0 / rho;
+        for _ in 0..3 {
+            let v = unit_direction(&mut rng, M) * uniform(&mut rng, 0.1, 2.0);
+            let want = (&h + Matrix::identity(M, M) * (2.0 / lambda)).lu().solve(&(&v * (2.0 / lambda) - &b)).unwrap();
+            let o = oracle::global(quad.as_ref(), f.as_ref(), lambda, &v).unwrap();
+            let err = o.minimizers.iter().map(|z| (z - &want).amax()).fold(f64::INFINITY, f64::min) / (1.0 + want.amax());
+            assert!(o.minimizers.len() == 1 && err <= POINT_ABS, "quad × indefinite-quadratic, λ = {frac}·λ_f, v = {:?} (seed {SEED}): oracle {:?}, closed form {want}", v.as_slice(), o.minimizers);
+            worst = worst.max(err);
+        }
+    }
+    let sphere = families::build("sphere", M, SEED).unwrap();
+    let radius = match sphere.structure() {
+        infconv_theory::family::Structure::Ellipsoid(d) => 1.0 / d[0].sqrt(),
+        _ => panic!("sphere is an ellipsoid surface"),
+    };
+    for name in ["quad", "cubic", "log", "tan"] {
+        let phi = registry::build(name, M).unwrap();
+        for _ in 0..4 {
+            let dir = unit_direction(&mut rng, M);
+            // Inside and outside the sphere, within dom φ of it.
+            let v = &dir * (radius * uniform(&mut rng, 0.5, 1.5)).min(radius + 0.9 * phi.max_step(&zero, &dir).unwrap());
+            let want = &dir * radius;
+            let o = oracle::global(phi.as_ref(), sphere.as_ref(), 0.3, &v).unwrap();
+            let err = o.minimizers.iter().map(|z| (z - &want).amax()).fold(f64::INFINITY, f64::min);
+            assert!(o.minimizers.len() == 1 && err <= POINT_ABS, "{name} × sphere, v = {:?} (seed {SEED}): oracle {:?}, closed form {want}", v.as_slice(), o.minimizers);
+            worst = worst.max(err);
+        }
+    }
+    println!("worst residual [oracle vs closed forms, seed {SEED}]: {worst:.3e} (tol {POINT_ABS:.0e})");
+}
