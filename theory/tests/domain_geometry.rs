@@ -30,6 +30,7 @@ fn declared_geometry_agrees_along_rays() {
     let mut checked = 0;
     for p in registry::all() {
         let Ok(phi) = registry::build(p.name, M) else { continue };
+        assert!(phi.name().starts_with(p.name), "{}: a registry potential names itself after its registry name (its parameters may follow), not {:?}", p.name, phi.name());
         let m = phi.fixed_dim().unwrap_or(M);
         let mut rng = stream(SEED, &["domain-geometry", p.name]);
         let mut dirs: Vec<Vector> = (0..DIRECTIONS).map(|_| unit_direction(&mut rng, m)).collect();
