@@ -82,26 +82,26 @@ pub fn identical(problem: &str) -> bool {
 /// The workers' risks fⱼ of a problem and the initial point of Algorithm 1 (0, except for the MLP,
 /// which starts at a small random point: 0 is a saddle of it).
 fn problem_setup(problem: &str, m: usize, seed: u64) -> Result<(Vec<Arc<dyn EmpiricalRisk>>, Vector), TheoryError> {
-    if problem == "mlp" {
-        let mlp = TinyMlp::generated(SAMPLES, MLP_INPUTS, MLP_HIDDEN, seed)?;
-        let init = mlp.initial(seed);
-        return Ok((vec![Arc::new(mlp) as Arc<dyn EmpiricalRisk>; m], init));
-    }
-    Ok((risks(problem, m, seed)?, Vector::zeros(DIM)))
-}
-
-fn risks(problem: &str, m: usize, seed: u64) -> Result<Vec<Arc<dyn EmpiricalRisk>>, TheoryError> {
+    let same = |f: Arc<dyn EmpiricalRisk>| vec![f; m];
     Ok(match problem {
-        "least-squares" => vec![Arc::new(LeastSquares::generated(SAMPLES, DIM, seed)?) as Arc<dyn EmpiricalRisk>; m],
-        "logistic" => vec![Arc::new(Logistic::with_label_noise(SAMPLES, DIM, LABEL_NOISE, seed)?) as Arc<dyn EmpiricalRisk>; m],
-        "least-squares-split" => (0..m)
-            .map(|j| Ok(Arc::new(LeastSquares::generated(SAMPLES / m, DIM, seed + 1 + j as u64)?) as Arc<dyn EmpiricalRisk>))
-            .collect::<Result<_, TheoryError>>()?,
+        "least-squares" => (same(Arc::new(LeastSquares::generated(SAMPLES, DIM, seed)?)), Vector::zeros(DIM)),
+        "logistic" => (same(Arc::new(Logistic::with_label_noise(SAMPLES, DIM, LABEL_NOISE, seed)?)), Vector::zeros(DIM)),
+        "mlp" => {
+            let mlp = TinyMlp::generated(SAMPLES, MLP_INPUTS, MLP_HIDDEN, seed)?;
+            let init = mlp.initial(seed);
+            (same(Arc::new(mlp)), init)
+        }
+        "least-squares-split" => {
+            let risks = (0..m)
+                .map(|j| Ok(Arc::new(LeastSquares::generated(SAMPLES / m, DIM, seed + 1 + j as u64)?) as Arc<dyn EmpiricalRisk>))
+                .collect::<Result<_, TheoryError>>()?;
+            (risks, Vector::zeros(DIM))
+        }
         other => {
             return Err(TheoryError::InvalidParameter {
                 name: "problem",
                 value: other.into(),
-                expected: "least-squares, logistic or least-squares-split (mlp: problem_setup)",
+                expected: "least-squares, logistic, mlp or least-squares-split",
             });
         }
     })
