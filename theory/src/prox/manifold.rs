@@ -4,8 +4,9 @@
 //! - Radial φ and a sphere: the radial projection R v/‖v‖ (a projection-based closed form; see
 //!   `family::sphere`); v = 0 is two-or-more-valued.
 //! - Otherwise: Newton on the Lagrange system of (3) restricted to M,
-//!   −∇φ(v − z)/λ + 2t Dz = 0, zᵀDz = 1, from the scaled point z₀ = v/√(vᵀDv), with a merit
-//!   backtracking and fraction-to-boundary steps (v − z stays in dom φ), then a projection onto M.
+//!   −∇φ(v − z)/λ + 2t Dz = 0, zᵀDz = 1, from the scaled point z₀ = v/√(vᵀDv), with Armijo
+//!   backtracking on the merit ‖r‖ (the search of [`super::newton`]) and fraction-to-boundary
+//!   steps (v − z stays in dom φ), then a projection onto M.
 //!
 //! **Certificate.** At a KKT point (z*, t), w* = v − z*, for every z ∈ M:
 //! φ(w)/λ − φ(w*)/λ = ⟨∇φ(w*), w − w*⟩/λ + D_φ(w, w*)/λ and ∇φ(w*)/λ = 2tDz*, while
@@ -17,7 +18,9 @@
 use super::certificate::PhiCertificate;
 use super::ProxSolution;
 use crate::family::Family;
-use crate::potential::Legendre;
+use super::newton::{BOUNDARY_FRACTION, SEARCH};
+use crate::linesearch::Search;
+use crate::potential::{Legendre, fraction_to_boundary};
 use crate::{Matrix, TheoryError, Vector};
 
 /// Newton iteration cap.
@@ -80,42 +83,25 @@ pub fn kkt_local(phi: &dyn Legendre, d: &[f64], lambda: f64, v: &Vector, z0: &Ve
         if res <= 32.0 * f64::EPSILON * (scale + 1.0) {
             break;
         }
-        let w = v - &z;
-        let hphi = phi.hessian(&w)? / lambda;
-        let mut j = Matrix::zeros(m + 1, m + 1);
-        let mut top = hphi;
-        for i in 0..m {
-            top[(i, i)] += 2.0 * t * d[i];
-        }
-        j.view_mut((0, 0), (m, m)).copy_from(&top);
-        let n = dz(d, &z) * 2.0;
-        for i in 0..m {
-            j[(i, m)] = n[i];
-            j[(m, i)] = n[i];
-        }
-        let step = match j.clone().lu().solve(&(-&r)) {
+        let j = kkt_matrix(phi, d, lambda, v, &z, t)?;
+        let step = match j.lu().solve(&(-&r)) {
             Some(s) if s.iter().all(|x| x.is_finite()) => s,
             _ => break,
         };
         let pz = step.rows(0, m).into_owned();
         let pt = step[m];
-        let mut a = (0.99 * phi.max_step(&w, &(-&pz))?).min(1.0);
-        let mut accepted = false;
-        for _ in 0..60 {
-            let zc = &z + &pz * a;
-            let tc = t + pt * a;
-            if let Ok((rc, _)) = kkt_residual(phi, d, lambda, v, &zc, tc)
-                && rc.norm() < (1.0 - 1e-4 * a) * res
-            {
+        // The merit ‖r‖ decreases along the Newton direction at the rate ‖r‖ (slope −‖r‖).
+        let a0 = fraction_to_boundary(phi, &(v - &z), &(-&pz), BOUNDARY_FRACTION)?;
+        let trial = |a: f64| -> Result<Option<(f64, (Vector, f64))>, TheoryError> {
+            let (zc, tc) = (&z + &pz * a, t + pt * a);
+            Ok(kkt_residual(phi, d, lambda, v, &zc, tc).ok().map(|(rc, _)| (rc.norm(), (zc, tc))))
+        };
+        match SEARCH.search(res, -res, a0, trial)? {
+            Search::Accepted { payload: (zc, tc), .. } => {
                 z = zc;
                 t = tc;
-                accepted = true;
-                break;
             }
-            a *= 0.5;
-        }
-        if !accepted {
-            break;
+            Search::Exhausted { .. } => break,
         }
     }
     // Onto M exactly, the multiplier refit, and the residual judged there.

@@ -8,13 +8,18 @@ use super::certificate::PhiCertificate;
 use super::{ProxSolution, strongly_convex};
 use crate::family::Family;
 use crate::linalg::solve_spd_shifted;
-use crate::potential::Legendre;
+use crate::linesearch::{Armijo, Search};
+use crate::potential::{Legendre, fraction_to_boundary};
 use crate::{TheoryError, Vector};
 
 /// Iteration cap.
 pub const MAX_ITERATIONS: usize = 200;
 /// Fraction of the distance to bdry dom φ that one step may cover.
 pub const BOUNDARY_FRACTION: f64 = 0.99;
+/// The backtracking of the local solvers (on F here, on the merit ‖r‖ of the Lagrange system in
+/// [`super::manifold`]): Armijo's constant 10⁻⁴, halving, at most 60 trials (2⁻⁶⁰ ≈ 1e-18 of
+/// the first step).
+pub const SEARCH: Armijo = Armijo { c: 1e-4, shrink: 0.5, max_trials: 60 };
 
 /// A local minimizer found from a start.
 #[derive(Debug, Clone)]
@@ -63,33 +68,33 @@ pub fn newton_local(phi: &dyn Legendre, f: &dyn Family, lambda: f64, v: &Vector,
             return Ok(Local { z, value: fz, iterations: it });
         }
         // z moves along p, so w = v − z moves along −p: stay strictly inside dom φ.
-        let mut t = (BOUNDARY_FRACTION * phi.max_step(&w, &(-&p))?).min(1.0);
-        let slope = g.dot(&p);
-        let mut accepted = false;
-        for _ in 0..60 {
-            let cand = &z + &p * t;
-            // A candidate where F overflows (a typed error) is rejected like one outside dom φ.
-            let fc = obj(&cand).unwrap_or(f64::INFINITY);
-            let smaller_gradient = || -> bool {
-                let wc = v - &cand;
-                match (f.subgradient(&cand), phi.gradient(&wc)) {
+        let t0 = fraction_to_boundary(phi, &w, &(-&p), BOUNDARY_FRACTION)?;
+        // At the rounding floor of F, a step is also taken when F does not grow beyond its
+        // rounding and the optimality residual shrinks.
+        let floor = 1e-13 * fz.abs().max(scale * z.norm());
+        let smaller_gradient = |fc: f64, cand: &Vector| -> bool {
+            fc <= fz + floor
+                && match (f.subgradient(cand), phi.gradient(&(v - cand))) {
                     (Ok(a), Ok(b)) => (a - b / lambda).norm() < res,
                     _ => false,
                 }
-            };
-            if fc.is_finite() && (fc <= fz + 1e-4 * t * slope || (fc <= fz + 1e-13 * fz.abs().max(scale * z.norm()) && smaller_gradient())) {
-                z = cand;
-                fz = fc;
-                accepted = true;
+        };
+        // A candidate where F overflows (a typed error) is rejected like one outside dom φ.
+        let trial = |t: f64| {
+            let cand = &z + &p * t;
+            Ok::<_, TheoryError>(Some((obj(&cand).unwrap_or(f64::INFINITY), cand)))
+        };
+        match SEARCH.search_or(fz, g.dot(&p), t0, trial, smaller_gradient)? {
+            Search::Accepted { value, payload, .. } => {
+                z = payload;
+                fz = value;
+            }
+            Search::Exhausted { .. } => {
+                if res <= 1e-11 * scale {
+                    return Ok(Local { z, value: fz, iterations: it });
+                }
                 break;
             }
-            t *= 0.5;
-        }
-        if !accepted {
-            if res <= 1e-11 * scale {
-                return Ok(Local { z, value: fz, iterations: it });
-            }
-            break;
         }
     }
     Err(TheoryError::NotConverged { solver: "prox newton", iterations: MAX_ITERATIONS, residual: last_res })
