@@ -92,9 +92,9 @@ pub fn kkt_local(phi: &dyn Legendre, d: &[f64], lambda: f64, v: &Vector, z0: &Ve
         let pt = step[m];
         // The merit ‖r‖ decreases along the Newton direction at the rate ‖r‖ (slope −‖r‖).
         let a0 = fraction_to_boundary(phi, &(v - &z), &(-&pz), BOUNDARY_FRACTION)?;
-        let trial = |a: f64| -> Result<Option<(f64, (Vector, f64))>, TheoryError> {
+        let trial = |a: f64| {
             let (zc, tc) = (&z + &pz * a, t + pt * a);
-            Ok(kkt_residual(phi, d, lambda, v, &zc, tc).ok().map(|(rc, _)| (rc.norm(), (zc, tc))))
+            Ok::<_, TheoryError>(kkt_residual(phi, d, lambda, v, &zc, tc).ok().map(|(rc, _)| (rc.norm(), (zc, tc))))
         };
         match SEARCH.search(res, -res, a0, trial)? {
             Search::Accepted { payload: (zc, tc), .. } => {
