@@ -373,3 +373,154 @@ fn separable(phi: &dyn Legendre, cert: &PhiCertificate, f: &dyn Family, terms: &
     out.minimizers = out.local_minima.iter().map(|(z, _)| z.clone()).collect();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The oracle's region and its starting points, against what the module doc promises: the
+    //! search radius is the last root R* of ψ up to the factor of its geometric search (sound:
+    //! ≥ R*; tight: ≤ 1.25 R*, or the first trial 0.25), the quadratic region is the exact
+    //! sublevel ellipsoid with its 5 % allowance, and the grid's starting points are exactly the
+    //! discrete local minima, best first.
+
+    use super::*;
+    use crate::Matrix;
+
+    fn cert(q: f64, c3: f64) -> PhiCertificate {
+        PhiCertificate {
+            name: "test".into(),
+            mu: 2.0 * q,
+            growth: Growth::SuperQuadratic,
+            radial_lower: (q, c3),
+            outer_radius: f64::INFINITY,
+            separable: false,
+            radial: true,
+            cubic_curvature: 0.0,
+            layers: Vec::new(),
+        }
+    }
+
+    fn minorant(a: f64, b: f64, c: f64) -> Minorant {
+        Minorant { a, b, c, quadratic: None }
+    }
+
+    /// The last root of ψ, found here: ψ > 0 beyond it. Scans down from a point where ψ > 0 in
+    /// steps of 0.1 % for the last s with ψ(s) ≤ 0, then bisects.
+    fn last_root(psi: impl Fn(f64) -> f64) -> f64 {
+        let mut hi = 1e6;
+        assert!(psi(hi) > 0.0);
+        let mut lo = hi / 1.001;
+        while psi(lo) > 0.0 {
+            hi = lo;
+            lo /= 1.001;
+            if lo < 1e-9 {
+                return 0.0;
+            }
+        }
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if psi(mid) > 0.0 { hi = mid } else { lo = mid }
+        }
+        hi
+    }
+
+    #[test]
+    fn search_radius_is_the_last_root_of_psi_within_the_search_factor() {
+        // (q, c₃) of cubic, cubic-reg and a quadratic-growth bound; minorants with a > q/λ (the
+        // inflection of ψ at s > 0) and without; ‖v‖ from 0 to 3.
+        let cases = [
+            // q, c3, a, b, c, λ, v, f(v)
+            (0.0, 1.0, 1.0, 0.0, 0.0, 0.05, vec![0.0, 0.0], 0.0),
+            (0.0, 1.0, 2.0, 0.5, 0.1, 1.0, vec![1.0, 0.0], 0.5),
+            (0.01, 1.0, 3.0, 1.0, 0.0, 0.5, vec![2.0, -2.0], 4.0),
+            (0.5, 0.0, 0.1, 0.2, 0.3, 1.0, vec![0.5, 1.0], 1.0),
+            (1.0, 0.0, 0.0, 0.0, 0.0, 0.1, vec![3.0, 0.0], 2.0),
+            (0.0, 1.0, 40.0, 0.0, 0.0, 0.01, vec![0.0, 0.1], 0.0),
+        ];
+        for (q, c3, a, b, c, lambda, v, fv) in cases {
+            let v = Vector::from_vec(v);
+            let k = cert(q, c3);
+            let mn = minorant(a, b, c);
+            let vn = v.norm();
+            let psi = |s: f64| (q * s * s + c3 * s * s * s) / lambda - a * (vn + s).powi(2) - b * (vn + s) - c - fv;
+            let r = search_radius(&k, &mn, lambda, &v, fv).unwrap();
+            let root = last_root(psi);
+            let at = format!("q = {q}, c₃ = {c3}, a = {a}, b = {b}, c = {c}, λ = {lambda}, v = {:?}", v.as_slice());
+            assert!(r >= root && psi(r) > 0.0, "{at}: R = {r} inside the last root {root} of ψ");
+            assert!(r <= (1.25 * root).max(0.25) * (1.0 + 1e-12), "{at}: R = {r}, more than 1.25 × the last root {root}");
+        }
+    }
+
+    #[test]
+    fn search_radius_refuses_growth_that_does_not_dominate_and_uses_a_bounded_domain() {
+        // q/λ ≤ a without a cubic term: ψ never becomes positive.
+        let err = search_radius(&cert(0.5, 0.0), &minorant(1.0, 0.0, 0.0), 0.5, &Vector::zeros(2), 0.0);
+        assert!(matches!(err, Err(TheoryError::Unbounded { .. })), "{err:?}");
+        // Just above: q/λ = 1.0000001 > a.
+        assert!(search_radius(&cert(0.5, 0.0), &minorant(1.0, 0.0, 0.0), 0.5 / 1.0000001, &Vector::zeros(2), 1.0).is_ok());
+        // A bounded dom φ: its outer radius, whatever ψ says.
+        let mut k = cert(0.0, 0.0);
+        k.outer_radius = 0.75;
+        assert_eq!(search_radius(&k, &minorant(5.0, 1.0, 1.0), 10.0, &Vector::zeros(1), 0.0).unwrap(), 0.75);
+    }
+
+    /// ψ(w) = ½(v − w)ᵀA(v − w) + gᵀ(v − w) + wᵀQw/λ with A = αI, Q = βI and g = −αv: ψ is
+    /// least at w* = 0 and its sublevel set {ψ ≤ ψ(0) + δ} is the ball of radius √(2δ/(α + 2β/λ)).
+    /// The anisotropic case is compared with the sublevel set's extent measured along 400 rays
+    /// (each ray's quadratic solved here): sound, and at most twice it plus the 5 %.
+    #[test]
+    fn quadratic_radius_is_the_sublevel_ellipsoid() {
+        let v = Vector::from_vec(vec![0.3, -1.2]);
+        for (alpha, beta, lambda, delta) in [(-1.0, 1.0, 1.0, 2.0), (0.5, 2.0, 0.1, 0.3), (-3.0, 1.0, 0.5, 10.0)] {
+            let a = Matrix::identity(2, 2) * alpha;
+            let q = Matrix::identity(2, 2) * beta;
+            let g = -&v * alpha;
+            let psi0 = 0.5 * v.dot(&(&a * &v)) + g.dot(&v);
+            let r = quadratic_radius(&q, &a, &g, lambda, &v, psi0 + delta).unwrap();
+            let exact = (2.0 * delta / (alpha + 2.0 * beta / lambda)).sqrt();
+            assert!(r >= exact && r <= 1.05 * exact + 1e-12 * (1.0 + v.norm()) * (1.0 + 1e-12), "α = {alpha}, β = {beta}, λ = {lambda}: R = {r}, the ball's radius {exact}");
+        }
+        // Anisotropic: A = [[−1, 0.4], [0.4, 2]], Q = [[1, 0.2], [0.2, 0.5]], g = (0.5, −0.3).
+        let a = Matrix::from_row_slice(2, 2, &[-1.0, 0.4, 0.4, 2.0]);
+        let q = Matrix::from_row_slice(2, 2, &[1.0, 0.2, 0.2, 0.5]);
+        let g = Vector::from_vec(vec![0.5, -0.3]);
+        let lambda = 0.4;
+        let fv = 0.5 * v.dot(&(&a * &v)) + g.dot(&v);
+        let r = quadratic_radius(&q, &a, &g, lambda, &v, fv).unwrap();
+        let b = &a + &q * (2.0 / lambda);
+        let rhs = &a * &v + &g;
+        let mut extent: f64 = 0.0;
+        for k in 0..400 {
+            let th = std::f64::consts::TAU * k as f64 / 400.0;
+            let d = Vector::from_vec(vec![th.cos(), th.sin()]);
+            // ψ(sd) − f(v) = ½s² dᵀBd − s dᵀ(Av + g): zero at s = 2dᵀ(Av + g)/dᵀBd.
+            let s = 2.0 * d.dot(&rhs) / d.dot(&(&b * &d));
+            extent = extent.max(s);
+        }
+        assert!(r >= extent && r <= 2.0 * 1.05 * extent, "R = {r}, the sublevel set reaches {extent}");
+        // At λ beyond the threshold (A + 2Q/λ indefinite): unbounded.
+        assert!(matches!(quadratic_radius(&q, &a, &g, 10.0, &v, fv), Err(TheoryError::Unbounded { .. })));
+    }
+
+    #[test]
+    fn discrete_minima_are_the_points_no_axis_neighbour_undercuts_best_first() {
+        // 1-D: minima at 1 (value 1), 3 (value 0) and the end 6 (value 2); a tie is a minimum
+        // on both sides; non-finite values are skipped.
+        let x = [3.0, 1.0, 2.0, 0.0, 5.0, 4.0, 2.0];
+        assert_eq!(discrete_minima(&x, 7, 1), vec![3, 1, 6]);
+        assert_eq!(discrete_minima(&[1.0, 1.0, 2.0], 3, 1), vec![0, 1]);
+        assert_eq!(discrete_minima(&[f64::INFINITY, 2.0, 3.0, f64::NAN, 1.0], 5, 1), vec![4, 1]);
+        // 2-D, 3 × 3, index = i + 3j: a minimum at the centre (value −1) and at the corner
+        // (i, j) = (2, 2) (value 0); (0, 0) has value 1 with neighbours 2 and 3.
+        #[rustfmt::skip]
+        let y = [
+            1.0, 2.0, 4.0,
+            3.0, -1.0, 2.0,
+            5.0, 2.0, 0.0,
+        ];
+        assert_eq!(discrete_minima(&y, 3, 2), vec![4, 8, 0]);
+        // Index 1 = (1, 0) (value 1) is undercut only along the second axis, by index 4 (0.5);
+        // the corners 6 and 8 lie on a plateau of 9s, where equal neighbours do not undercut.
+        let z = [9.0, 1.0, 9.0, 9.0, 0.5, 9.0, 9.0, 9.0, 9.0];
+        assert_eq!(discrete_minima(&z, 3, 2), vec![4, 6, 8]);
+    }
+}

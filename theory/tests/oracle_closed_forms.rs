@@ -1,0 +1,159 @@
+//! The global oracle's coordinate-wise path (separable φ and f) and its manifold path in 1-D and
+//! 3-D, against minimizers written out by hand:
+//!
+//! - φ = ‖·‖² and fᵢ(t) = κ|t| + ht²/2 + bt: qᵢ(t) = fᵢ(t) + (vᵢ − t)²/λ is convex for
+//!   h + 2/λ > 0, with the minimizer t₊ = (2vᵢ/λ − b − κ)/(h + 2/λ) if that is > 0, t₋ = (2vᵢ/λ − b
+//!   + κ)/(h + 2/λ) if that is < 0, and 0 otherwise (soft thresholding);
+//! - φ = ‖·‖² and fᵢ(t) = −|t|: the two candidates vᵢ ± λ/2 have values ∓vᵢ − λ/4, so P is the one
+//!   on vᵢ's side, and at vᵢ = 0 both: P(0) has 2ᵐ points and e(0) = −mλ/4;
+//! - φ = Σᵢ −log(1 − wᵢ²) and fᵢ(t) = κ|t|: away from 0 the optimality condition
+//!   κ sign(t) = 2w/((1 − w²)λ), w = vᵢ − t, is the quadratic κλs w² + 2w − κλs = 0 with root
+//!   w = s(√(1 + (κλ)²) − 1)/(κλ), s = sign(vᵢ); t = 0 when |vᵢ| < 1 and |2vᵢ/(1 − vᵢ²)| ≤ κλ;
+//! - a radial φ on the sphere ‖z‖ = R in 3-D: P(v) = Rv/‖v‖, and at v = 0 every point of the
+//!   sphere is a minimizer; on the two points {±a} (the 1-D ellipse): the nearer one, both at 0.
+//!
+//! Tolerances: the coordinate oracle bisects to the last bit, so points agree to
+//! [`POINT_REL`] = 1e-12 relative; the manifold oracle refines by Lagrange–Newton to the rounding
+//! floor, [`MANIFOLD_ABS`] = 1e-9. Values to [`VALUE_REL`] = 1e-12.
+
+use infconv_theory::family::ellipse::EllipsoidSurface;
+use infconv_theory::family::scalar::ScalarTerm;
+use infconv_theory::family::separable_sum::SeparableFamily;
+use infconv_theory::family::sphere::sphere;
+use infconv_theory::potential::registry;
+use infconv_theory::prox::oracle;
+use infconv_theory::{TheoryError, Vector};
+
+const POINT_REL: f64 = 1e-12;
+const MANIFOLD_ABS: f64 = 1e-9;
+const VALUE_REL: f64 = 1e-12;
+
+fn term(h: f64, b: f64, kappa: f64) -> ScalarTerm {
+    ScalarTerm { h, b, kappa, ..ScalarTerm::zero() }
+}
+
+fn close(a: &Vector, b: &Vector) -> bool {
+    (a - b).amax() <= POINT_REL * (1.0 + b.amax())
+}
+
+#[test]
+fn soft_thresholding_near_and_far() {
+    let phi = registry::build("quad", 2).unwrap();
+    // κ = 0.8 and 0.3, with a quadratic and a linear part.
+    let terms = vec![term(0.5, 0.2, 0.8), term(2.0, -0.4, 0.3)];
+    let f = SeparableFamily::new("soft-threshold", terms.clone()).unwrap();
+    let lambda = 0.5;
+    let soft = |i: usize, v: f64| -> f64 {
+        let ScalarTerm { h, b, kappa, .. } = terms[i];
+        let den = h + 2.0 / lambda;
+        let (tp, tm) = ((2.0 * v / lambda - b - kappa) / den, (2.0 * v / lambda - b + kappa) / den);
+        if tp > 0.0 {
+            tp
+        } else if tm < 0.0 {
+            tm
+        } else {
+            0.0
+        }
+    };
+    // Thresholded to 0 in both, in one, far out (the search radius must reach 1e3).
+    for v in [[0.05, 0.02], [1.3, -0.01], [-2.0, 3.0], [1e3, -2.5e3], [-0.2, 0.0]] {
+        let v = Vector::from_vec(v.to_vec());
+        let want = Vector::from_fn(2, |i, _| soft(i, v[i]));
+        let o = oracle::global(phi.as_ref(), &f, lambda, &v).unwrap();
+        assert!(o.minimizers.len() == 1 && close(&o.minimizers[0], &want), "v = {:?}: oracle {:?}, soft thresholding {want:?}", v.as_slice(), o.minimizers);
+        let e = (0..2).map(|i| terms[i].value(want[i]) + (v[i] - want[i]).powi(2) / lambda).sum::<f64>();
+        assert!((o.envelope - e).abs() <= VALUE_REL * (1.0 + e.abs()), "v = {:?}: e = {}, closed form {e}", v.as_slice(), o.envelope);
+    }
+}
+
+#[test]
+fn the_concave_kink_gives_both_points_at_zero_and_the_near_one_elsewhere() {
+    let phi = registry::build("quad", 2).unwrap();
+    let f = infconv_theory::family::neg_abs::neg_l1(2).unwrap();
+    for lambda in [0.1, 1.0, 7.0] {
+        let h = lambda / 2.0;
+        let o = oracle::global(phi.as_ref(), &f, lambda, &Vector::zeros(2)).unwrap();
+        assert_eq!(o.minimizers.len(), 4, "λ = {lambda}: P(0) = {:?}", o.minimizers);
+        for sx in [-1.0, 1.0] {
+            for sy in [-1.0, 1.0] {
+                let want = Vector::from_vec(vec![sx * h, sy * h]);
+                assert!(o.minimizers.iter().any(|z| close(z, &want)), "λ = {lambda}: {want:?} missing from P(0) = {:?}", o.minimizers);
+            }
+        }
+        assert!((o.envelope + lambda / 2.0).abs() <= VALUE_REL * (1.0 + lambda), "λ = {lambda}: e(0) = {}, −mλ/4 = {}", o.envelope, -lambda / 2.0);
+        // Off 0 in the first coordinate only: two points, on v₁'s side.
+        let v = Vector::from_vec(vec![0.3 * h, 0.0]);
+        let o = oracle::global(phi.as_ref(), &f, lambda, &v).unwrap();
+        assert_eq!(o.minimizers.len(), 2, "λ = {lambda}, v = {v:?}: {:?}", o.minimizers);
+        assert!(o.minimizers.iter().all(|z| (z[0] - (v[0] + h)).abs() <= POINT_REL * (1.0 + h)), "λ = {lambda}: {:?}", o.minimizers);
+    }
+}
+
+#[test]
+fn log_sep_with_an_l1_term_matches_the_quadratics_root() {
+    let phi = registry::build("log-sep", 3).unwrap();
+    let kappa = 1.2;
+    let f = SeparableFamily::new("l1", vec![term(0.0, 0.0, kappa); 3]).unwrap();
+    for lambda in [0.2, 1.0, 4.0] {
+        let kl = kappa * lambda;
+        let want_t = |v: f64| -> f64 {
+            // t = 0 needs |vᵢ| < 1 (w = vᵢ in dom φ) and 0 ∈ κ[−1, 1] − φ′(vᵢ)/λ.
+            if v.abs() < 1.0 && (2.0 * v / (1.0 - v * v)).abs() <= kl {
+                return 0.0;
+            }
+            let w = v.signum() * ((1.0 + kl * kl).sqrt() - 1.0) / kl;
+            v - w
+        };
+        // dom: |vᵢ − t| < 1; v near the kink, beyond the threshold, and far out.
+        let v = Vector::from_vec(vec![0.05, -0.9, 3.5]);
+        let want = Vector::from_fn(3, |i, _| want_t(v[i]));
+        let o = oracle::global(phi.as_ref(), &f, lambda, &v).unwrap();
+        assert!(o.minimizers.len() == 1 && close(&o.minimizers[0], &want), "λ = {lambda}: oracle {:?}, closed form {want:?}", o.minimizers);
+    }
+}
+
+#[test]
+fn radial_potentials_on_the_sphere_in_three_dimensions() {
+    let radius = 1.3;
+    let f = sphere(3, radius).unwrap();
+    for name in ["quad", "log", "cubic"] {
+        let phi = registry::build(name, 3).unwrap();
+        // Directions on an axis, on the seam of the oracle's angle grid (ϕ = 0) and generic.
+        for dir in [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.6, 0.0, -0.8], [0.48, -0.6, 0.64]] {
+            let dir = Vector::from_vec(dir.to_vec());
+            // Within dom φ of the sphere (log: ‖v − z‖ < 1).
+            for s in [0.5, 1.2] {
+                let v = &dir * (radius * s);
+                let want = &dir * radius;
+                let o = oracle::global(phi.as_ref(), &f, 0.3, &v).unwrap();
+                let err = o.minimizers.iter().map(|z| (z - &want).amax()).fold(f64::INFINITY, f64::min);
+                assert!(o.minimizers.len() == 1 && err <= MANIFOLD_ABS, "{name}, v = {:?}: oracle {:?}, Rv/‖v‖ = {want:?}", v.as_slice(), o.minimizers);
+            }
+        }
+        // At the centre every point of the sphere is a minimizer: more than one is listed, all
+        // on the sphere at the same value φ(R)/λ.
+        if name != "log" {
+            let o = oracle::global(phi.as_ref(), &f, 0.3, &Vector::zeros(3)).unwrap();
+            assert!(o.minimizers.len() >= 2, "{name}: P(0) = {:?}", o.minimizers);
+            assert!(o.minimizers.iter().all(|z| (z.norm() - radius).abs() <= MANIFOLD_ABS), "{name}: {:?}", o.minimizers);
+        }
+    }
+}
+
+#[test]
+fn the_one_dimensional_ellipse_is_two_points() {
+    let f = EllipsoidSurface::from_axes("two-points", &[0.8]).unwrap();
+    let phi = registry::build("quad", 1).unwrap();
+    for (v, want) in [(0.3, vec![0.8]), (-2.0, vec![-0.8]), (0.0, vec![-0.8, 0.8])] {
+        let o = oracle::global(phi.as_ref(), &f, 1.0, &Vector::from_vec(vec![v])).unwrap();
+        let mut got: Vec<f64> = o.minimizers.iter().map(|z| z[0]).collect();
+        got.sort_by(f64::total_cmp);
+        assert_eq!(got, want, "v = {v}");
+        let e = (v - want[0]).powi(2);
+        assert!((o.envelope - e).abs() <= VALUE_REL * (1.0 + e), "v = {v}: e = {}, closed form {e}", o.envelope);
+    }
+    // With a bounded dom φ, a v farther than its radius from both points: e = +∞, a typed error.
+    let log = registry::build("log", 1).unwrap();
+    let err = oracle::global(log.as_ref(), &f, 1.0, &Vector::from_vec(vec![2.5]));
+    assert!(matches!(err, Err(TheoryError::Unbounded { .. })), "{err:?}");
+}
