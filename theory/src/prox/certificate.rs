@@ -112,6 +112,28 @@ pub fn certificate(phi: &dyn Legendre, m: usize) -> Result<PhiCertificate, Theor
     certificate_by_name(&name, phi, m)
 }
 
+/// The name without its trailing η-scalings "(·/η)" (η > 0).
+fn unscaled(name: &str) -> &str {
+    let mut base = name;
+    while let Some(pos) = base.rfind("(·/")
+        && base[pos + "(·/".len()..].strip_suffix(')').and_then(|e| e.parse::<f64>().ok()).is_some_and(|eta| eta > 0.0)
+    {
+        base = &base[..pos];
+    }
+    base
+}
+
+/// φ(w) = wᵀQw with Q = ∇²φ(0)/2 read off φ: μ = 2λ_min(Q), φ ≥ λ_min(Q)‖w‖².
+fn quad_q(
+    c: impl Fn(f64, Growth, (f64, f64), f64, bool, bool) -> PhiCertificate,
+    phi: &dyn Legendre,
+    m: usize,
+) -> Result<PhiCertificate, TheoryError> {
+    let q = phi.hessian(&crate::Vector::zeros(m))? * 0.5;
+    let (lmin, _) = crate::linalg::symmetric_eigen_range(&q);
+    Ok(c(2.0 * lmin, Growth::Quadratic(q), (lmin, 0.0), f64::INFINITY, m == 1, m == 1))
+}
+
 fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCertificate, TheoryError> {
     let half_pi_sqrt = std::f64::consts::FRAC_PI_2.sqrt();
     let sm = (m as f64).sqrt();
@@ -132,6 +154,11 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
         let mut k = c(2.0 * eps, Growth::SuperQuadratic, (eps, 1.0), f64::INFINITY, m == 1, true);
         k.cubic_curvature = 3.0;
         return Ok(k);
+    }
+    // quad-Q reads Q off φ itself (Q = ∇²φ(0)/2), so under "quad-Q(·/η)" the Q it reads is
+    // already that of the scaled potential: certified as it stands, not rescaled again.
+    if unscaled(name) == "quad-Q" {
+        return quad_q(c, phi, m);
     }
     if let Some(pos) = name.rfind("(·/")
         && let Some(eta) = name[pos + "(·/".len()..].strip_suffix(')').and_then(|e| e.parse::<f64>().ok())
@@ -167,12 +194,6 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
     }
     Ok(match name {
         "quad" => c(2.0, Growth::Quadratic(Matrix::identity(m, m)), (1.0, 0.0), f64::INFINITY, true, true),
-        "quad-Q" => {
-            let w0 = crate::Vector::zeros(m);
-            let q = phi.hessian(&w0)? * 0.5;
-            let (lmin, _) = crate::linalg::symmetric_eigen_range(&q);
-            c(2.0 * lmin, Growth::Quadratic(q), (lmin, 0.0), f64::INFINITY, m == 1, m == 1)
-        }
         "cubic" => {
             let mut k = c(0.0, Growth::SuperQuadratic, (0.0, 1.0), f64::INFINITY, m == 1, true);
             k.cubic_curvature = 3.0;
@@ -198,3 +219,4 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
         }
     })
 }
+
