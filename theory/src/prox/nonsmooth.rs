@@ -589,8 +589,8 @@ mod tests {
         let sol = fast(phi.as_ref(), &cert, &f, &terms, 1.0, &v).unwrap();
         let exact = [0.0, -0.65, 1.45];
         assert_eq!(sol.z[0], 0.0);
-        for i in 1..3 {
-            assert!(near_root(sol.z[i], exact[i]), "z = {:?}", sol.z);
+        for (z, x) in sol.z.iter().zip(exact).skip(1) {
+            assert!(near_root(*z, x), "z = {:?}", sol.z);
         }
         let e: f64 = (0..3).map(|i| 0.5 * exact[i].abs() + (v[i] - exact[i]).powi(2)).sum();
         assert!(close_rel(sol.envelope, e, FORMULA_REL), "e(v) = {} vs {e}", sol.envelope);
