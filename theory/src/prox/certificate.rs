@@ -68,8 +68,8 @@ impl PhiCertificate {
     /// term adds, with ∇²φ(u) ⪰ k‖u‖I and ‖w* + sd‖ ≥ |‖w*‖ − s‖d‖|,
     /// k‖d‖² ∫₀¹ (1 − s)|‖w*‖ − s‖d‖| ds ≥ (k/4)‖w*‖‖d‖² (the integral, over ‖d‖ = β‖w*‖, is
     /// least at β = 2, where it is ‖w*‖/4). So μ* = μ + (k/2)‖w*‖ — what lets the solvers certify
-    /// a global minimizer for cubic, whose μ is 0 (sampling gives the sharp constant 3‖w*‖/2 for
-    /// k = 3; we use the proven 1.5‖w*‖ = (k/2)‖w*‖).
+    /// a global minimizer for cubic, whose μ is 0 (sampling gives the sharp constant k‖w*‖ = 3‖w*‖
+    /// for k = 3, attained at d = −2w*; we use the proven (k/2)‖w*‖ = 1.5‖w*‖, half of it).
     ///
     /// A layerwise sum (18) has D_φ̂(w, w*) = Σₗ D_φ(wₗ, w*ₗ) ≥ Σₗ ((μ + (k/2)‖w*ₗ‖)/2)‖dₗ‖², and
     /// only the layers' own norms enter: μ* = μ + (k/2) minₗ ‖w*ₗ‖. (With ‖w*‖ instead, layers
