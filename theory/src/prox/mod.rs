@@ -112,3 +112,60 @@ pub(crate) fn strongly_convex(cert: &PhiCertificate, r: Option<f64>, lambda: f64
         None => Err(TheoryError::NotCertified { reason: "f has no weak-convexity modulus".into() }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The two certificate decisions at their thresholds: μ*/λ − r against the relative margin,
+    //! and the Lagrangian curvature μ*/λ + 2t·d_ext of a manifold (with d_ext = max dᵢ for t < 0).
+
+    use super::certificate::{Growth, PhiCertificate};
+    use super::*;
+
+    fn cert(mu: f64) -> PhiCertificate {
+        PhiCertificate {
+            name: "test".into(),
+            mu,
+            growth: Growth::SuperQuadratic,
+            radial_lower: (0.5 * mu, 0.0),
+            outer_radius: f64::INFINITY,
+            separable: false,
+            radial: false,
+            cubic_curvature: 0.0,
+            layers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn strong_convexity_is_decided_by_the_relative_margin() {
+        // μ = 2, λ = 0.1: μ/λ = 20, the margin is 1e-6 · 20 = 2e-5.
+        let (k, lambda) = (cert(2.0), 0.1);
+        assert!(strongly_convex(&k, Some(20.0 - 3e-5), lambda, None).is_ok());
+        assert!(matches!(strongly_convex(&k, Some(20.0 - 1e-5), lambda, None), Err(TheoryError::NotCertified { .. })));
+        assert!(matches!(strongly_convex(&k, Some(25.0), lambda, None), Err(TheoryError::NotCertified { .. })));
+        assert!(matches!(strongly_convex(&k, None, lambda, None), Err(TheoryError::NotCertified { .. })));
+        // With a stationary point, μ* = μ + (k/2)‖w*‖ for a cubic term: k = 3, ‖w*‖ = 2 gives
+        // μ* = 5, μ*/λ = 50.
+        let mut cubic = cert(2.0);
+        cubic.cubic_curvature = 3.0;
+        let w = Vector::from_vec(vec![1.2, -1.6]);
+        assert!(strongly_convex(&cubic, Some(49.9), lambda, Some(&w)).is_ok());
+        assert!(strongly_convex(&cubic, Some(50.1), lambda, Some(&w)).is_err());
+        assert!(strongly_convex(&cubic, Some(20.1), lambda, None).is_err(), "without w*, μ alone");
+    }
+
+    #[test]
+    fn the_lagrangian_certificate_uses_the_largest_axis_for_a_negative_multiplier() {
+        let k = cert(2.0);
+        let w = Vector::zeros(2);
+        let d = [1.0, 4.0];
+        // λ = 1: curvature 2 + 2t·4 for t < 0: positive at t = −0.2, negative at t = −0.3 (with
+        // the smallest axis it would be 2 − 0.6 > 0).
+        assert!(manifold::lagrangian_convex(&k, &d, 1.0, -0.2, &w));
+        assert!(!manifold::lagrangian_convex(&k, &d, 1.0, -0.3, &w));
+        // t ≥ 0 never loses curvature.
+        assert!(manifold::lagrangian_convex(&k, &d, 1.0, 7.0, &w));
+        // At the margin, λ = 0.25: μ/λ = 8, margin 8e-6; t = −(1 − 5e-7) leaves curvature 4e-6.
+        assert!(!manifold::lagrangian_convex(&k, &d, 0.25, -(1.0 - 5e-7), &w));
+        assert!(manifold::lagrangian_convex(&k, &d, 0.25, -(1.0 - 2e-6), &w));
+    }
+}
