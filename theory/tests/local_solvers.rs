@@ -207,3 +207,21 @@ fn lagrange_newton_matches_the_parametrized_minimum_on_an_ellipse() {
     }
     eprintln!("Lagrange–Newton on an ellipse: worst relative point error {worst:.2e}");
 }
+
+/// The manifold solver's certificate, worked by hand for φ = ‖·‖³ (μ = 0, ∇²φ(u) ⪰ 3‖u‖I) on
+/// the ellipse x² + y²/1.44 = 1, λ = 0.5. From v = (0.4, 0) the nearest point is z* = (1, 0),
+/// w* = (−0.6, 0), ∇φ(w*) = 3‖w*‖w* = (−1.08, 0), so 2tDz* = ∇φ(w*)/λ gives t = −0.54/λ < 0 and
+/// the Lagrangian curvature μ*/λ + 2t·max dᵢ = (1.5 · 0.6 − 1.08)/λ < 0: no certificate, the
+/// solver must refuse. From v = (1.5, 0): w* = (0.5, 0), t = 0.375/λ > 0, certified, with
+/// e(v) = ‖w*‖³/λ.
+#[test]
+fn the_manifold_certificate_refuses_inside_and_certifies_outside() {
+    let phi = registry::build("cubic", 2).unwrap();
+    let f = EllipsoidSurface::from_axes("ellipse", &[1.0, 1.2]).unwrap();
+    let lambda = 0.5;
+    let inside = infconv_theory::prox::phi_prox(phi.as_ref(), &f, lambda, &v(&[0.4, 0.0]));
+    assert!(matches!(inside, Err(infconv_theory::TheoryError::NotCertified { .. })), "{inside:?}");
+    let outside = infconv_theory::prox::phi_prox(phi.as_ref(), &f, lambda, &v(&[1.5, 0.0])).unwrap();
+    assert!((&outside.z - v(&[1.0, 0.0])).norm() <= POINT_REL, "z = {:?}", outside.z);
+    assert!((outside.envelope - 0.125 / lambda).abs() <= VALUE_REL, "e = {}", outside.envelope);
+}

@@ -157,3 +157,57 @@ fn the_one_dimensional_ellipse_is_two_points() {
     let err = oracle::global(log.as_ref(), &f, 1.0, &Vector::from_vec(vec![2.5]));
     assert!(matches!(err, Err(TheoryError::Unbounded { .. })), "{err:?}");
 }
+
+/// φ = ‖·‖² on the ellipsoid zᵀDz = 1 in 3-D (axes 0.8, 1.1, 1.5): P(v) is the nearest point,
+/// zᵢ = vᵢ/(1 + s dᵢ) with s the one root of Σ dᵢvᵢ²/(1 + s dᵢ)² = 1 above −1/max dᵢ (the
+/// secular equation of the Lagrange system (v − z)/λ·2 = 2tDz with s = λt), found by bisection
+/// here. Points inside the ellipsoid have several KKT points (nearest, farthest, saddles), so
+/// the oracle's grid of starts must reach the right basin.
+#[test]
+fn nearest_point_on_a_three_dimensional_ellipsoid() {
+    let axes = [0.8, 1.1, 1.5];
+    let d: Vec<f64> = axes.iter().map(|a| 1.0 / (a * a)).collect();
+    let f = EllipsoidSurface::from_axes("ellipsoid", &axes).unwrap();
+    let phi = registry::build("quad", 3).unwrap();
+    let mut worst: f64 = 0.0;
+    for v in [[0.1, 0.2, 0.3], [-0.3, 0.05, -0.2], [1.2, -0.9, 0.4], [0.0, 0.6, -1.9], [-0.05, -0.5, 0.0]] {
+        let v = Vector::from_vec(v.to_vec());
+        let g = |s: f64| (0..3).map(|i| d[i] * v[i] * v[i] / (1.0 + s * d[i]).powi(2)).sum::<f64>() - 1.0;
+        let dmax = d.iter().cloned().fold(0.0, f64::max);
+        let (mut lo, mut hi) = (-1.0 / dmax, 1.0);
+        while g(hi) > 0.0 {
+            hi *= 2.0;
+        }
+        for _ in 0..300 {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            if g(mid) > 0.0 { lo = mid } else { hi = mid }
+        }
+        let s = 0.5 * (lo + hi);
+        let want = Vector::from_fn(3, |i, _| v[i] / (1.0 + s * d[i]));
+        let o = oracle::global(phi.as_ref(), &f, 0.5, &v).unwrap();
+        let err = o.minimizers.iter().map(|z| (z - &want).amax()).fold(f64::INFINITY, f64::min);
+        worst = worst.max(err);
+        assert!(o.minimizers.len() == 1 && err <= MANIFOLD_ABS, "v = {:?}: oracle {:?}, nearest point {want:?}", v.as_slice(), o.minimizers);
+    }
+    eprintln!("nearest point on a 3-D ellipsoid: worst error {worst:.2e}");
+}
+
+/// The oracle lists every refined point within TIE_REL·(1 + |e|) of e(v) (its documented tie
+/// tolerance). fᵢ(t) = −|t| + βt with φ = ‖·‖², v = 0: the two local minimizers
+/// t = λ(1 − β)/2 and −λ(1 + β)/2 have values −λ(1 ∓ β)²/4, apart by λβ. With λ = 1000
+/// (|e| ≈ 250) a gap of 1e-7 is a tie (below 1e-9 · 251), a gap of 1e-6 is not.
+#[test]
+fn near_ties_within_the_tolerance_are_both_listed() {
+    let phi = registry::build("quad", 1).unwrap();
+    let lambda = 1000.0;
+    for (beta, listed) in [(1e-10, 2), (1e-9, 1), (0.0, 2)] {
+        let f = SeparableFamily::new("tilted-neg-abs", vec![ScalarTerm { kappa: -1.0, b: beta, ..ScalarTerm::zero() }]).unwrap();
+        let o = oracle::global(phi.as_ref(), &f, lambda, &Vector::zeros(1)).unwrap();
+        assert_eq!(o.minimizers.len(), listed, "β = {beta} (gap λβ = {:.1e}, tolerance {:.1e}): {:?}", lambda * beta, oracle::TIE_REL * (1.0 + o.envelope.abs()), o.minimizers);
+        let best = -lambda * (1.0 + beta).powi(2) / 4.0;
+        assert!((o.envelope - best).abs() <= VALUE_REL * best.abs(), "β = {beta}: e = {}, closed form {best}", o.envelope);
+    }
+}
