@@ -225,3 +225,22 @@ fn the_manifold_certificate_refuses_inside_and_certifies_outside() {
     assert!((&outside.z - v(&[1.0, 0.0])).norm() <= POINT_REL, "z = {:?}", outside.z);
     assert!((outside.envelope - 0.125 / lambda).abs() <= VALUE_REL, "e = {}", outside.envelope);
 }
+
+/// A start where the Lagrange system is singular: φ = ‖·‖², the unit circle, λ = 1, v = (½, 0),
+/// z₀ = (0, 1) ⊥ v. The least-squares multiplier is t = ⟨v − z₀, z₀⟩ = −1, so the block
+/// ∇²φ/λ + 2tD = 2(1 + t)I vanishes and the Newton system has no solution. The solver must not
+/// pass z₀ off as a KKT point: either it answers with one (judged here) or with a typed error.
+#[test]
+fn lagrange_newton_never_returns_a_point_that_is_not_a_kkt_point() {
+    let phi = registry::build("quad", 2).unwrap();
+    let d = [1.0, 1.0];
+    let vv = v(&[0.5, 0.0]);
+    match manifold::kkt_local(phi.as_ref(), &d, 1.0, &vv, &v(&[0.0, 1.0])) {
+        Ok(k) => {
+            let g = phi.gradient(&(&vv - &k.z)).unwrap();
+            let r = &g - &k.z * (2.0 * k.t);
+            assert!(r.norm() <= RESIDUAL_REL * (1.0 + g.norm()), "returned z = {:?}, t = {}, KKT residual {:.2e}", k.z, k.t, r.norm());
+        }
+        Err(e) => assert!(matches!(e, infconv_theory::TheoryError::NotConverged { .. }), "{e:?}"),
+    }
+}
