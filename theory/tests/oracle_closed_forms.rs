@@ -211,3 +211,21 @@ fn near_ties_within_the_tolerance_are_both_listed() {
         assert!((o.envelope - best).abs() <= VALUE_REL * best.abs(), "β = {beta}: e = {}, closed form {best}", o.envelope);
     }
 }
+
+/// The spacing the manifold oracle reports (its public field, the refinement window of a
+/// continuation) covers its grid: no two consecutive points of the 720-angle grid on the ellipse
+/// (semi-axes 0.7, 1.6) are farther apart than it, and it is not more than twice that gap.
+#[test]
+fn the_manifold_grid_spacing_covers_the_grid() {
+    let ax = [0.7, 1.6];
+    let f = EllipsoidSurface::from_axes("ellipse", &ax).unwrap();
+    let phi = registry::build("quad-Q", 2).unwrap();
+    let o = oracle::global(phi.as_ref(), &f, 0.5, &Vector::from_vec(vec![0.4, 0.9])).unwrap();
+    let n = 720;
+    let p = |k: usize| {
+        let th = std::f64::consts::TAU * k as f64 / n as f64;
+        Vector::from_vec(vec![ax[0] * th.cos(), ax[1] * th.sin()])
+    };
+    let gap = (0..n).map(|k| (p(k + 1) - p(k)).norm()).fold(0.0, f64::max);
+    assert!(o.spacing >= gap && o.spacing <= 2.0 * gap, "spacing {} against the largest grid gap {gap}", o.spacing);
+}

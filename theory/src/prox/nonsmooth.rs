@@ -597,25 +597,27 @@ mod tests {
         assert_eq!((sol.method, sol.iterations), ("coordinate-wise case analysis (separable φ)", 1));
     }
 
-    /// −|t| under quad, λ = 0.5, v = 0: P(0) = {±λ/2}, two points λ apart with equal values: a
-    /// two-valued prox, reported with its spread. At v = 0.1 the two values differ by 2v = 0.2
-    /// and the prox is the single point v + λ/2.
+    /// −|t| under quad, v = 0: P(0) = {±λ/2}, two points λ apart with equal values −λ/4: a
+    /// two-valued prox, reported with its spread, for λ = 0.5 and for λ = 8 (|e| = 2 > 1, where a
+    /// tie tolerance that shrank with |e| would miss the tie). At v = 0.1 the two values differ by
+    /// 2v = 0.2 and the prox is the single point v + λ/2.
     #[test]
     fn fast_reports_the_tie_of_a_concave_kink() {
         let phi = registry::build("quad", 1).unwrap();
         let cert = certificate(phi.as_ref(), 1).unwrap();
         let terms = vec![term(0.0, 0.0, -1.0)];
         let f = family(terms.clone());
-        let lambda = 0.5;
-        match fast(phi.as_ref(), &cert, &f, &terms, lambda, &vec(&[0.0])) {
-            Err(TheoryError::MultiValued { count, spread }) => {
-                assert_eq!(count, 2);
-                assert!(near_root(spread, lambda), "spread {spread}");
+        for lambda in [0.5, 8.0] {
+            match fast(phi.as_ref(), &cert, &f, &terms, lambda, &vec(&[0.0])) {
+                Err(TheoryError::MultiValued { count, spread }) => {
+                    assert_eq!(count, 2);
+                    assert!(near_root(spread, lambda), "λ = {lambda}: spread {spread}");
+                }
+                other => panic!("λ = {lambda}: expected a two-valued prox, got {other:?}"),
             }
-            other => panic!("expected a two-valued prox, got {other:?}"),
+            let sol = fast(phi.as_ref(), &cert, &f, &terms, lambda, &vec(&[0.1])).unwrap();
+            assert!(near_root(sol.z[0], 0.1 + 0.5 * lambda), "λ = {lambda}: z = {}", sol.z[0]);
         }
-        let sol = fast(phi.as_ref(), &cert, &f, &terms, lambda, &vec(&[0.1])).unwrap();
-        assert!(near_root(sol.z[0], 0.1 + 0.5 * lambda), "z = {}", sol.z[0]);
     }
 
     /// MCP (μ = 0.5, γ = 2, so γμ = 1) under quad, λ = 1 (pieces convex: −1/γ + 2/λ > 0), at
