@@ -16,7 +16,11 @@ const M: usize = 3;
 const POINTS: usize = 12;
 const REL: f64 = 1e-10;
 
+/// Largest coordinate difference relative to the larger of the two; +∞ when the lengths differ.
 fn rel(a: &[f64], b: &[f64]) -> f64 {
+    if a.len() != b.len() {
+        return f64::INFINITY;
+    }
     let scale = b.iter().chain(a).fold(0.0f64, |m, x| m.max(x.abs())).max(1e-300);
     a.iter().zip(b).fold(0.0f64, |m, (x, y)| m.max((x - y).abs())) / scale
 }

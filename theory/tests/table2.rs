@@ -27,9 +27,12 @@ fn rel(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).fold(0.0f64, |m, (x, y)| m.max((x - y).abs())) / scale
 }
 
-/// The comparison every check below uses: Err with a message when the relative difference
-/// exceeds `tol` (or is NaN).
+/// The comparison every check below uses: Err with a message when the lengths differ or the
+/// relative difference exceeds `tol` (or is NaN).
 fn compare(what: &str, got: &[f64], want: &[f64], tol: f64) -> Result<f64, String> {
+    if got.len() != want.len() {
+        return Err(format!("{what}: {} coordinates, the formula has {} (got {got:?}, want {want:?})", got.len(), want.len()));
+    }
     let e = rel(got, want);
     if e <= tol { Ok(e) } else { Err(format!("{what}: relative difference {e:e} > {tol:e} (got {got:?}, want {want:?})")) }
 }

@@ -234,3 +234,46 @@ impl<P: Legendre + ?Sized> Legendre for Box<P> {
         (**self).dual_derivatives(w)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The interval (−1, 1) with a `max_step` that over-reports the distance to its boundary
+    /// tenfold, as a rounded or careless one might.
+    struct Careless;
+
+    impl Domain for Careless {
+        fn contains(&self, w: &Vector) -> bool {
+            w[0].abs() < 1.0
+        }
+        fn max_step(&self, w: &Vector, d: &Vector) -> Result<f64, TheoryError> {
+            let to_end = if d[0] > 0.0 { (1.0 - w[0]) / d[0] } else { (-1.0 - w[0]) / d[0] };
+            Ok(10.0 * to_end)
+        }
+        fn inradius(&self) -> f64 {
+            1.0
+        }
+        fn boundary_distance(&self, w: &Vector) -> f64 {
+            1.0 - w[0].abs()
+        }
+    }
+
+    /// The step is halved until the point as computed is inside, so an iterate never leaves the
+    /// domain even when `max_step` is too large; within it, t = min(1, fraction · max_step).
+    #[test]
+    fn fraction_to_boundary_stays_inside_whatever_max_step_claims() {
+        let w = Vector::from_vec(vec![0.5]);
+        for d in [0.2, 1.0, -3.0, 40.0] {
+            let d = Vector::from_vec(vec![d]);
+            let t = fraction_to_boundary(&Careless, &w, &d, 0.99).unwrap();
+            assert!(t > 0.0 && Careless.contains(&(&w + &d * t)), "d = {}: t = {t} leaves (−1, 1)", d[0]);
+            assert!(t <= 1.0, "d = {}: t = {t} beyond a full step", d[0]);
+        }
+        // d = 0.2: the claimed 10 × 2.5 allows the full step, which is inside.
+        assert_eq!(fraction_to_boundary(&Careless, &w, &Vector::from_vec(vec![0.2]), 0.99).unwrap(), 1.0);
+        for bad in [0.0, 1.0, -0.5, f64::NAN] {
+            assert!(fraction_to_boundary(&Careless, &w, &Vector::from_vec(vec![1.0]), bad).is_err(), "fraction {bad}");
+        }
+    }
+}

@@ -620,6 +620,23 @@ mod tests {
         }
     }
 
+    /// A near-tie is a tie within TIE_REL·(1 + |e|): −|t| + βt under quad, λ = 0.5, v = 0 has
+    /// local minimizers λ(1 − β)/2 and −λ(1 + β)/2 with values −λ(1 ∓ β)²/4, apart by λβ, and
+    /// |e| ≈ 0.125 (so the tolerance is ≈ 1.1e-12, not TIE_REL·|e| ≈ 1.3e-13). β = 1e-12 (gap
+    /// 5e-13) is reported two-valued; β = 1e-11 (gap 5e-12) gives the single point −λ(1 + β)/2.
+    #[test]
+    fn fast_treats_a_gap_within_the_tie_tolerance_as_a_tie() {
+        let phi = registry::build("quad", 1).unwrap();
+        let cert = certificate(phi.as_ref(), 1).unwrap();
+        let lambda = 0.5;
+        let terms = vec![term(0.0, 1e-12, -1.0)];
+        let got = fast(phi.as_ref(), &cert, &family(terms.clone()), &terms, lambda, &vec(&[0.0]));
+        assert!(matches!(got, Err(TheoryError::MultiValued { count: 2, .. })), "β = 1e-12: {got:?}");
+        let terms = vec![term(0.0, 1e-11, -1.0)];
+        let sol = fast(phi.as_ref(), &cert, &family(terms.clone()), &terms, lambda, &vec(&[0.0])).unwrap();
+        assert!(near_root(sol.z[0], -lambda * (1.0 + 1e-11) / 2.0), "β = 1e-11: z = {}", sol.z[0]);
+    }
+
     /// MCP (μ = 0.5, γ = 2, so γμ = 1) under quad, λ = 1 (pieces convex: −1/γ + 2/λ > 0), at
     /// v = γμ: for t ≥ 1 f is constant and q = (1 − t)² + const, for t < 1 q′ = 1.5(t − 1) < 0,
     /// so P(v) = 1, the breakpoint, reached as the common end of two pieces: one point, not a tie.
