@@ -109,32 +109,35 @@ pub const CERTIFIED: &[&str] =
 /// potentials.
 pub fn certificate(phi: &dyn Legendre, m: usize) -> Result<PhiCertificate, TheoryError> {
     let name = phi.name();
-    certificate_by_name(&name, phi, m)
+    certificate_by_name(&name, phi, m, 1.0)
 }
 
-/// The name without its trailing η-scalings "(·/η)" (η > 0).
-fn unscaled(name: &str) -> &str {
-    let mut base = name;
-    while let Some(pos) = base.rfind("(·/")
-        && base[pos + "(·/".len()..].strip_suffix(')').and_then(|e| e.parse::<f64>().ok()).is_some_and(|eta| eta > 0.0)
-    {
-        base = &base[..pos];
-    }
-    base
+/// The base name and η of a name "X(·/η)" written by η-scaling (18), η finite and > 0; `None`
+/// for any other name.
+fn eta_suffix(name: &str) -> Option<(&str, f64)> {
+    let pos = name.rfind("(·/")?;
+    let eta = name[pos + "(·/".len()..].strip_suffix(')')?.parse::<f64>().ok()?;
+    (eta.is_finite() && eta > 0.0).then(|| (&name[..pos], eta))
 }
 
-/// φ(w) = wᵀQw with Q = ∇²φ(0)/2 read off φ: μ = 2λ_min(Q), φ ≥ λ_min(Q)‖w‖².
+/// φ(w) = wᵀQw with Q = ∇²φ(0)/2: μ = 2λ_min(Q), φ ≥ λ_min(Q)‖w‖². Q is read off the potential
+/// at hand, which is φ(·/s) with s = `scale`: its Hessian at 0 is ∇²φ(0)/s², so Q = s²∇²φ(·/s)(0)/2.
 fn quad_q(
     c: impl Fn(f64, Growth, (f64, f64), f64, bool, bool) -> PhiCertificate,
     phi: &dyn Legendre,
     m: usize,
+    scale: f64,
 ) -> Result<PhiCertificate, TheoryError> {
-    let q = phi.hessian(&crate::Vector::zeros(m))? * 0.5;
+    let q = phi.hessian(&crate::Vector::zeros(m))? * (0.5 * scale * scale);
     let (lmin, _) = crate::linalg::symmetric_eigen_range(&q);
     Ok(c(2.0 * lmin, Growth::Quadratic(q), (lmin, 0.0), f64::INFINITY, m == 1, m == 1))
 }
 
-fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCertificate, TheoryError> {
+/// The certificate of the potential called `name`, where `phi` is that potential scaled by
+/// φ(·/s) with s = `scale` (1 at the top; each "(·/η)" peeled off multiplies it): whatever is read
+/// off `phi` is first brought back to the unscaled potential, so that the η branch rescales
+/// every certificate the same way.
+fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize, scale: f64) -> Result<PhiCertificate, TheoryError> {
     let half_pi_sqrt = std::f64::consts::FRAC_PI_2.sqrt();
     let sm = (m as f64).sqrt();
     let c = |mu: f64, growth: Growth, radial_lower: (f64, f64), outer: f64, separable: bool, radial: bool| PhiCertificate {
@@ -155,17 +158,9 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
         k.cubic_curvature = 3.0;
         return Ok(k);
     }
-    // quad-Q reads Q off φ itself (Q = ∇²φ(0)/2), so under "quad-Q(·/η)" the Q it reads is
-    // already that of the scaled potential: certified as it stands, not rescaled again.
-    if unscaled(name) == "quad-Q" {
-        return quad_q(c, phi, m);
-    }
-    if let Some(pos) = name.rfind("(·/")
-        && let Some(eta) = name[pos + "(·/".len()..].strip_suffix(')').and_then(|e| e.parse::<f64>().ok())
-        && eta > 0.0
-    {
+    if let Some((base, eta)) = eta_suffix(name) {
         // φ_η(w) = φ(w/η): ∇²φ_η = ∇²φ(w/η)/η², dom scaled by η.
-        let mut k = certificate_by_name(&name[..pos], phi, m)?;
+        let mut k = certificate_by_name(base, phi, m, scale * eta)?;
         k.name = name.to_string();
         k.mu /= eta * eta;
         k.radial_lower = (k.radial_lower.0 / (eta * eta), k.radial_lower.1 / eta.powi(3));
@@ -181,7 +176,7 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
     {
         let sizes: Vec<usize> = layers.trim_matches(|ch| ch == '[' || ch == ']').split(',').filter_map(|x| x.trim().parse().ok()).collect();
         let biggest = sizes.iter().copied().max().unwrap_or(m);
-        let mut k = certificate_by_name(inner, phi, biggest)?;
+        let mut k = certificate_by_name(inner, phi, biggest, scale)?;
         k.name = name.to_string();
         k.outer_radius *= (sizes.len().max(1) as f64).sqrt();
         k.separable = sizes.iter().all(|&s| s == 1);
@@ -193,6 +188,7 @@ fn certificate_by_name(name: &str, phi: &dyn Legendre, m: usize) -> Result<PhiCe
         return Ok(k);
     }
     Ok(match name {
+        "quad-Q" => return quad_q(c, phi, m, scale),
         "quad" => c(2.0, Growth::Quadratic(Matrix::identity(m, m)), (1.0, 0.0), f64::INFINITY, true, true),
         "cubic" => {
             let mut k = c(0.0, Growth::SuperQuadratic, (0.0, 1.0), f64::INFINITY, m == 1, true);
@@ -273,6 +269,10 @@ mod tests {
             }
             add(Box::new(Scaled::new(QuadQ::tridiagonal(2).unwrap(), eta).unwrap()), 2, vec![]);
         }
+        // Two scalings: the certificate read off φ and those from the table are each unscaled
+        // through both.
+        add(Box::new(Scaled::new(Scaled::new(QuadQ::tridiagonal(2).unwrap(), 3.0).unwrap(), 0.5).unwrap()), 2, vec![]);
+        add(Box::new(Scaled::new(Scaled::new(Cubic::regularized(0.01).unwrap(), 3.0).unwrap(), 0.5).unwrap()), 2, vec![]);
         add(Box::new(Layerwise::new(Cubic::new(), vec![2, 1]).unwrap()), 3, vec![2, 1]);
         add(Box::new(Layerwise::new(Cubic::regularized(0.01).unwrap(), vec![1, 1]).unwrap()), 2, vec![1, 1]);
         add(Box::new(Layerwise::new(Log::new(), vec![2]).unwrap()), 2, vec![2]);
@@ -465,14 +465,24 @@ mod tests {
         }
     }
 
+    /// Only a trailing "(·/η)" with a finite η > 0 is an η-scaling; the base keeps any earlier ones.
+    #[test]
+    fn eta_suffix_peels_one_trailing_scaling() {
+        assert_eq!(eta_suffix("quad-Q(·/3)(·/0.5)"), Some(("quad-Q(·/3)", 0.5)));
+        assert_eq!(eta_suffix("quad-Q(·/3)"), Some(("quad-Q", 3.0)));
+        for name in ["quad", "quad(·/0)", "quad(·/-1)", "quad(·/inf)", "quad(·/NaN)", "quad(·/2", "quad(·/2)x"] {
+            assert_eq!(eta_suffix(name), None, "{name}");
+        }
+    }
+
     /// The η of "X(·/η)" must be positive: a name with η = 0 or η < 0 has no certificate.
     #[test]
     fn scaled_names_need_a_positive_eta() {
         let quad = registry::build("quad", 2).unwrap();
         for name in ["quad(·/0)", "quad(·/-2)", "quad(·/x)"] {
-            assert!(certificate_by_name(name, quad.as_ref(), 2).is_err(), "{name}");
+            assert!(certificate_by_name(name, quad.as_ref(), 2, 1.0).is_err(), "{name}");
         }
-        assert!((certificate_by_name("quad(·/2)", quad.as_ref(), 2).unwrap().mu - 0.5).abs() <= 1e-15, "‖w/2‖² has ∇² = I/2");
+        assert!((certificate_by_name("quad(·/2)", quad.as_ref(), 2, 1.0).unwrap().mu - 0.5).abs() <= 1e-15, "‖w/2‖² has ∇² = I/2");
     }
 
     /// The minimum of 2D_φ(w, w*)/‖w − w*‖² over a dense set of w: the Bregman modulus at w*.
