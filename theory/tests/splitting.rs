@@ -80,3 +80,224 @@ fn the_nonsmooth_g_and_the_value_of_model_4_match_their_definitions() {
     let got = m.value(&u, &z).unwrap();
     assert!((got - want).abs() <= 1e-13 * (1.0 + want.abs()), "F(u, z) = {got}, by its parts {want}");
 }
+
+/// Model (4) with a given g and a diagonal or general A, φ and λ, f = smooth-nonconvex (seed 5).
+fn model_with(g: Box<dyn infconv_theory::splitting::G>, a: Matrix, potential: &str, lambda: f64) -> SplittingModel {
+    let m = a.nrows();
+    SplittingModel::with_g(families::build("smooth-nonconvex", m, 5).unwrap(), g, a, registry::build(potential, m).unwrap(), lambda).unwrap()
+}
+
+/// ∇φ of log, φ(w) = −ln(1 − ‖w‖²), written out: 2w/(1 − ‖w‖²).
+fn log_gradient(w: &Vector) -> Vector {
+    w * (2.0 / (1.0 - w.norm_squared()))
+}
+
+/// ∇f by central differences of f's value (step 1e-6 relative: truncation and rounding both near
+/// 1e-10 for this smooth f with O(1) derivatives).
+fn gradient_by_differences(f: &dyn infconv_theory::family::Family, z: &Vector) -> Vector {
+    Vector::from_fn(z.len(), |i, _| {
+        let h = 1e-6 * (1.0 + z[i].abs());
+        let mut p = z.clone();
+        p[i] += h;
+        let mut q = z.clone();
+        q[i] -= h;
+        (f.value(&p).unwrap() - f.value(&q).unwrap()) / (2.0 * h)
+    })
+}
+
+/// (14a) against closed forms: with φ = ‖·‖² the u-step minimizes g(u) + ‖Au − z‖²/λ. For the
+/// quadratic g that is the linear system (γI + 2AᵀA/λ)u = γc + 2Aᵀz/λ; for A diagonal it
+/// separates, and with g = β‖u‖₁ + (γ/2)‖u − c‖² each coordinate is
+/// S_β(γcᵢ + 2aᵢzᵢ/λ)/(γ + 2aᵢ²/λ) (S the soft threshold), with g the box indicator it is
+/// clamp(zᵢ/aᵢ, loᵢ, hiᵢ). The points z put some coordinates on the kink and some off it.
+#[test]
+fn the_u_step_matches_its_closed_forms() {
+    use infconv_theory::splitting::alternating::solve_u;
+    use infconv_theory::splitting::{BoxIndicator, L1};
+    let lambda = 0.5;
+    // Smooth g: damped Newton.
+    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let (gamma, c) = (2.0, Vector::from_vec(vec![0.3, -0.2]));
+    let m = model_with(Box::new(Quadratic { gamma, center: c.clone() }), a.clone(), "quad", lambda);
+    let z = Vector::from_vec(vec![0.4, -0.7]);
+    let lhs = Matrix::identity(2, 2) * gamma + a.transpose() * &a * (2.0 / lambda);
+    let want = lhs.lu().solve(&(&c * gamma + a.transpose() * &z * (2.0 / lambda))).unwrap();
+    let got = solve_u(&m, &z, &Vector::from_vec(vec![5.0, -3.0])).unwrap();
+    assert!((&got - &want).norm() <= 1e-12 * want.norm(), "smooth g: u = {got:?}, linear system {want:?}");
+    // ℓ1 + quadratic g, diagonal A: forward–backward.
+    let diag = [0.5, 2.0, 1.0, 1.5];
+    let a = Matrix::from_diagonal(&Vector::from_vec(diag.to_vec()));
+    let (beta, gamma) = (0.8, 0.3);
+    let c = Vector::from_vec(vec![0.2, -0.4, 1.0, 0.0]);
+    let m = model_with(Box::new(L1 { beta, gamma, center: c.clone() }), a, "quad", lambda);
+    for z in [Vector::from_vec(vec![1.0, -0.05, 0.0, -2.0]), Vector::from_vec(vec![-0.3, 0.9, 0.1, 0.05])] {
+        let got = solve_u(&m, &z, &Vector::zeros(4)).unwrap();
+        let mut zeros = 0;
+        for i in 0..4 {
+            let p = gamma * c[i] + 2.0 * diag[i] * z[i] / lambda;
+            let want = p.signum() * (p.abs() - beta).max(0.0) / (gamma + 2.0 * diag[i] * diag[i] / lambda);
+            zeros += usize::from(want == 0.0);
+            assert!((got[i] - want).abs() <= 1e-12 * (1.0 + want.abs()), "ℓ1 g, z = {z:?}, coordinate {i}: u = {}, closed form {want}", got[i]);
+        }
+        assert!(zeros > 0 && zeros < 4, "z = {z:?} should put some coordinates on the kink and some off it ({zeros} at 0)");
+    }
+    // Box g, diagonal A, started outside the box.
+    let lo = Vector::from_vec(vec![-1.0, 0.0, 0.5, -2.0]);
+    let hi = Vector::from_vec(vec![1.0, 0.25, 2.0, 2.0]);
+    let m = model_with(Box::new(BoxIndicator { lo: lo.clone(), hi: hi.clone() }), Matrix::from_diagonal(&Vector::from_vec(diag.to_vec())), "quad", lambda);
+    let z = Vector::from_vec(vec![1.0, -0.5, 1.2, 0.3]);
+    let got = solve_u(&m, &z, &Vector::from_element(4, 9.0)).unwrap();
+    for i in 0..4 {
+        let want = (z[i] / diag[i]).clamp(lo[i], hi[i]);
+        assert!((got[i] - want).abs() <= 1e-12 * (1.0 + want.abs()), "box g, coordinate {i}: u = {}, projection {want}", got[i]);
+    }
+}
+
+/// (14a) with a nonsmooth g, a general A and the log potential (no closed form): the optimality
+/// condition 0 ∈ ∂g(u) + Aᵀ∇φ(Au − z)/λ written out coordinatewise with ∇φ by hand, for ℓ1
+/// (r = −(Aᵀ∇φ/λ + γ(u − c)) must equal β sign uᵢ off 0 and lie in [−β, β] at 0) and the box
+/// (r must be ≤ 0 at loᵢ, ≥ 0 at hiᵢ and 0 inside).
+#[test]
+fn the_forward_backward_u_step_meets_the_optimality_condition() {
+    use infconv_theory::splitting::alternating::forward_backward_u;
+    use infconv_theory::splitting::{BoxIndicator, L1};
+    let lambda = 0.2;
+    let a = Matrix::from_row_slice(3, 3, &[0.6, 0.1, -0.2, 0.0, 0.5, 0.1, 0.2, -0.1, 0.7]);
+    let z = Vector::from_vec(vec![0.0, -0.25, 0.3]);
+    let (beta, gamma, c) = (1.0, 0.5, Vector::from_vec(vec![-0.3, 0.0, 0.0]));
+    let m = model_with(Box::new(L1 { beta, gamma, center: c.clone() }), a.clone(), "log", lambda);
+    let u = forward_backward_u(&m, &z, &Vector::zeros(3)).unwrap();
+    let r = -(a.transpose() * log_gradient(&(&a * &u - &z)) / lambda + (&u - &c) * gamma);
+    let mut kinks = 0;
+    for i in 0..3 {
+        let miss = if u[i] != 0.0 { (r[i] - beta * u[i].signum()).abs() } else { (r[i].abs() - beta).max(0.0) };
+        kinks += usize::from(u[i] == 0.0);
+        assert!(miss <= 1e-9, "ℓ1 g, coordinate {i}: u = {}, r = {}, misses ∂g by {miss:e}", u[i], r[i]);
+    }
+    assert!(kinks > 0 && kinks < 3, "the case should have coordinates at the kink and off it: u = {u:?}");
+    let lo = Vector::from_vec(vec![0.3, -1.0, -1.0]);
+    let hi = Vector::from_vec(vec![1.0, 1.0, 0.2]);
+    let m = model_with(Box::new(BoxIndicator { lo: lo.clone(), hi: hi.clone() }), a.clone(), "log", lambda);
+    let u = forward_backward_u(&m, &z, &Vector::from_vec(vec![0.5, 0.0, 0.0])).unwrap();
+    let r = -(a.transpose() * log_gradient(&(&a * &u - &z)) / lambda);
+    let mut faces = 0;
+    for i in 0..3 {
+        assert!(lo[i] <= u[i] && u[i] <= hi[i], "u = {u:?} left the box");
+        let miss = if u[i] == lo[i] {
+            faces += 1;
+            r[i].max(0.0)
+        } else if u[i] == hi[i] {
+            faces += 1;
+            (-r[i]).max(0.0)
+        } else {
+            r[i].abs()
+        };
+        assert!(miss <= 1e-9, "box g, coordinate {i}: u = {}, r = {}, misses the normal cone by {miss:e}", u[i], r[i]);
+    }
+    assert!(faces > 0 && faces < 3, "the case should have coordinates on a face and inside: u = {u:?}");
+}
+
+/// The subdifferential distances, residuals (5a), (5b), (7) and the count of nonsmooth
+/// coordinates against the definitions written out here.
+#[test]
+fn residuals_and_subdifferential_distances_match_their_definitions() {
+    use infconv_theory::splitting::model::residual_7;
+    use infconv_theory::splitting::{BoxIndicator, G, L1};
+    // ℓ1: coordinates 0 and 2 off the kink, 1 at it (inside and outside [−β, β] − γc).
+    let (beta, gamma, c) = (0.5, 2.0, Vector::from_vec(vec![1.0, 0.25, -1.0]));
+    let g = L1 { beta, gamma, center: c.clone() };
+    let u = Vector::from_vec(vec![2.0, 0.0, -0.5]);
+    for y in [Vector::from_vec(vec![3.0, 0.1, 0.0]), Vector::from_vec(vec![-1.0, 2.0, 1.5])] {
+        let r1 = y[0] - gamma * (2.0 - 1.0) - beta;
+        let r2 = ((y[1] + gamma * 0.25).abs() - beta).max(0.0);
+        let r3 = y[2] - gamma * (-0.5 + 1.0) + beta;
+        let want = (r1 * r1 + r2 * r2 + r3 * r3).sqrt();
+        let got = g.subdifferential_distance(&u, &y);
+        assert!((got - want).abs() <= 1e-14 * (1.0 + want), "ℓ1, y = {y:?}: {got}, by hand {want}");
+    }
+    assert_eq!(g.nonsmooth_coordinates(&u), 1);
+    assert!(g.smooth(&u).is_none());
+    // The box: inside, on the lower and the upper face, and outside.
+    let b = BoxIndicator { lo: Vector::from_vec(vec![-1.0, -1.0, -1.0]), hi: Vector::from_vec(vec![1.0, 1.0, 1.0]) };
+    let u = Vector::from_vec(vec![-1.0, 0.3, 1.0]);
+    for (y, want) in [
+        (Vector::from_vec(vec![-2.0, 0.0, 3.0]), 0.0),
+        (Vector::from_vec(vec![2.0, 0.5, -3.0]), (4.0f64 + 0.25 + 9.0).sqrt()),
+        (Vector::from_vec(vec![-0.1, -0.4, 0.0]), 0.4),
+    ] {
+        let got = b.subdifferential_distance(&u, &y);
+        assert!((got - want).abs() <= 1e-15 * (1.0 + want), "box, y = {y:?}: {got}, by hand {want}");
+    }
+    assert_eq!(b.subdifferential_distance(&Vector::from_vec(vec![0.0, 1.5, 0.0]), &Vector::zeros(3)), f64::INFINITY);
+    assert_eq!(b.nonsmooth_coordinates(&u), 2);
+    assert_eq!(b.nonsmooth_coordinates(&Vector::zeros(3)), 0);
+    // The quadratic g: a single gradient γ(u − c).
+    let q = Quadratic { gamma: 3.0, center: Vector::from_vec(vec![1.0, -1.0]) };
+    let (gq, hq) = q.smooth(&Vector::from_vec(vec![2.0, 0.0])).unwrap();
+    assert_eq!((gq, hq), (Vector::from_vec(vec![3.0, 3.0]), Matrix::identity(2, 2) * 3.0));
+    let got = q.subdifferential_distance(&Vector::from_vec(vec![2.0, 0.0]), &Vector::from_vec(vec![0.0, 7.0]));
+    assert!((got - 5.0).abs() <= 1e-15, "quadratic g: {got}, by hand 5");
+    assert_eq!(q.nonsmooth_coordinates(&Vector::zeros(2)), 0);
+    let p = q.prox(&Vector::from_vec(vec![4.0, 2.0]), 0.5);
+    // argmin (3/2)‖u − c‖² + ‖u − x‖²: u = (3c + 2x)/5.
+    assert!((&p - Vector::from_vec(vec![11.0 / 5.0, 1.0 / 5.0])).norm() <= 1e-15, "quadratic prox {p:?}");
+    // (5a), (5b) and (7) on model (4) with φ = log, by hand.
+    let lambda = 0.3;
+    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let gl1 = L1 { beta: 0.2, gamma: 0.5, center: Vector::from_vec(vec![0.1, 0.0]) };
+    let m = model_with(Box::new(gl1.clone()), a.clone(), "log", lambda);
+    let (u, z) = (Vector::from_vec(vec![0.2, 0.0]), Vector::from_vec(vec![-0.1, 0.3]));
+    let y = log_gradient(&(&a * &u - &z)) / lambda;
+    let mul = m.multiplier(&u, &z).unwrap();
+    assert!((&mul - &y).norm() <= 1e-14 * y.norm(), "multiplier {mul:?}, by hand {y:?}");
+    let s = -(a.transpose() * &y);
+    let d1 = s[0] - 0.5 * (0.2 - 0.1) - 0.2;
+    let d2 = (s[1].abs() - 0.2).max(0.0);
+    let want5a = (d1 * d1 + d2 * d2).sqrt();
+    let got5a = m.residual_5a(&u, &z).unwrap();
+    assert!((got5a - want5a).abs() <= 1e-13 * (1.0 + want5a), "(5a): {got5a}, by hand {want5a}");
+    let want5b = (gradient_by_differences(m.f.as_ref(), &z) - &y).norm();
+    let got5b = m.residual_5b(&u, &z).unwrap();
+    assert!((got5b - want5b).abs() <= 1e-6 * (1.0 + want5b), "(5b): {got5b}, by hand {want5b}");
+    let ge = Vector::from_vec(vec![0.7, -0.4]);
+    let s = -(a.transpose() * &ge);
+    let d1 = s[0] - 0.5 * (0.2 - 0.1) - 0.2;
+    let d2 = (s[1].abs() - 0.2).max(0.0);
+    let want7 = (d1 * d1 + d2 * d2).sqrt();
+    let got7 = residual_7(&a, &gl1, &u, &ge);
+    assert!((got7 - want7).abs() <= 1e-13 * (1.0 + want7), "(7): {got7}, by hand {want7}");
+}
+
+/// Alternating minimization with a nonsmooth g and either inner solve reaches a point that meets
+/// (5a) and (5b) as written out here (the by-hand ℓ1 condition and ∇f by central differences);
+/// the iteration limit is honoured by both solvers, and a run with limit 0 returns its start.
+#[test]
+fn alternating_minimization_with_a_nonsmooth_g_meets_5a_and_5b_by_hand() {
+    use infconv_theory::splitting::L1;
+    let lambda = 0.05;
+    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let (beta, gamma, c) = (0.6, 1.0, Vector::from_vec(vec![0.3, -0.05]));
+    let m = model_with(Box::new(L1 { beta, gamma, center: c.clone() }), a.clone(), "log", lambda);
+    let zero = Vector::zeros(2);
+    for inner in [InnerSolve::Exact, InnerSolve::Local] {
+        let run = alternating_minimization(&m, &zero, &zero, inner, 1e-10, 2000).unwrap();
+        assert!(run.iterations > 1 && run.iterations < 2000, "{inner:?}: {} iterations", run.iterations);
+        let (u, z) = (&run.u, &run.z);
+        let y = log_gradient(&(&a * u - z)) / lambda;
+        let s = -(a.transpose() * &y) - (u - &c) * gamma;
+        for i in 0..2 {
+            let miss = if u[i] != 0.0 { (s[i] - beta * u[i].signum()).abs() } else { (s[i].abs() - beta).max(0.0) };
+            assert!(miss <= 1e-8, "{inner:?}: (5a) by hand misses by {miss:e} at coordinate {i} (u = {u:?})");
+        }
+        let miss5b = (gradient_by_differences(m.f.as_ref(), z) - &y).norm();
+        assert!(miss5b <= 1e-6 * (1.0 + y.norm()), "{inner:?}: (5b) by hand misses by {miss5b:e}");
+        assert!(run.r5a <= 1e-10 && run.r5b <= 1e-10, "{inner:?}: reported residuals {:e} {:e}", run.r5a, run.r5b);
+    }
+    let start = Vector::from_vec(vec![0.1, 0.2]);
+    let stopped = alternating_minimization(&m, &start, &zero, InnerSolve::Local, 0.0, 0).unwrap();
+    assert_eq!((stopped.iterations, &stopped.u, &stopped.z), (0, &start, &zero), "limit 0 returns the start");
+    assert!(stopped.r5a > 0.0, "the start is not stationary");
+    assert_eq!(alternating_minimization(&m, &zero, &zero, InnerSolve::Local, 0.0, 3).unwrap().iterations, 3);
+    let smooth = model("quad", 0.05);
+    assert_eq!(palm(&smooth, &zero, &zero, 0.01, 0.01, 0.0, 7).unwrap().iterations, 7);
+}
