@@ -205,4 +205,106 @@ mod tests {
         assert_eq!(s.subdifferential_distance(0.0, 0.0), 1.0);
         assert_eq!(s.weak_convexity_modulus(), None);
     }
+
+    /// The term with every part: h = 0.7, b = −0.2, a cos(1.3t + 0.5) with a = 0.4, κ = 0.3 and an
+    /// MCP with μ = 0.8, γ = 2 (breakpoints ±1.6).
+    fn full() -> ScalarTerm {
+        ScalarTerm { h: 0.7, b: -0.2, a: 0.4, omega: 1.3, c: 0.5, kappa: 0.3, mcp: Some((0.8, 2.0)) }
+    }
+
+    /// Values written out part by part, inside and beyond the MCP's breakpoints.
+    #[test]
+    fn values_match_the_formula_part_by_part() {
+        let s = full();
+        for &(t, mcp) in &[(1.0f64, 0.8 - 1.0 / 4.0), (-0.5, 0.4 - 0.25 / 4.0), (3.0, 0.64), (-2.0, 0.64), (0.0, 0.0)] {
+            let want = 0.35 * t * t - 0.2 * t + 0.4 * (1.3 * t + 0.5).cos() + 0.3 * f64::abs(t) + mcp;
+            assert!((s.value(t) - want).abs() <= 1e-15 * (1.0 + want.abs()), "t = {t}: {} against {want}", s.value(t));
+        }
+        assert_eq!(ScalarTerm::zero().value(2.5), 0.0);
+    }
+
+    /// At the kink and at the MCP breakpoints the one-sided derivatives (first and second) agree
+    /// with one-sided difference quotients (truncation O(h) = 1e-7 with h = 1e-7 and O(1)
+    /// second derivatives; rounding O(ε/h) = 1e-9).
+    #[test]
+    fn one_sided_derivatives_match_one_sided_differences() {
+        let s = full();
+        let h = 1e-7;
+        for &t in &[0.0, 1.6, -1.6] {
+            let left = (s.value(t) - s.value(t - h)) / h;
+            let right = (s.value(t + h) - s.value(t)) / h;
+            assert!((left - s.derivative(t, Side::Left)).abs() <= 1e-6, "f′({t}⁻) = {}, quotient {left}", s.derivative(t, Side::Left));
+            assert!((right - s.derivative(t, Side::Right)).abs() <= 1e-6, "f′({t}⁺) = {}, quotient {right}", s.derivative(t, Side::Right));
+            let left2 = (s.derivative(t - h, Side::Left) - s.derivative(t - 2.0 * h, Side::Left)) / h;
+            let right2 = (s.derivative(t + 2.0 * h, Side::Right) - s.derivative(t + h, Side::Right)) / h;
+            assert!((left2 - s.second(t, Side::Left)).abs() <= 1e-5, "f″({t}⁻) = {}, quotient {left2}", s.second(t, Side::Left));
+            assert!((right2 - s.second(t, Side::Right)).abs() <= 1e-5, "f″({t}⁺) = {}, quotient {right2}", s.second(t, Side::Right));
+        }
+        // The kink: f′(0±) = b − aω sin c ± (κ + μ), and the MCP's curvature −1/γ only inside.
+        let smooth = -0.2 - 0.4 * 1.3 * 0.5f64.sin();
+        assert!((s.derivative(0.0, Side::Right) - (smooth + 1.1)).abs() <= 1e-15);
+        assert!((s.derivative(0.0, Side::Left) - (smooth - 1.1)).abs() <= 1e-15);
+        let curv = |t: f64| 0.7 - 0.4 * 1.69 * (1.3 * t + 0.5).cos();
+        assert!((s.second(1.6, Side::Left) - (curv(1.6) - 0.5)).abs() <= 1e-14 && (s.second(1.6, Side::Right) - curv(1.6)).abs() <= 1e-14);
+        assert!((s.second(-1.6, Side::Right) - (curv(-1.6) - 0.5)).abs() <= 1e-14 && (s.second(-1.6, Side::Left) - curv(-1.6)).abs() <= 1e-14);
+    }
+
+    /// The convex kink's subdifferential is the interval of the one-sided derivatives; the
+    /// distance, the nearest and the least-norm element follow from it, written out here.
+    #[test]
+    fn the_convex_kink_has_an_interval_of_subgradients() {
+        let s = ScalarTerm { b: 0.5, kappa: 1.0, ..ScalarTerm::zero() };
+        assert_eq!(s.subdifferential(0.0), (-0.5, 1.5, false));
+        assert_eq!(s.subdifferential(2.0), (1.5, 1.5, false));
+        assert_eq!(s.subdifferential(-2.0), (-0.5, -0.5, false));
+        for &(y, dist, nearest) in &[(0.3, 0.0, 0.3), (-2.0, 1.5, -0.5), (4.0, 2.5, 1.5)] {
+            assert_eq!(s.subdifferential_distance(0.0, y), dist, "y = {y}");
+            assert_eq!(s.nearest_subgradient(0.0, y), nearest, "y = {y}");
+        }
+        assert_eq!(s.min_norm_subgradient(0.0), 0.0);
+        assert_eq!(s.min_norm_subgradient(1.0), 1.5);
+        let shifted = ScalarTerm { b: 2.0, kappa: 1.0, ..ScalarTerm::zero() };
+        assert_eq!(shifted.min_norm_subgradient(0.0), 1.0, "the interval [1, 3] has least element 1");
+        let concave = ScalarTerm { b: 0.5, kappa: -1.0, ..ScalarTerm::zero() };
+        assert_eq!(concave.subdifferential(0.0), (-0.5, 1.5, true));
+        assert_eq!(concave.nearest_subgradient(0.0, 0.4), -0.5);
+        assert_eq!(concave.nearest_subgradient(0.0, 0.6), 1.5);
+        assert_eq!(concave.min_norm_subgradient(0.0), -0.5);
+        assert_eq!(concave.subdifferential_distance(0.0, 1.0), 0.5);
+    }
+
+    /// Breakpoints, kink, curvature bound, weak-convexity modulus, minorant and lower bound
+    /// against their definitions: the bound and the modulus are attained (up to the sampling)
+    /// where the cosine's curvature peaks inside the MCP's interval, and every bound holds on a
+    /// grid.
+    #[test]
+    fn bounds_hold_and_are_tight() {
+        let s = full();
+        assert_eq!(s.breakpoints(), vec![-1.6, 0.0, 1.6]);
+        assert_eq!(ScalarTerm { kappa: 0.2, ..ScalarTerm::zero() }.breakpoints(), vec![0.0]);
+        assert!(ScalarTerm::zero().breakpoints().is_empty() && !ScalarTerm::zero().has_kink());
+        assert!(ScalarTerm { mcp: Some((1.0, 1.0)), ..ScalarTerm::zero() }.has_kink());
+        let bound = 0.7 - 0.4 * 1.69 - 0.5;
+        assert!((s.piece_curvature_lower() - bound).abs() <= 1e-15);
+        assert_eq!(s.weak_convexity_modulus(), Some(-bound));
+        let grid: Vec<f64> = (-4000..=4000).map(|i| i as f64 * 1e-3).filter(|t| ![0.0, 1.6, -1.6].contains(t)).collect();
+        let least = grid.iter().map(|&t| s.second(t, Side::Right)).fold(f64::INFINITY, f64::min);
+        assert!(least >= bound - 1e-12 && least <= bound + 1e-5, "least f″ on the grid {least}, bound {bound}");
+        let neg = ScalarTerm { h: -1.0, b: 0.5, a: 0.3, omega: 2.0, c: 0.0, kappa: -0.25, mcp: None };
+        assert_eq!(neg.minorant(), (0.5, 0.75, 0.3));
+        assert_eq!(neg.lower_bound(), None);
+        for &t in &grid {
+            let (qa, qb, qc) = neg.minorant();
+            assert!(neg.value(t) >= -qa * t * t - qb * t.abs() - qc - 1e-12, "minorant fails at t = {t}");
+        }
+        // h t²/2 + b t + κ|t| with h = 2, b = 1, κ = 0.4: least value −0.09 at t = −0.3.
+        let convex = ScalarTerm { h: 2.0, b: 1.0, kappa: 0.4, ..ScalarTerm::zero() };
+        let lb = convex.lower_bound().unwrap();
+        assert!((lb + 0.09).abs() <= 1e-15, "lower bound {lb}");
+        assert!((convex.value(-0.3) - lb).abs() <= 1e-15, "attained at −0.3");
+        assert_eq!(ScalarTerm { a: 0.5, kappa: 0.1, ..ScalarTerm::zero() }.lower_bound(), Some(-0.5));
+        assert_eq!(ScalarTerm { b: 0.5, ..ScalarTerm::zero() }.lower_bound(), None, "b t is unbounded below");
+        let lb = s.lower_bound().unwrap();
+        assert!(grid.iter().all(|&t| s.value(t) >= lb), "lower bound {lb} fails on the grid");
+    }
 }
