@@ -86,3 +86,80 @@ pub fn scaled_unit(x: &Vector) -> Option<Vector> {
     let n = xs.norm();
     Some(xs / n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rotation of diag(−1, 3): eigenvalues −1 and 3; the antisymmetric part added on top is
+    /// ignored.
+    #[test]
+    fn eigen_range_of_the_symmetric_part() {
+        let (c, s) = (0.6, 0.8);
+        let r = Matrix::from_row_slice(2, 2, &[c, -s, s, c]);
+        let h = &r * Matrix::from_diagonal(&Vector::from_vec(vec![-1.0, 3.0])) * r.transpose();
+        let skew = Matrix::from_row_slice(2, 2, &[0.0, 5.0, -5.0, 0.0]);
+        let (lo, hi) = symmetric_eigen_range(&(h + skew));
+        assert!((lo + 1.0).abs() <= 1e-14 && (hi - 3.0).abs() <= 1e-14, "({lo}, {hi})");
+    }
+
+    /// D^{−1/2}HD^{−1/2} of [[4, 2], [2, 9]] is [[1, 1/3], [1/3, 1]] with least eigenvalue 2/3;
+    /// a diagonal with an entry ≤ 0 gives min Dᵢᵢ / max |Dᵢᵢ|.
+    #[test]
+    fn jacobi_scaling_is_scale_free() {
+        let h = Matrix::from_row_slice(2, 2, &[4.0, 2.0, 2.0, 9.0]);
+        assert!((jacobi_scaled_min_eigen(&h) - 2.0 / 3.0).abs() <= 1e-15);
+        assert!((jacobi_scaled_min_eigen(&(h * 1e-9)) - 2.0 / 3.0).abs() <= 1e-14, "invariant under scaling");
+        let d = |a: f64, b: f64| jacobi_scaled_min_eigen(&Matrix::from_diagonal(&Vector::from_vec(vec![a, b])));
+        assert_eq!(d(-2.0, 4.0), -0.5);
+        assert_eq!(d(-2.0, -1.0), -1.0);
+        assert_eq!(d(0.0, 3.0), 0.0);
+        assert_eq!(d(0.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn relative_distances_fall_back_to_absolute_at_zero() {
+        let (a, b) = (Vector::from_vec(vec![3.0, 4.0]), Vector::from_vec(vec![0.0, 8.0]));
+        assert_eq!(rel_dist(&a, &b), 5.0 / 8.0);
+        assert_eq!(rel_dist(&a, &Vector::zeros(2)), 5.0);
+        let (am, bm) = (Matrix::from_row_slice(1, 2, &[3.0, 4.0]), Matrix::from_row_slice(1, 2, &[0.0, 8.0]));
+        assert_eq!(rel_dist_mat(&am, &bm), 5.0 / 8.0);
+        assert_eq!(rel_dist_mat(&am, &Matrix::zeros(1, 2)), 5.0);
+    }
+
+    /// Cholesky where h is positive definite; for diag(1, −1) the first shift 1e-12‖h‖·10ᵏ that
+    /// makes it definite is μ = √2 (k = 12), so p = (r₀/(1 + √2), r₁/(√2 − 1)); nothing for h = 0
+    /// or a non-finite h.
+    #[test]
+    fn shifted_solves_follow_the_levenberg_sequence() {
+        let rhs = Vector::from_vec(vec![1.0, 2.0]);
+        let h = Matrix::from_row_slice(2, 2, &[4.0, 1.0, 1.0, 3.0]);
+        let p = solve_spd_shifted(&h, &rhs).unwrap();
+        assert!((&h * &p - &rhs).norm() <= 1e-15 * rhs.norm() * 4.0, "residual of the definite solve");
+        let p = solve_spd_shifted(&Matrix::from_diagonal(&Vector::from_vec(vec![1.0, -1.0])), &rhs).unwrap();
+        let mu = 1e-12 * 2f64.sqrt() * 1e12;
+        let want = Vector::from_vec(vec![1.0 / (1.0 + mu), 2.0 / (mu - 1.0)]);
+        assert!((&p - &want).norm() <= 1e-12 * want.norm(), "{p:?} against {want:?}");
+        assert!(solve_spd_shifted(&Matrix::zeros(2, 2), &rhs).is_none());
+        assert!(solve_spd_shifted(&Matrix::from_diagonal(&Vector::from_vec(vec![f64::NAN, 1.0])), &rhs).is_none());
+        assert!(solve_spd_shifted(&Matrix::from_diagonal(&Vector::from_vec(vec![f64::INFINITY, -1.0])), &rhs).is_none());
+    }
+
+    #[test]
+    fn scaled_norms_and_units_survive_extreme_magnitudes() {
+        for s in [1e-300, 1e-200, 1.0, 1e200, 1e300] {
+            let x = Vector::from_vec(vec![3.0 * s, -4.0 * s]);
+            assert!((scaled_norm(&x) / (5.0 * s) - 1.0).abs() <= 4.0 * f64::EPSILON, "scale {s}: {}", scaled_norm(&x));
+            let u = scaled_unit(&x).unwrap();
+            assert!((&u - Vector::from_vec(vec![0.6, -0.8])).norm() <= 4.0 * f64::EPSILON, "scale {s}: {u:?}");
+        }
+        assert_eq!(scaled_norm(&Vector::zeros(3)), 0.0);
+        assert!(scaled_norm(&Vector::from_vec(vec![1.0, f64::NAN])).is_nan());
+        assert!(scaled_norm(&Vector::from_vec(vec![f64::NAN, 1.0])).is_nan());
+        assert_eq!(scaled_norm(&Vector::from_vec(vec![1.0, f64::NEG_INFINITY])), f64::INFINITY);
+        assert_eq!(scaled_norm(&Vector::from_vec(vec![f64::MAX, f64::MAX])), f64::INFINITY);
+        assert!(scaled_unit(&Vector::zeros(2)).is_none());
+        assert!(scaled_unit(&Vector::from_vec(vec![1.0, f64::NAN])).is_none());
+        assert!(scaled_unit(&Vector::from_vec(vec![1.0, f64::INFINITY])).is_none());
+    }
+}
