@@ -151,4 +151,43 @@ mod tests {
         let err = increasing_root(g, 2.0, 0.0, f64::INFINITY).unwrap_err();
         assert!(matches!(err, TheoryError::NoPreimage { .. }), "{err:?}");
     }
+
+    /// g(lo) ≥ target answers lo itself; a target that is not finite is an error; with lo > 0
+    /// the doubling starts from 2·lo and still finds a root far above it.
+    #[test]
+    fn ends_and_brackets() {
+        let cube = |r: f64| (r * r * r, 3.0 * r * r);
+        assert_eq!(increasing_root(cube, 8.0, 2.0, f64::INFINITY).unwrap(), 2.0);
+        assert_eq!(increasing_root(cube, -1.0, 2.0, 5.0).unwrap(), 2.0);
+        for t in [f64::NAN, f64::INFINITY] {
+            assert!(matches!(increasing_root(cube, t, 0.0, 1.0), Err(TheoryError::NonFinite { .. })), "target {t}");
+        }
+        let r = increasing_root(cube, 1e6, 5.0, f64::INFINITY).unwrap();
+        assert!((r - 100.0).abs() <= 1e-13 * 100.0, "r = {r}");
+        let r = increasing_root(cube, 0.125, 0.0, 10.0).unwrap();
+        assert!((r - 0.5).abs() <= 1e-15, "r = {r}");
+    }
+
+    /// Without a usable derivative (NaN, or 0) the bisection alone reaches the root to the last
+    /// bits; where g jumps over the target (a step at 2) the answer is the jump's right end, where
+    /// g ≥ target.
+    #[test]
+    fn bisection_alone_reaches_the_root() {
+        let r = increasing_root(|r: f64| (r * r * r, f64::NAN), 27.0, 0.0, f64::INFINITY).unwrap();
+        assert!((r - 3.0).abs() <= 8.0 * f64::EPSILON * 3.0, "r = {r}");
+        let r = increasing_root(|r: f64| (r.powi(5), 0.0), 32.0, 0.0, 7.0).unwrap();
+        assert!((r - 2.0).abs() <= 8.0 * f64::EPSILON * 2.0, "r = {r}");
+        let step = |r: f64| (if r < 2.0 { 0.0 } else { 1.0 }, 0.0);
+        let r = increasing_root(step, 0.5, 0.0, 10.0).unwrap();
+        assert!(step(r).0 >= 0.5 && r <= 2.0 * (1.0 + 4.0 * f64::EPSILON), "r = {r}");
+    }
+
+    /// A Newton step that would leave the bracket is replaced by bisection: g(r) = r − 1/r² has a
+    /// derivative that sends Newton from small r past the root 1 (g(1) = 0).
+    #[test]
+    fn newton_steps_stay_in_the_bracket() {
+        let g = |r: f64| (r - 1.0 / (r * r), 1.0 + 2.0 / (r * r * r));
+        let r = increasing_root(g, 0.0, 1e-3, 1e3).unwrap();
+        assert!((r - 1.0).abs() <= 4.0 * f64::EPSILON, "r = {r}");
+    }
 }
