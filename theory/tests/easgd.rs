@@ -224,3 +224,103 @@ fn the_exact_consensus_step_minimizes_the_coupling() {
         }
     }
 }
+
+/// Algorithm 1 in one dimension with one worker, written out here from the module's rule, with
+/// log (dom φ̂ = (−1, 1), ∇φ̂(w) = 2w/(1 − w²)) and a target far outside the domain, so that
+/// nearly every step is cut: consensus u ← u + t du, du = −τ∇φ̂(u − z); worker
+/// Δ = f′(z) + νz − ∇φ̂(u_old − z)/λ, v′ = κv − σΔ, s = κv′ − σΔ, z ← z + t s, v ← t v′, where
+/// t = min(1, 0.99·t*) and t* is the step at which u − z reaches ±1.
+#[test]
+fn cut_steps_follow_the_velocity_rule() {
+    let (lambda, tau, sigma, kappa, nu, target) = (1.0, 1e-3, 0.5, 0.9, 0.01, 10.0);
+    let f: Arc<dyn EmpiricalRisk> = Arc::new(LeastSquares::new(infconv_theory::Matrix::from_element(1, 1, 1.0), Vector::from_element(1, target)).unwrap());
+    let c = Config { workers: 1, lambda, tau, sigma, kappa, nu, batch: None, seed: SEED, order: Order::Jacobi, fraction: 0.99, consensus: Consensus::Linearized };
+    let mut alg = Algorithm1::new(c, vec![f], Arc::new(Log::new()), Vector::zeros(1)).unwrap();
+    let grad_phi = |w: f64| 2.0 * w / (1.0 - w * w);
+    // The cut of a move of w by d inside (−1, 1).
+    let cut = |w: f64, d: f64| {
+        let t_star = if d > 0.0 { (1.0 - w) / d } else if d < 0.0 { (-1.0 - w) / d } else { f64::INFINITY };
+        (0.99 * t_star).min(1.0)
+    };
+    let (mut u, mut z, mut v, mut cuts) = (0.0f64, 0.0f64, 0.0f64, 0usize);
+    let mut worst = 0.0f64;
+    for it in 0..30 {
+        let u_old = u;
+        let du = -tau * grad_phi(u - z);
+        let t = cut(u - z, du);
+        cuts += usize::from(t < 1.0);
+        u += t * du;
+        let delta = (z - target) + nu * z - grad_phi(u_old - z) / lambda;
+        let v1 = kappa * v - sigma * delta;
+        let s = kappa * v1 - sigma * delta;
+        let t = cut(u - z, -s);
+        cuts += usize::from(t < 1.0);
+        z += t * s;
+        v = t * v1;
+        alg.step().unwrap();
+        let gap = [(alg.u[0], u), (alg.z[0][0], z), (alg.velocity()[0][0], v)].iter().map(|(a, b)| (a - b).abs() / b.abs().max(1e-300)).fold(0.0, f64::max);
+        worst = worst.max(gap);
+        assert!(gap <= 1e-12, "iteration {it}: (u, z, v) = ({}, {}, {}), by hand ({u}, {z}, {v})", alg.u[0], alg.z[0][0], alg.velocity()[0][0]);
+        assert_eq!(alg.cuts, cuts, "iteration {it}: cuts");
+    }
+    assert!(cuts >= 10, "the case must cut steps ({cuts} cuts)");
+    println!("1-D Algorithm 1 with cuts: worst relative gap to the hand-written rule {worst:.2e}, {cuts} cuts");
+}
+
+/// The residuals of (15) written out with quad (φ̂ = ‖·‖², ∇φ̂ = 2w) after a few stochastic
+/// iterations (the copies differ): r₅ₐ = ‖Σⱼ 2(u − zⱼ)‖/λ, r₅ᵦ = maxⱼ ‖∇fⱼ(zⱼ) + νzⱼ − 2(u − zⱼ)/λ‖,
+/// the consensus distance maxⱼ ‖u − zⱼ‖ and F = Σⱼ fⱼ(zⱼ) + (ν/2)‖zⱼ‖² + ‖u − zⱼ‖²/λ.
+#[test]
+fn residuals_match_their_definitions() {
+    let f = problem();
+    let mut c = config(3, 0.9, Some(5));
+    c.tau = 0.05;
+    let (lambda, nu) = (c.lambda, c.nu);
+    let mut alg = Algorithm1::new(c, vec![f.clone(); 3], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
+    alg.run(6).unwrap();
+    let r = alg.residuals().unwrap();
+    let u = &alg.u;
+    let r5a = alg.z.iter().map(|z| (u - z) * 2.0).sum::<Vector>().norm() / lambda;
+    let per: Vec<(f64, f64, f64)> = alg
+        .z
+        .iter()
+        .map(|z| {
+            let (loss, g) = f.full(z).unwrap();
+            ((g + z * nu - (u - z) * (2.0 / lambda)).norm(), (u - z).norm(), loss + 0.5 * nu * z.norm_squared() + (u - z).norm_squared() / lambda)
+        })
+        .collect();
+    let r5b = per.iter().map(|p| p.0).fold(0.0, f64::max);
+    let consensus = per.iter().map(|p| p.1).fold(0.0, f64::max);
+    let objective: f64 = per.iter().map(|p| p.2).sum();
+    assert!(consensus > 1e-6 && r5a > 0.0, "the copies must differ (consensus distance {consensus:e})");
+    for (name, got, want) in [("r5a", r.r5a, r5a), ("r5b", r.r5b, r5b), ("consensus", r.consensus, consensus), ("objective", r.objective, objective)] {
+        assert!((got - want).abs() <= 1e-12 * want.abs().max(1e-300), "{name}: {got}, by hand {want}");
+    }
+}
+
+/// The knobs the rejection test above leaves out, each named in its error, and the batch switch.
+#[test]
+fn every_knob_is_validated() {
+    let f = problem();
+    let base = Config { tau: 0.1, ..config(2, 0.9, Some(5)) };
+    for (name, c) in [
+        ("σ", Config { sigma: 0.0, ..base.clone() }),
+        ("σ", Config { sigma: f64::INFINITY, ..base.clone() }),
+        ("λ", Config { lambda: f64::NAN, ..base.clone() }),
+        ("κ", Config { kappa: -0.1, ..base.clone() }),
+        ("ν", Config { nu: -1e-3, ..base.clone() }),
+        ("ν", Config { nu: f64::INFINITY, ..base.clone() }),
+        ("fraction", Config { fraction: 0.0, ..base.clone() }),
+        ("fraction", Config { fraction: 1.0, ..base.clone() }),
+    ] {
+        let err = c.validate().err().unwrap_or_else(|| panic!("{name} accepted"));
+        assert!(err.to_string().contains(name), "{name}: {err}");
+    }
+    assert!(Config { kappa: 0.0, nu: 0.0, ..base.clone() }.validate().is_ok(), "κ = 0 and ν = 0 are allowed");
+    assert!(Config::default().validate().is_ok());
+    let mut alg = Algorithm1::new(base, vec![f; 2], Arc::new(Quad::new()), Vector::zeros(5)).unwrap();
+    assert!(alg.set_batch(Some(0)).is_err() && alg.config().batch == Some(5), "a rejected batch leaves the config");
+    alg.set_batch(None).unwrap();
+    assert_eq!(alg.config().batch, None);
+    assert_eq!((alg.risks().len(), alg.velocity().len(), alg.potential().name()), (2, 2, "quad".to_string()));
+}
