@@ -143,4 +143,91 @@ mod tests {
         }
         assert!((g.direction(3).norm() - 1.0).abs() < 1e-15);
     }
+
+    /// The published reference outputs: SplitMix64 (Vigna) from state 0 gives 0xe220a8397b1dcdaf,
+    /// then 0x6e789e6aa1b965f4; FNV-1a 64 (Fowler, Noll, Vo) of "", "a" and "foobar" is
+    /// 0xcbf29ce484222325, 0xaf63dc4c8601ec8c, 0x85944171f73967e8.
+    #[test]
+    fn mixers_match_their_reference_vectors() {
+        assert_eq!(splitmix(0), 0xe220_a839_7b1d_cdaf);
+        assert_eq!(splitmix(0x9E37_79B9_7F4A_7C15), 0x6e78_9e6a_a1b9_65f4);
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a("foobar"), 0x8594_4171_f739_67e8);
+        let seed = chacha_seed(7, "ellipse");
+        assert_eq!(seed[..8], 7u64.to_le_bytes(), "the first word is the seed itself");
+        let h = fnv1a("ellipse");
+        assert_eq!(seed[8..16], splitmix(h ^ 7).to_le_bytes());
+        assert_eq!(seed[16..24], splitmix(h.rotate_left(32) ^ splitmix(7)).to_le_bytes());
+        assert_eq!(seed[24..], splitmix(h ^ 0x5EED).to_le_bytes());
+    }
+
+    /// Box–Muller at points where it is known: u₁ = 1 gives 0, u₁ = e^{−1/2} with u₂ = 0 gives 1,
+    /// u₁ = e^{−2} with u₂ = ½ gives −2.
+    #[test]
+    fn box_muller_at_known_points() {
+        assert_eq!(box_muller(1.0, 0.3), 0.0);
+        assert!((box_muller((-0.5f64).exp(), 0.0) - 1.0).abs() <= 1e-15);
+        assert!((box_muller((-2.0f64).exp(), 0.5) + 2.0).abs() <= 1e-15);
+    }
+
+    /// The draws have their distributions: 40,000 draws put the sample mean of a standard normal
+    /// within 5 standard errors (5/√n = 0.025) of 0 and its variance within 5·√(2/n) = 0.035 of 1;
+    /// uniform and log-uniform draws stay in [lo, hi) with the mean of x (uniform) or of ln x
+    /// (log-uniform) within 5 standard errors of the midpoint; unit directions have norm 1 and
+    /// mean near 0 (each coordinate has variance 1/m).
+    #[test]
+    fn draws_have_their_distributions() {
+        const N: usize = 40_000;
+        let five_se = |var: f64| 5.0 * (var / N as f64).sqrt();
+        let mut rng = stream(11, &["random-test"]);
+        let mut g = SeedGen::new(11, "random-test");
+        let xs: Vec<f64> = (0..N).map(|_| normal(&mut rng)).collect();
+        let ys: Vec<f64> = (0..N).map(|_| g.normal()).collect();
+        for (name, v) in [("normal", &xs), ("SeedGen::normal", &ys)] {
+            let mean = v.iter().sum::<f64>() / N as f64;
+            let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / N as f64;
+            assert!(mean.abs() <= five_se(1.0) && (var - 1.0).abs() <= five_se(2.0), "{name}: mean {mean}, variance {var}");
+        }
+        let (lo, hi) = (2.0, 5.0);
+        let us: Vec<f64> = (0..N).map(|_| uniform(&mut rng, lo, hi)).collect();
+        let gs: Vec<f64> = (0..N).map(|_| g.uniform(lo, hi)).collect();
+        for (name, v) in [("uniform", &us), ("SeedGen::uniform", &gs)] {
+            assert!(v.iter().all(|x| (lo..hi).contains(x)), "{name} left [{lo}, {hi})");
+            let mean = v.iter().sum::<f64>() / N as f64;
+            assert!((mean - 3.5).abs() <= five_se(0.75), "{name}: mean {mean}");
+        }
+        let ls: Vec<f64> = (0..N).map(|_| log_uniform(&mut rng, 1e-3, 1e3)).collect();
+        assert!(ls.iter().all(|x| (1e-3..1e3 * (1.0 + 1e-15)).contains(x)), "log-uniform left its range");
+        let mean_log = ls.iter().map(|x| x.ln()).sum::<f64>() / N as f64;
+        let span = 2.0 * 1e3f64.ln();
+        assert!(mean_log.abs() <= five_se(span * span / 12.0), "log-uniform: mean of ln x {mean_log}");
+        let m = 3;
+        let mut sum = Vector::zeros(m);
+        let mut sum_g = Vector::zeros(m);
+        for _ in 0..N {
+            let d = unit_direction(&mut rng, m);
+            let e = g.direction(m);
+            assert!((d.norm() - 1.0).abs() <= 4.0 * f64::EPSILON && (e.norm() - 1.0).abs() <= 4.0 * f64::EPSILON);
+            sum += d;
+            sum_g += e;
+        }
+        for (name, s) in [("unit_direction", sum), ("SeedGen::direction", sum_g)] {
+            assert!(s.iter().all(|x| (x / N as f64).abs() <= five_se(1.0 / m as f64)), "{name}: mean {:?}", s / N as f64);
+        }
+        let signs: f64 = (0..N).map(|_| g.sign()).sum();
+        assert!((signs / N as f64).abs() <= five_se(1.0), "sign: mean {}", signs / N as f64);
+    }
+
+    /// A stream is a function of the seed and the labels, and the label boundaries count.
+    #[test]
+    fn streams_depend_on_seed_and_labels() {
+        let draw = |seed, labels: &[&str]| {
+            let mut r = stream(seed, labels);
+            (0..3).map(|_| r.next_u64()).collect::<Vec<_>>()
+        };
+        assert_eq!(draw(3, &["a", "b"]), draw(3, &["a", "b"]));
+        assert_ne!(draw(3, &["a", "b"]), draw(3, &["ab"]));
+        assert_ne!(draw(3, &["a", "b"]), draw(4, &["a", "b"]));
+    }
 }
