@@ -89,3 +89,50 @@ pub fn finite_vector(what: &'static str, v: crate::Vector) -> Result<crate::Vect
 pub fn finite_matrix(what: &'static str, m: crate::Matrix) -> Result<crate::Matrix, TheoryError> {
     if m.iter().all(|x| x.is_finite()) { Ok(m) } else { Err(TheoryError::NonFinite { what }) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Matrix, Vector};
+
+    /// Each message names what failed and the values involved.
+    #[test]
+    fn messages_name_the_values() {
+        let cases: Vec<(TheoryError, &[&str])> = vec![
+            (TheoryError::OutsideDomain { what: "∇φ", point_norm: 2.5 }, &["∇φ", "2.5e0", "outside"]),
+            (TheoryError::DimensionMismatch { what: "A", expected: 3, got: 4 }, &["A", "expected dimension 3", "got 4"]),
+            (TheoryError::InvalidParameter { name: "λ", value: "-1".into(), expected: "λ > 0" }, &["λ = -1", "expected λ > 0"]),
+            (TheoryError::NonFinite { what: "z" }, &["z: non-finite"]),
+            (TheoryError::NoPreimage { norm_y: 1e3, reason: "bounded" }, &["1e3", "bounded"]),
+            (TheoryError::NotConverged { solver: "newton", iterations: 7, residual: 0.5 }, &["newton", "7 iterations", "5e-1"]),
+            (TheoryError::Unbounded { what: "(3)", reason: "λ ≥ λ_f".into() }, &["(3) is unbounded below", "λ ≥ λ_f"]),
+            (TheoryError::MultiValued { count: 2, spread: 0.25 }, &["2 global minimizers", "2.5e-1"]),
+            (TheoryError::NotCertified { reason: "a stationary point".into() }, &["no certificate", "a stationary point"]),
+        ];
+        for (e, parts) in cases {
+            let s = e.to_string();
+            for p in parts {
+                assert!(s.contains(p), "{s:?} lacks {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn guards_pass_finite_values_and_refuse_the_rest() {
+        assert!(ensure_finite("x", &[1.0, -2.0]).is_ok());
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(ensure_finite("x", &[1.0, bad]), Err(TheoryError::NonFinite { what: "x" }));
+            assert!(finite_scalar("s", bad).is_err());
+            assert!(finite_vector("v", Vector::from_vec(vec![0.0, bad])).is_err());
+            assert!(finite_matrix("m", Matrix::from_element(1, 2, bad)).is_err());
+        }
+        assert_eq!(ensure_dim("A", 2, 2), Ok(()));
+        assert_eq!(ensure_dim("A", 2, 3), Err(TheoryError::DimensionMismatch { what: "A", expected: 2, got: 3 }));
+        assert_eq!(finite_scalar("s", -3.0), Ok(-3.0));
+        assert_eq!(finite_vector("v", Vector::from_vec(vec![1.0])), Ok(Vector::from_vec(vec![1.0])));
+        assert_eq!(finite_matrix("m", Matrix::identity(1, 1)), Ok(Matrix::identity(1, 1)));
+        assert_eq!(value_up_to_infinity("φ", f64::INFINITY), Ok(f64::INFINITY));
+        assert_eq!(value_up_to_infinity("φ", -2.0), Ok(-2.0));
+        assert!(value_up_to_infinity("φ", f64::NEG_INFINITY).is_err() && value_up_to_infinity("φ", f64::NAN).is_err());
+    }
+}
