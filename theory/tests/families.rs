@@ -196,6 +196,15 @@ fn minorants_lower_bounds_and_thresholds_hold_on_samples() {
                 assert!(v >= lb - ROUND_REL * (1.0 + lb.abs()), "{} (m = {m}): f = {v} below its lower bound {lb}", info.name);
             }
         }
+        // How the family declares it decreases far out, against what it certifies.
+        match info.decrease {
+            Decrease::None => assert!(f.lower_bound().is_some(), "{}: declared bounded below, without a lower bound", info.name),
+            Decrease::Linear => {
+                let mn = f.minorant().expect("finite on ℝᵐ");
+                assert!(mn.a == 0.0 && f.lower_bound().is_none(), "{}: declared to decrease linearly, minorant {mn:?}", info.name);
+            }
+            Decrease::Quadratic => assert!(f.lower_bound().is_none() && f.minorant().unwrap().a > 0.0, "{}: declared to decrease quadratically", info.name),
+        }
         let quad = infconv_theory::potential::registry::build("quad", m).unwrap();
         let lf = f.threshold(&certificate(quad.as_ref(), m).unwrap());
         if info.decrease == Decrease::Quadratic {

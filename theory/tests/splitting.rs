@@ -301,3 +301,23 @@ fn alternating_minimization_with_a_nonsmooth_g_meets_5a_and_5b_by_hand() {
     let smooth = model("quad", 0.05);
     assert_eq!(palm(&smooth, &zero, &zero, 0.01, 0.01, 0.0, 7).unwrap().iterations, 7);
 }
+
+/// (14a) for a smooth g with the log potential, g centred far outside A⁻¹(z + dom φ), so that the
+/// first Newton steps from Au₀ − z = 0 aim past the edge of dom φ, are cut by the boundary, and
+/// the sufficient-decrease test decides: the result
+/// meets γ(u − c) + Aᵀ∇φ(Au − z)/λ = 0 with ∇φ written out, and Au − z stays in dom φ.
+#[test]
+fn the_smooth_u_step_cut_by_the_boundary_meets_the_optimality_condition() {
+    use infconv_theory::splitting::alternating::solve_u;
+    let lambda = 0.1;
+    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let (gamma, c) = (3.0, Vector::from_vec(vec![20.0, -15.0]));
+    let m = model_with(Box::new(Quadratic { gamma, center: c.clone() }), a.clone(), "log", lambda);
+    let z = Vector::from_vec(vec![0.1, 0.2]);
+    let u0 = a.clone().lu().solve(&z).unwrap();
+    let u = solve_u(&m, &z, &u0).unwrap();
+    let w = &a * &u - &z;
+    assert!(w.norm() < 1.0, "Au − z = {w:?} left dom φ");
+    let r = (&u - &c) * gamma + a.transpose() * log_gradient(&w) / lambda;
+    assert!(r.norm() <= 1e-9 * (1.0 + gamma * c.norm()), "optimality residual {:e} at u = {u:?}", r.norm());
+}
