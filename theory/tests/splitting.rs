@@ -321,3 +321,23 @@ fn the_smooth_u_step_cut_by_the_boundary_meets_the_optimality_condition() {
     let r = (&u - &c) * gamma + a.transpose() * log_gradient(&w) / lambda;
     assert!(r.norm() <= 1e-9 * (1.0 + gamma * c.norm()), "optimality residual {:e} at u = {u:?}", r.norm());
 }
+
+/// PALM with a long z-step on a bounded potential, started with Au − z near the edge of dom φ
+/// on the side where the z-step pushes it: the step must be cut in the direction it moves
+/// Au − z (along −dz), or the iterate leaves dom φ and the run fails there.
+#[test]
+fn palm_cuts_long_steps_at_the_boundary() {
+    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let m = model_with(Box::new(Quadratic { gamma: 2.0, center: Vector::from_vec(vec![0.3, -0.2]) }), a.clone(), "log", 100.0);
+    let z0 = Vector::zeros(2);
+    // The z-step moves Au − z by σ(∇f(z) − ∇φ(Au − z)/λ); with λ = 100 the second term is below
+    // 0.1 at ‖Au − z‖ = 0.9, so Au − z = 0.9 ∇f(0)/‖∇f(0)‖ is pushed toward the nearest edge.
+    let g0 = m.f.subgradient(&z0).unwrap();
+    assert!(g0.norm() > 0.2, "the case needs ‖∇f(0)‖ above ‖∇φ/λ‖ ≈ 0.1, got {}", g0.norm());
+    let u0 = a.clone().lu().solve(&(&g0 * (0.9 / g0.norm()))).unwrap();
+    for iterations in [1, 2, 5, 50] {
+        let run = palm(&m, &u0, &z0, 1e-4, 5.0, 0.0, iterations).unwrap();
+        let w = &a * &run.u - &run.z;
+        assert!(w.norm() < 1.0 && run.r5b.is_finite(), "after {iterations} steps Au − z = {w:?}");
+    }
+}
