@@ -232,39 +232,44 @@ fn the_exact_consensus_step_minimizes_the_coupling() {
 /// t = min(1, 0.99·t*) and t* is the step at which u − z reaches ±1.
 #[test]
 fn cut_steps_follow_the_velocity_rule() {
-    let (lambda, tau, sigma, kappa, nu, target) = (1.0, 1e-3, 0.5, 0.9, 0.01, 10.0);
-    let f: Arc<dyn EmpiricalRisk> = Arc::new(LeastSquares::new(infconv_theory::Matrix::from_element(1, 1, 1.0), Vector::from_element(1, target)).unwrap());
-    let c = Config { workers: 1, lambda, tau, sigma, kappa, nu, batch: None, seed: SEED, order: Order::Jacobi, fraction: 0.99, consensus: Consensus::Linearized };
-    let mut alg = Algorithm1::new(c, vec![f], Arc::new(Log::new()), Vector::zeros(1)).unwrap();
-    let grad_phi = |w: f64| 2.0 * w / (1.0 - w * w);
-    // The cut of a move of w by d inside (−1, 1).
-    let cut = |w: f64, d: f64| {
-        let t_star = if d > 0.0 { (1.0 - w) / d } else if d < 0.0 { (-1.0 - w) / d } else { f64::INFINITY };
-        (0.99 * t_star).min(1.0)
-    };
-    let (mut u, mut z, mut v, mut cuts) = (0.0f64, 0.0f64, 0.0f64, 0usize);
-    let mut worst = 0.0f64;
-    for it in 0..30 {
-        let u_old = u;
-        let du = -tau * grad_phi(u - z);
-        let t = cut(u - z, du);
-        cuts += usize::from(t < 1.0);
-        u += t * du;
-        let delta = (z - target) + nu * z - grad_phi(u_old - z) / lambda;
-        let v1 = kappa * v - sigma * delta;
-        let s = kappa * v1 - sigma * delta;
-        let t = cut(u - z, -s);
-        cuts += usize::from(t < 1.0);
-        z += t * s;
-        v = t * v1;
-        alg.step().unwrap();
-        let gap = [(alg.u[0], u), (alg.z[0][0], z), (alg.velocity()[0][0], v)].iter().map(|(a, b)| (a - b).abs() / b.abs().max(1e-300)).fold(0.0, f64::max);
-        worst = worst.max(gap);
-        assert!(gap <= 1e-12, "iteration {it}: (u, z, v) = ({}, {}, {}), by hand ({u}, {z}, {v})", alg.u[0], alg.z[0][0], alg.velocity()[0][0]);
-        assert_eq!(alg.cuts, cuts, "iteration {it}: cuts");
+    // τ = 1e-3: the consensus step pulls u − z toward 0 and is never cut; τ = 5: it overshoots
+    // the far edge and is cut too.
+    for tau in [1e-3, 5.0] {
+        let (lambda, sigma, kappa, nu, target) = (1.0, 0.5, 0.9, 0.01, 10.0);
+        let f: Arc<dyn EmpiricalRisk> = Arc::new(LeastSquares::new(infconv_theory::Matrix::from_element(1, 1, 1.0), Vector::from_element(1, target)).unwrap());
+        let c = Config { workers: 1, lambda, tau, sigma, kappa, nu, batch: None, seed: SEED, order: Order::Jacobi, fraction: 0.99, consensus: Consensus::Linearized };
+        let mut alg = Algorithm1::new(c, vec![f], Arc::new(Log::new()), Vector::zeros(1)).unwrap();
+        let grad_phi = |w: f64| 2.0 * w / (1.0 - w * w);
+        // The cut of a move of w by d inside (−1, 1).
+        let cut = |w: f64, d: f64| {
+            let t_star = if d > 0.0 { (1.0 - w) / d } else if d < 0.0 { (-1.0 - w) / d } else { f64::INFINITY };
+            (0.99 * t_star).min(1.0)
+        };
+        let (mut u, mut z, mut v) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut consensus_cuts, mut worker_cuts) = (0usize, 0usize);
+        let mut worst = 0.0f64;
+        for it in 0..30 {
+            let u_old = u;
+            let du = -tau * grad_phi(u - z);
+            let t = cut(u - z, du);
+            consensus_cuts += usize::from(t < 1.0);
+            u += t * du;
+            let delta = (z - target) + nu * z - grad_phi(u_old - z) / lambda;
+            let v1 = kappa * v - sigma * delta;
+            let s = kappa * v1 - sigma * delta;
+            let t = cut(u - z, -s);
+            worker_cuts += usize::from(t < 1.0);
+            z += t * s;
+            v = t * v1;
+            alg.step().unwrap();
+            let gap = [(alg.u[0], u), (alg.z[0][0], z), (alg.velocity()[0][0], v)].iter().map(|(a, b)| (a - b).abs() / b.abs().max(1e-300)).fold(0.0, f64::max);
+            worst = worst.max(gap);
+            assert!(gap <= 1e-12, "τ = {tau}, iteration {it}: (u, z, v) = ({}, {}, {}), by hand ({u}, {z}, {v})", alg.u[0], alg.z[0][0], alg.velocity()[0][0]);
+            assert_eq!(alg.cuts, consensus_cuts + worker_cuts, "τ = {tau}, iteration {it}: cuts");
+        }
+        assert!(worker_cuts >= 10 && (tau < 1.0 || consensus_cuts >= 10), "τ = {tau}: the case must cut steps ({consensus_cuts} consensus, {worker_cuts} worker cuts)");
+        println!("1-D Algorithm 1, τ = {tau}: worst relative gap to the hand-written rule {worst:.2e}, {consensus_cuts} consensus and {worker_cuts} worker cuts");
     }
-    assert!(cuts >= 10, "the case must cut steps ({cuts} cuts)");
-    println!("1-D Algorithm 1 with cuts: worst relative gap to the hand-written rule {worst:.2e}, {cuts} cuts");
 }
 
 /// The residuals of (15) written out with quad (φ̂ = ‖·‖², ∇φ̂ = 2w) after a few stochastic
