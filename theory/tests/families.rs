@@ -223,3 +223,36 @@ fn minorants_lower_bounds_and_thresholds_hold_on_samples() {
     assert!(registry::build("lasso", 2, SEED).unwrap_err().to_string().contains("smooth-nonconvex"), "the error lists the known names");
     assert!(registry::build("mcp", 0, SEED).is_err(), "dimension 0");
 }
+
+/// The generators of the separable coordinates draw every part of their formula in the range
+/// their documentation gives (a part left out would still give a self-consistent family, which
+/// the harness above cannot tell from the documented one): over 200 seeds each parameter stays in
+/// its range and the normal draws b take both signs.
+#[test]
+fn generated_terms_draw_every_part_in_its_documented_range() {
+    use infconv_theory::family::{l1_smooth::l1_term, mcp::mcp_term, neg_abs::neg_abs_term, separable_sum::smooth_term};
+    let within = |x: f64, lo: f64, hi: f64| lo <= x && x <= hi;
+    let tau = std::f64::consts::TAU;
+    let (mut b_signs, mut c_spread) = ([0usize; 2], (f64::INFINITY, 0.0f64));
+    for seed in 0..200 {
+        let mut g = SeedGen::new(seed, "generators");
+        let s = smooth_term(&mut g);
+        assert!(within(s.h, 0.3, 1.2) && within(s.a.abs(), 0.3, 1.0) && within(s.omega, 0.6, 1.4) && within(s.c, 0.0, tau), "smooth term {s:?}");
+        assert!(s.kappa == 0.0 && s.mcp.is_none() && s.b != 0.0, "smooth term {s:?}");
+        let l = l1_term(&mut g);
+        assert!(within(l.h, 0.5, 1.5) && within(l.a.abs(), 0.2, 0.6) && within(l.omega, 0.5, 1.5) && within(l.c, 0.0, tau) && within(l.kappa, 0.2, 0.8), "ℓ1 term {l:?}");
+        assert!(l.mcp.is_none() && l.b != 0.0, "ℓ1 term {l:?}");
+        let p = mcp_term(&mut g);
+        let (mu, gamma) = p.mcp.expect("an MCP term has its MCP");
+        assert!(within(mu, 0.5, 1.0) && within(gamma, 1.5, 3.0) && within(p.h, 0.05, 0.3), "MCP term {p:?}");
+        assert!(p.a == 0.0 && p.kappa == 0.0 && p.b != 0.0, "MCP term {p:?}");
+        for b in [s.b, l.b, p.b] {
+            b_signs[usize::from(b > 0.0)] += 1;
+        }
+        c_spread = (c_spread.0.min(s.c.min(l.c)), c_spread.1.max(s.c.max(l.c)));
+    }
+    assert!(b_signs[0] > 200 && b_signs[1] > 200, "b should be a centred normal draw: {b_signs:?} (negative, positive)");
+    assert!(c_spread.0 < 0.1 && c_spread.1 > tau - 0.1, "phases should cover [0, 2π): {c_spread:?}");
+    let k = neg_abs_term();
+    assert!(k.kappa < 0.0 && k.has_kink(), "−|t| has a concave kink: {k:?}");
+}
