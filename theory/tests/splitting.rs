@@ -5,6 +5,22 @@ use infconv_theory::potential::registry;
 use infconv_theory::splitting::{InnerSolve, Quadratic, SplittingModel, alternating_minimization, palm};
 use infconv_theory::{Matrix, TheoryError, Vector};
 
+/// A formula evaluated by the code and again by hand in a few flops: rounding only.
+const BY_HAND_REL: f64 = 1e-13;
+/// A solver's point against a closed form: the u-step stops at its rounding floor (a step below
+/// 16ε of the iterate), so the point is good to a few hundred ε relative; 1e-12 leaves a margin.
+const CLOSED_FORM_REL: f64 = 1e-12;
+/// An optimality condition written out by hand at a solver's point: the residual of a point good
+/// to 1e-14 relative, times curvatures up to about 1e3 here (∇φ/λ near the boundary), is near
+/// 1e-11; 1e-9 leaves a margin and is still 1e7 below what a wrong step or sign leaves.
+const OPTIMALITY_ABS: f64 = 1e-9;
+/// The stopping tolerance of the runs of alternating minimization; the by-hand residual at the
+/// end may exceed it by rounding only, so it is judged at OPTIMALITY_ABS.
+const RUN_TOL: f64 = 1e-10;
+/// Central differences (step 1e-6 (1 + |zᵢ|)): truncation and rounding both near 1e-10 for this
+/// smooth f with O(1) derivatives.
+const DIFF_REL: f64 = 1e-6;
+
 fn model(potential: &str, lambda: f64) -> SplittingModel {
     let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
     let g = Quadratic { gamma: 2.0, center: Vector::from_vec(vec![0.3, -0.2]) };
@@ -92,8 +108,7 @@ fn log_gradient(w: &Vector) -> Vector {
     w * (2.0 / (1.0 - w.norm_squared()))
 }
 
-/// ∇f by central differences of f's value (step 1e-6 relative: truncation and rounding both near
-/// 1e-10 for this smooth f with O(1) derivatives).
+/// ∇f by central differences of f's value (see DIFF_REL).
 fn gradient_by_differences(f: &dyn infconv_theory::family::Family, z: &Vector) -> Vector {
     Vector::from_fn(z.len(), |i, _| {
         let h = 1e-6 * (1.0 + z[i].abs());
@@ -123,7 +138,7 @@ fn the_u_step_matches_its_closed_forms() {
     let lhs = Matrix::identity(2, 2) * gamma + a.transpose() * &a * (2.0 / lambda);
     let want = lhs.lu().solve(&(&c * gamma + a.transpose() * &z * (2.0 / lambda))).unwrap();
     let got = solve_u(&m, &z, &Vector::from_vec(vec![5.0, -3.0])).unwrap();
-    assert!((&got - &want).norm() <= 1e-12 * want.norm(), "smooth g: u = {got:?}, linear system {want:?}");
+    assert!((&got - &want).norm() <= CLOSED_FORM_REL * want.norm(), "smooth g: u = {got:?}, linear system {want:?}");
     // ℓ1 + quadratic g, diagonal A: forward–backward.
     let diag = [0.5, 2.0, 1.0, 1.5];
     let a = Matrix::from_diagonal(&Vector::from_vec(diag.to_vec()));
@@ -137,7 +152,7 @@ fn the_u_step_matches_its_closed_forms() {
             let p = gamma * c[i] + 2.0 * diag[i] * z[i] / lambda;
             let want = p.signum() * (p.abs() - beta).max(0.0) / (gamma + 2.0 * diag[i] * diag[i] / lambda);
             zeros += usize::from(want == 0.0);
-            assert!((got[i] - want).abs() <= 1e-12 * (1.0 + want.abs()), "ℓ1 g, z = {z:?}, coordinate {i}: u = {}, closed form {want}", got[i]);
+            assert!((got[i] - want).abs() <= CLOSED_FORM_REL * (1.0 + want.abs()), "ℓ1 g, z = {z:?}, coordinate {i}: u = {}, closed form {want}", got[i]);
         }
         assert!(zeros > 0 && zeros < 4, "z = {z:?} should put some coordinates on the kink and some off it ({zeros} at 0)");
     }
@@ -149,7 +164,7 @@ fn the_u_step_matches_its_closed_forms() {
     let got = solve_u(&m, &z, &Vector::from_element(4, 9.0)).unwrap();
     for i in 0..4 {
         let want = (z[i] / diag[i]).clamp(lo[i], hi[i]);
-        assert!((got[i] - want).abs() <= 1e-12 * (1.0 + want.abs()), "box g, coordinate {i}: u = {}, projection {want}", got[i]);
+        assert!((got[i] - want).abs() <= CLOSED_FORM_REL * (1.0 + want.abs()), "box g, coordinate {i}: u = {}, projection {want}", got[i]);
     }
 }
 
@@ -172,7 +187,7 @@ fn the_forward_backward_u_step_meets_the_optimality_condition() {
     for i in 0..3 {
         let miss = if u[i] != 0.0 { (r[i] - beta * u[i].signum()).abs() } else { (r[i].abs() - beta).max(0.0) };
         kinks += usize::from(u[i] == 0.0);
-        assert!(miss <= 1e-9, "ℓ1 g, coordinate {i}: u = {}, r = {}, misses ∂g by {miss:e}", u[i], r[i]);
+        assert!(miss <= OPTIMALITY_ABS, "ℓ1 g, coordinate {i}: u = {}, r = {}, misses ∂g by {miss:e}", u[i], r[i]);
     }
     assert!(kinks > 0 && kinks < 3, "the case should have coordinates at the kink and off it: u = {u:?}");
     let lo = Vector::from_vec(vec![0.3, -1.0, -1.0]);
@@ -192,7 +207,7 @@ fn the_forward_backward_u_step_meets_the_optimality_condition() {
         } else {
             r[i].abs()
         };
-        assert!(miss <= 1e-9, "box g, coordinate {i}: u = {}, r = {}, misses the normal cone by {miss:e}", u[i], r[i]);
+        assert!(miss <= OPTIMALITY_ABS, "box g, coordinate {i}: u = {}, r = {}, misses the normal cone by {miss:e}", u[i], r[i]);
     }
     assert!(faces > 0 && faces < 3, "the case should have coordinates on a face and inside: u = {u:?}");
 }
@@ -213,7 +228,7 @@ fn residuals_and_subdifferential_distances_match_their_definitions() {
         let r3 = y[2] - gamma * (-0.5 + 1.0) + beta;
         let want = (r1 * r1 + r2 * r2 + r3 * r3).sqrt();
         let got = g.subdifferential_distance(&u, &y);
-        assert!((got - want).abs() <= 1e-14 * (1.0 + want), "ℓ1, y = {y:?}: {got}, by hand {want}");
+        assert!((got - want).abs() <= BY_HAND_REL * (1.0 + want), "ℓ1, y = {y:?}: {got}, by hand {want}");
     }
     assert_eq!(g.nonsmooth_coordinates(&u), 1);
     assert!(g.smooth(&u).is_none());
@@ -226,7 +241,7 @@ fn residuals_and_subdifferential_distances_match_their_definitions() {
         (Vector::from_vec(vec![-0.1, -0.4, 0.0]), 0.4),
     ] {
         let got = b.subdifferential_distance(&u, &y);
-        assert!((got - want).abs() <= 1e-15 * (1.0 + want), "box, y = {y:?}: {got}, by hand {want}");
+        assert!((got - want).abs() <= BY_HAND_REL * (1.0 + want), "box, y = {y:?}: {got}, by hand {want}");
     }
     assert_eq!(b.subdifferential_distance(&Vector::from_vec(vec![0.0, 1.5, 0.0]), &Vector::zeros(3)), f64::INFINITY);
     assert_eq!(b.nonsmooth_coordinates(&u), 2);
@@ -236,11 +251,11 @@ fn residuals_and_subdifferential_distances_match_their_definitions() {
     let (gq, hq) = q.smooth(&Vector::from_vec(vec![2.0, 0.0])).unwrap();
     assert_eq!((gq, hq), (Vector::from_vec(vec![3.0, 3.0]), Matrix::identity(2, 2) * 3.0));
     let got = q.subdifferential_distance(&Vector::from_vec(vec![2.0, 0.0]), &Vector::from_vec(vec![0.0, 7.0]));
-    assert!((got - 5.0).abs() <= 1e-15, "quadratic g: {got}, by hand 5");
+    assert!((got - 5.0).abs() <= BY_HAND_REL, "quadratic g: {got}, by hand 5");
     assert_eq!(q.nonsmooth_coordinates(&Vector::zeros(2)), 0);
     let p = q.prox(&Vector::from_vec(vec![4.0, 2.0]), 0.5);
     // argmin (3/2)‖u − c‖² + ‖u − x‖²: u = (3c + 2x)/5.
-    assert!((&p - Vector::from_vec(vec![11.0 / 5.0, 1.0 / 5.0])).norm() <= 1e-15, "quadratic prox {p:?}");
+    assert!((&p - Vector::from_vec(vec![11.0 / 5.0, 1.0 / 5.0])).norm() <= BY_HAND_REL, "quadratic prox {p:?}");
     // (5a), (5b) and (7) on model (4) with φ = log, by hand.
     let lambda = 0.3;
     let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
@@ -249,23 +264,23 @@ fn residuals_and_subdifferential_distances_match_their_definitions() {
     let (u, z) = (Vector::from_vec(vec![0.2, 0.0]), Vector::from_vec(vec![-0.1, 0.3]));
     let y = log_gradient(&(&a * &u - &z)) / lambda;
     let mul = m.multiplier(&u, &z).unwrap();
-    assert!((&mul - &y).norm() <= 1e-14 * y.norm(), "multiplier {mul:?}, by hand {y:?}");
+    assert!((&mul - &y).norm() <= BY_HAND_REL * y.norm(), "multiplier {mul:?}, by hand {y:?}");
     let s = -(a.transpose() * &y);
     let d1 = s[0] - 0.5 * (0.2 - 0.1) - 0.2;
     let d2 = (s[1].abs() - 0.2).max(0.0);
     let want5a = (d1 * d1 + d2 * d2).sqrt();
     let got5a = m.residual_5a(&u, &z).unwrap();
-    assert!((got5a - want5a).abs() <= 1e-13 * (1.0 + want5a), "(5a): {got5a}, by hand {want5a}");
+    assert!((got5a - want5a).abs() <= BY_HAND_REL * (1.0 + want5a), "(5a): {got5a}, by hand {want5a}");
     let want5b = (gradient_by_differences(m.f.as_ref(), &z) - &y).norm();
     let got5b = m.residual_5b(&u, &z).unwrap();
-    assert!((got5b - want5b).abs() <= 1e-6 * (1.0 + want5b), "(5b): {got5b}, by hand {want5b}");
+    assert!((got5b - want5b).abs() <= DIFF_REL * (1.0 + want5b), "(5b): {got5b}, by hand {want5b}");
     let ge = Vector::from_vec(vec![0.7, -0.4]);
     let s = -(a.transpose() * &ge);
     let d1 = s[0] - 0.5 * (0.2 - 0.1) - 0.2;
     let d2 = (s[1].abs() - 0.2).max(0.0);
     let want7 = (d1 * d1 + d2 * d2).sqrt();
     let got7 = residual_7(&a, &gl1, &u, &ge);
-    assert!((got7 - want7).abs() <= 1e-13 * (1.0 + want7), "(7): {got7}, by hand {want7}");
+    assert!((got7 - want7).abs() <= BY_HAND_REL * (1.0 + want7), "(7): {got7}, by hand {want7}");
 }
 
 /// Alternating minimization with a nonsmooth g and either inner solve reaches a point that meets
@@ -280,18 +295,18 @@ fn alternating_minimization_with_a_nonsmooth_g_meets_5a_and_5b_by_hand() {
     let m = model_with(Box::new(L1 { beta, gamma, center: c.clone() }), a.clone(), "log", lambda);
     let zero = Vector::zeros(2);
     for inner in [InnerSolve::Exact, InnerSolve::Local] {
-        let run = alternating_minimization(&m, &zero, &zero, inner, 1e-10, 2000).unwrap();
+        let run = alternating_minimization(&m, &zero, &zero, inner, RUN_TOL, 2000).unwrap();
         assert!(run.iterations > 1 && run.iterations < 2000, "{inner:?}: {} iterations", run.iterations);
         let (u, z) = (&run.u, &run.z);
         let y = log_gradient(&(&a * u - z)) / lambda;
         let s = -(a.transpose() * &y) - (u - &c) * gamma;
         for i in 0..2 {
             let miss = if u[i] != 0.0 { (s[i] - beta * u[i].signum()).abs() } else { (s[i].abs() - beta).max(0.0) };
-            assert!(miss <= 1e-8, "{inner:?}: (5a) by hand misses by {miss:e} at coordinate {i} (u = {u:?})");
+            assert!(miss <= OPTIMALITY_ABS, "{inner:?}: (5a) by hand misses by {miss:e} at coordinate {i} (u = {u:?})");
         }
         let miss5b = (gradient_by_differences(m.f.as_ref(), z) - &y).norm();
-        assert!(miss5b <= 1e-6 * (1.0 + y.norm()), "{inner:?}: (5b) by hand misses by {miss5b:e}");
-        assert!(run.r5a <= 1e-10 && run.r5b <= 1e-10, "{inner:?}: reported residuals {:e} {:e}", run.r5a, run.r5b);
+        assert!(miss5b <= DIFF_REL * (1.0 + y.norm()), "{inner:?}: (5b) by hand misses by {miss5b:e}");
+        assert!(run.r5a <= RUN_TOL && run.r5b <= RUN_TOL, "{inner:?}: reported residuals {:e} {:e}", run.r5a, run.r5b);
     }
     let start = Vector::from_vec(vec![0.1, 0.2]);
     let stopped = alternating_minimization(&m, &start, &zero, InnerSolve::Local, 0.0, 0).unwrap();
@@ -319,7 +334,7 @@ fn the_smooth_u_step_cut_by_the_boundary_meets_the_optimality_condition() {
     let w = &a * &u - &z;
     assert!(w.norm() < 1.0, "Au − z = {w:?} left dom φ");
     let r = (&u - &c) * gamma + a.transpose() * log_gradient(&w) / lambda;
-    assert!(r.norm() <= 1e-9 * (1.0 + gamma * c.norm()), "optimality residual {:e} at u = {u:?}", r.norm());
+    assert!(r.norm() <= OPTIMALITY_ABS * (1.0 + gamma * c.norm()), "optimality residual {:e} at u = {u:?}", r.norm());
 }
 
 /// PALM with a long z-step on a bounded potential, started with Au − z near the edge of dom φ
