@@ -190,4 +190,13 @@ mod tests {
         let r = increasing_root(g, 0.0, 1e-3, 1e3).unwrap();
         assert!((r - 1.0).abs() <= 4.0 * f64::EPSILON, "r = {r}");
     }
+
+    /// A derivative that overstates the slope by 1e12 makes every Newton step tiny yet inside the
+    /// bracket: after MAX_ITERATIONS the bracket is still wide, and the answer is NotConverged,
+    /// not a point that is no root.
+    #[test]
+    fn a_stalled_solve_is_reported_not_returned() {
+        let err = increasing_root(|r: f64| (r - 1.0, 1e12), 0.0, 0.0, 10.0).unwrap_err();
+        assert!(matches!(err, TheoryError::NotConverged { iterations: MAX_ITERATIONS, .. }), "{err:?}");
+    }
 }

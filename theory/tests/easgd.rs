@@ -266,6 +266,7 @@ fn cut_steps_follow_the_velocity_rule() {
             worst = worst.max(gap);
             assert!(gap <= 1e-12, "τ = {tau}, iteration {it}: (u, z, v) = ({}, {}, {}), by hand ({u}, {z}, {v})", alg.u[0], alg.z[0][0], alg.velocity()[0][0]);
             assert_eq!(alg.cuts, consensus_cuts + worker_cuts, "τ = {tau}, iteration {it}: cuts");
+            assert_eq!(alg.iterations, it + 1, "τ = {tau}: iterations counted");
         }
         assert!(worker_cuts >= 10 && (tau < 1.0 || consensus_cuts >= 10), "τ = {tau}: the case must cut steps ({consensus_cuts} consensus, {worker_cuts} worker cuts)");
         println!("1-D Algorithm 1, τ = {tau}: worst relative gap to the hand-written rule {worst:.2e}, {consensus_cuts} consensus and {worker_cuts} worker cuts");

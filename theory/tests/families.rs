@@ -253,6 +253,9 @@ fn generated_terms_draw_every_part_in_its_documented_range() {
     }
     assert!(b_signs[0] > 200 && b_signs[1] > 200, "b should be a centred normal draw: {b_signs:?} (negative, positive)");
     assert!(c_spread.0 < 0.1 && c_spread.1 > tau - 0.1, "phases should cover [0, 2π): {c_spread:?}");
+    let sphere = infconv_theory::family::sphere::sphere(3, 2.0).unwrap();
+    assert_eq!(sphere.d(), &[0.25; 3][..], "a sphere of radius R has dᵢ = 1/R²");
+    assert!(matches!(sphere.structure(), Structure::Ellipsoid(d) if d == sphere.d()));
     let k = neg_abs_term();
     assert!(k.kappa < 0.0 && k.has_kink(), "−|t| has a concave kink: {k:?}");
 }

@@ -356,3 +356,29 @@ fn palm_cuts_long_steps_at_the_boundary() {
         assert!(w.norm() < 1.0 && run.r5b.is_finite(), "after {iterations} steps Au − z = {w:?}");
     }
 }
+
+/// The u-step is scale-free: with φ = ‖·‖³ (cubic), A = I and g = (γ/2)‖u − c‖², the minimizer
+/// lies on the segment from z to c, u = z + s(c − z)/d with d = ‖c − z‖ and
+/// γ(s − d) + 3s²/λ = 0, i.e. s = λ(√(γ² + 12γd/λ) − γ)/6 = 2γd/(√(γ² + 12γd/λ) + γ) (the
+/// second form without cancellation at small d). Newton needs several steps here (the
+/// curvature of ‖·‖³ grows with ‖w‖), and its stopping rule must be relative to ‖u‖ at every
+/// scale from 1e-6 to 1e6 (a rule in absolute terms stops a few steps early at 1e-6).
+#[test]
+fn the_u_step_is_scale_free() {
+    use infconv_theory::splitting::alternating::solve_u;
+    let gamma = 2.0;
+    for scale in [1e-6, 1.0, 1e6] {
+        // λ proportional to the scale keeps the problem self-similar: u/scale solves the same
+        // problem at every scale, with ‖·‖³/λ as strong against g as at scale 1.
+        let lambda = 0.5 * scale;
+        let c = Vector::from_vec(vec![0.8, -0.6]) * scale;
+        let z = Vector::from_vec(vec![0.1, 0.3]) * scale;
+        let m = model_with(Box::new(Quadratic { gamma, center: c.clone() }), Matrix::identity(2, 2), "cubic", lambda);
+        let d = (&c - &z).norm();
+        let s = 2.0 * gamma * d / ((gamma * gamma + 12.0 * gamma * d / lambda).sqrt() + gamma);
+        let want = &z + (&c - &z) * (s / d);
+        let got = solve_u(&m, &z, &z).unwrap();
+        let rel = (&got - &want).norm() / want.norm();
+        assert!(rel <= CLOSED_FORM_REL, "scale {scale}: u = {got:?}, closed form {want:?} (relative {rel:e})");
+    }
+}
