@@ -1,114 +1,16 @@
-//! The certificates the prox solvers rely on, measured: derivatives of the families against
-//! differences, weak-convexity moduli against Hessians, minorants and lower bounds against values,
-//! the threshold of the indefinite quadratic against the inner Hessian, and the potentials'
-//! Hessian and Bregman moduli. Seeds are fixed (printed in failure messages).
+//! The certificates the prox solvers rely on, measured: the threshold of the indefinite quadratic
+//! against the inner Hessian, and the potentials' Hessian and Bregman moduli. (The families' own
+//! certificates, their derivatives, moduli, minorants and lower bounds, are measured in
+//! `families.rs`.) Seeds are fixed (printed in failure messages).
 
 use infconv_theory::family::registry as families;
 use infconv_theory::random::SeedGen;
-use infconv_theory::family::Structure;
-use infconv_theory::family::scalar::Side;
 use infconv_theory::linalg::symmetric_eigen_range;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::certificate::{CERTIFIED, certificate};
 use infconv_theory::{Matrix, Vector};
 
 const SEEDS: u64 = 16;
-
-fn points(g: &mut SeedGen, m: usize, n: usize, scale: f64) -> Vec<Vector> {
-    (0..n).map(|_| Vector::from_fn(m, |_, _| scale * g.normal())).collect()
-}
-
-/// Every seed of the smooth families, in dimensions 1–3: (name, seed, m, f, n points drawn from
-/// the stream `label` at `scale`).
-fn smooth_cases(label: &str, n: usize, scale: f64, mut check: impl FnMut(&str, u64, usize, &dyn infconv_theory::family::Family, Vec<Vector>)) {
-    for name in ["smooth-nonconvex", "indefinite-quadratic"] {
-        for seed in 0..SEEDS {
-            let m = 1 + (seed as usize % 3);
-            let f = families::build(name, m, seed).unwrap();
-            let mut g = SeedGen::new(seed, label);
-            check(name, seed, m, f.as_ref(), points(&mut g, m, n, scale));
-        }
-    }
-}
-
-#[test]
-fn smooth_families_gradients_and_hessians_match_differences() {
-    smooth_cases("points", 8, 1.5, |name, seed, m, f, zs| {
-        for z in zs {
-            let grad = f.subgradient(&z).unwrap();
-            let hess = f.hessian(&z).unwrap().unwrap();
-            let h = 1e-5;
-            for j in 0..m {
-                let mut zp = z.clone();
-                let mut zm = z.clone();
-                zp[j] += h;
-                zm[j] -= h;
-                let fd = (f.value(&zp).unwrap() - f.value(&zm).unwrap()) / (2.0 * h);
-                assert!((fd - grad[j]).abs() <= 1e-7 * (1.0 + grad[j].abs()), "{name} seed {seed}: ∂{j}f");
-                let col = (f.subgradient(&zp).unwrap() - f.subgradient(&zm).unwrap()) / (2.0 * h);
-                assert!((col - hess.column(j)).norm() <= 1e-6 * (1.0 + hess.norm()), "{name} seed {seed}: Hessian column {j}");
-            }
-        }
-    });
-}
-
-#[test]
-fn weak_convexity_moduli_are_valid() {
-    smooth_cases("modulus", 64, 3.0, |name, seed, _m, f, zs| {
-        let r = f.weak_convexity_modulus().unwrap();
-        let mut tightest = f64::INFINITY;
-        for z in zs {
-            let (lmin, _) = symmetric_eigen_range(&f.hessian(&z).unwrap().unwrap());
-            assert!(lmin + r >= -1e-12, "{name} seed {seed}: λ_min(∇²f) = {lmin} < −r = {}", -r);
-            tightest = tightest.min(lmin + r);
-        }
-        if name == "indefinite-quadratic" {
-            assert!(tightest.abs() < 1e-12, "r = ρ is exact for a quadratic");
-        }
-    });
-    for name in ["l1-smooth", "mcp", "separable-sum"] {
-        for seed in 0..SEEDS {
-            let f = families::build(name, 3, seed).unwrap();
-            let r = f.weak_convexity_modulus().unwrap();
-            let Structure::Separable(terms) = f.structure() else { panic!() };
-            for s in terms {
-                for k in 0..400 {
-                    let t = -4.0 + 8.0 * k as f64 / 399.0;
-                    assert!(s.second(t, Side::Right) + r >= -1e-12, "{name} seed {seed}: f″({t}) < −r");
-                }
-                if s.has_kink() {
-                    assert!(s.derivative(0.0, Side::Left) <= s.derivative(0.0, Side::Right), "{name}: convex kink");
-                }
-            }
-        }
-    }
-    for name in ["neg-l1", "sphere", "ellipse"] {
-        assert!(families::build(name, 2, 0).unwrap().weak_convexity_modulus().is_none(), "{name} has no modulus");
-    }
-}
-
-#[test]
-fn minorants_and_lower_bounds_hold() {
-    for name in families::known_names() {
-        for seed in 0..SEEDS {
-            let m = if name == "neg-abs" { 1 } else { 1 + (seed as usize % 3) };
-            let f = families::build(name, m, seed).unwrap();
-            let mut g = SeedGen::new(seed, "minorant");
-            for scale in [0.3, 3.0, 30.0] {
-                for z in points(&mut g, m, 32, scale) {
-                    let fz = f.value(&z).unwrap();
-                    if let Some(mn) = f.minorant() {
-                        let n = z.norm();
-                        assert!(fz >= -mn.a * n * n - mn.b * n - mn.c - 1e-9 * (1.0 + fz.abs()), "{name} seed {seed}: minorant");
-                    }
-                    if let Some(lb) = f.lower_bound() {
-                        assert!(fz >= lb - 1e-9 * (1.0 + lb.abs()), "{name} seed {seed}: lower bound {lb} > f = {fz}");
-                    }
-                }
-            }
-        }
-    }
-}
 
 /// λ_f = 2/ρ_Q: the inner Hessian H + 2Q/λ is positive semidefinite just below and indefinite just
 /// above.

@@ -3,6 +3,9 @@
 //! that follow from the definitions without the code (the least-squares sum written out, the
 //! logistic loss log 2 at z = 0, the label symmetry of logistic regression).
 
+mod common;
+
+use common::central_gradient;
 use infconv_theory::distributed::EmpiricalRisk;
 use infconv_theory::distributed::least_squares::LeastSquares;
 use infconv_theory::distributed::logistic::Logistic;
@@ -14,19 +17,8 @@ use rand::SeedableRng;
 
 const SEED: u64 = 52;
 
-/// Central differences of the loss: step h = 1e-5 (1 + |zᵢ|); truncation O(h²·|f'''|) and rounding
-/// O(ε|f|/h) are both below 1e-9 for these O(1) losses, so 1e-6 relative is a wide margin.
+/// Central differences of the loss (see `common::central_gradient`).
 const DIFF_REL: f64 = 1e-6;
-
-fn gradient_by_differences(f: &dyn EmpiricalRisk, z: &Vector, batch: &[usize]) -> Vector {
-    Vector::from_fn(z.len(), |i, _| {
-        let h = 1e-5 * (1.0 + z[i].abs());
-        let (mut p, mut q) = (z.clone(), z.clone());
-        p[i] += h;
-        q[i] -= h;
-        (f.loss_and_gradient(&p, batch).unwrap().0 - f.loss_and_gradient(&q, batch).unwrap().0) / (2.0 * h)
-    })
-}
 
 fn normal_vector(g: &mut SeedGen, d: usize) -> Vector {
     Vector::from_fn(d, |_, _| g.normal())
@@ -52,7 +44,7 @@ fn gradients_match_central_differences_and_batches_average() {
             let z = normal_vector(&mut g, f.dim()) * 0.7;
             let batch = if trial == 0 { (0..f.samples()).collect() } else { let mut b = minibatch(&mut rng, f.samples(), 6); b.push(b[0]); b };
             let (loss, grad) = f.loss_and_gradient(&z, &batch).unwrap();
-            let fd = gradient_by_differences(f.as_ref(), &z, &batch);
+            let fd = central_gradient(|x| f.loss_and_gradient(x, &batch).unwrap().0, &z);
             let rel = (&grad - &fd).norm() / fd.norm().max(1e-3);
             worst = worst.max(rel);
             assert!(rel <= DIFF_REL, "{name} (seed {SEED}, trial {trial}): ∇ off central differences by {rel:e} relative");

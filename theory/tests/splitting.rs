@@ -1,5 +1,8 @@
 //! Model (4), alternating minimization (14a)–(14b) and PALM on a small smooth instance.
 
+mod common;
+
+use common::central_gradient;
 use infconv_theory::family::registry as families;
 use infconv_theory::potential::registry;
 use infconv_theory::splitting::{InnerSolve, Quadratic, SplittingModel, alternating_minimization, palm};
@@ -17,8 +20,7 @@ const OPTIMALITY_ABS: f64 = 1e-9;
 /// The stopping tolerance of the runs of alternating minimization; the by-hand residual at the
 /// end may exceed it by rounding only, so it is judged at OPTIMALITY_ABS.
 const RUN_TOL: f64 = 1e-10;
-/// Central differences (step 1e-6 (1 + |zᵢ|)): truncation and rounding both near 1e-10 for this
-/// smooth f with O(1) derivatives.
+/// Central differences (see `common::central_gradient`).
 const DIFF_REL: f64 = 1e-6;
 
 fn model(potential: &str, lambda: f64) -> SplittingModel {
@@ -106,18 +108,6 @@ fn model_with(g: Box<dyn infconv_theory::splitting::G>, a: Matrix, potential: &s
 /// ∇φ of log, φ(w) = −ln(1 − ‖w‖²), written out: 2w/(1 − ‖w‖²).
 fn log_gradient(w: &Vector) -> Vector {
     w * (2.0 / (1.0 - w.norm_squared()))
-}
-
-/// ∇f by central differences of f's value (see DIFF_REL).
-fn gradient_by_differences(f: &dyn infconv_theory::family::Family, z: &Vector) -> Vector {
-    Vector::from_fn(z.len(), |i, _| {
-        let h = 1e-6 * (1.0 + z[i].abs());
-        let mut p = z.clone();
-        p[i] += h;
-        let mut q = z.clone();
-        q[i] -= h;
-        (f.value(&p).unwrap() - f.value(&q).unwrap()) / (2.0 * h)
-    })
 }
 
 /// (14a) against closed forms: with φ = ‖·‖² the u-step minimizes g(u) + ‖Au − z‖²/λ. For the
@@ -271,7 +261,7 @@ fn residuals_and_subdifferential_distances_match_their_definitions() {
     let want5a = (d1 * d1 + d2 * d2).sqrt();
     let got5a = m.residual_5a(&u, &z).unwrap();
     assert!((got5a - want5a).abs() <= BY_HAND_REL * (1.0 + want5a), "(5a): {got5a}, by hand {want5a}");
-    let want5b = (gradient_by_differences(m.f.as_ref(), &z) - &y).norm();
+    let want5b = (central_gradient(|x| m.f.value(x).unwrap(), &z) - &y).norm();
     let got5b = m.residual_5b(&u, &z).unwrap();
     assert!((got5b - want5b).abs() <= DIFF_REL * (1.0 + want5b), "(5b): {got5b}, by hand {want5b}");
     let ge = Vector::from_vec(vec![0.7, -0.4]);
@@ -304,7 +294,7 @@ fn alternating_minimization_with_a_nonsmooth_g_meets_5a_and_5b_by_hand() {
             let miss = if u[i] != 0.0 { (s[i] - beta * u[i].signum()).abs() } else { (s[i].abs() - beta).max(0.0) };
             assert!(miss <= OPTIMALITY_ABS, "{inner:?}: (5a) by hand misses by {miss:e} at coordinate {i} (u = {u:?})");
         }
-        let miss5b = (gradient_by_differences(m.f.as_ref(), z) - &y).norm();
+        let miss5b = (central_gradient(|x| m.f.value(x).unwrap(), z) - &y).norm();
         assert!(miss5b <= DIFF_REL * (1.0 + y.norm()), "{inner:?}: (5b) by hand misses by {miss5b:e}");
         assert!(run.r5a <= RUN_TOL && run.r5b <= RUN_TOL, "{inner:?}: reported residuals {:e} {:e}", run.r5a, run.r5b);
     }
