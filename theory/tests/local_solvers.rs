@@ -244,3 +244,20 @@ fn lagrange_newton_never_returns_a_point_that_is_not_a_kkt_point() {
         Err(e) => assert!(matches!(e, infconv_theory::TheoryError::NotConverged { .. }), "{e:?}"),
     }
 }
+
+/// The certificate of the fast solver for cubic is read at w* = v − z, the point of φ where the
+/// Bregman modulus (k/2)‖w*‖ is taken. f(z) = −z²/2 + z (ρ = 1) with cubic and v = 1: z = v is
+/// stationary (f′(1) = 0 and ∇φ(0) = 0) but a local maximum (F″ = −1 there), and Newton from
+/// z₀ = v stays there. At w* = 0 the modulus is 0, so the solver must refuse; read at a wrong
+/// point (v + z, ‖·‖ = 2, modulus 3 > λρ) it would certify a maximum as the global minimizer.
+#[test]
+fn the_cubic_certificate_refuses_a_stationary_point_at_w_star_zero() {
+    let f = IndefiniteQuadratic::new("indefinite-quadratic", Matrix::from_element(1, 1, -1.0), Vector::from_element(1, 1.0)).unwrap();
+    let phi = registry::build("cubic", 1).unwrap();
+    let cert = infconv_theory::prox::certificate::certificate(phi.as_ref(), 1).unwrap();
+    let v = Vector::from_element(1, 1.0);
+    let local = newton::newton_local(phi.as_ref(), &f, 1.0, &v, &v).unwrap();
+    assert_eq!(local.z, v, "Newton from z₀ = v stays at the stationary point");
+    let got = newton::fast(phi.as_ref(), &cert, &f, 1.0, &v);
+    assert!(matches!(got, Err(infconv_theory::TheoryError::NotCertified { .. })), "a local maximum must not be certified: {got:?}");
+}

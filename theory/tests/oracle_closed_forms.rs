@@ -22,7 +22,7 @@ use infconv_theory::family::separable_sum::SeparableFamily;
 use infconv_theory::family::sphere::sphere;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::oracle;
-use infconv_theory::{TheoryError, Vector};
+use infconv_theory::{Matrix, TheoryError, Vector};
 
 const POINT_REL: f64 = 1e-12;
 const MANIFOLD_ABS: f64 = 1e-9;
@@ -198,12 +198,13 @@ fn nearest_point_on_a_three_dimensional_ellipsoid() {
 /// The oracle lists every refined point within TIE_REL·(1 + |e|) of e(v) (its documented tie
 /// tolerance). fᵢ(t) = −|t| + βt with φ = ‖·‖², v = 0: the two local minimizers
 /// t = λ(1 − β)/2 and −λ(1 + β)/2 have values −λ(1 ∓ β)²/4, apart by λβ. With λ = 1000
-/// (|e| ≈ 250) a gap of 1e-7 is a tie (below 1e-9 · 251), a gap of 1e-6 is not.
+/// (|e| ≈ 250) a gap of 1e-7 is a tie (below 1e-9 · 251), a gap of 1e-6 is not; with λ = 0.04
+/// (|e| ≈ 0.01) a gap of 1e-10 is a tie (below 1e-9 · 1.01; a tolerance proportional to |e|
+/// alone, 1e-11, would miss it).
 #[test]
 fn near_ties_within_the_tolerance_are_both_listed() {
     let phi = registry::build("quad", 1).unwrap();
-    let lambda = 1000.0;
-    for (beta, listed) in [(1e-10, 2), (1e-9, 1), (0.0, 2)] {
+    for (lambda, beta, listed) in [(1000.0, 1e-10, 2), (1000.0, 1e-9, 1), (1000.0, 0.0, 2), (0.04, 2.5e-9, 2)] {
         let f = SeparableFamily::new("tilted-neg-abs", vec![ScalarTerm { kappa: -1.0, b: beta, ..ScalarTerm::zero() }]).unwrap();
         let o = oracle::global(phi.as_ref(), &f, lambda, &Vector::zeros(1)).unwrap();
         assert_eq!(o.minimizers.len(), listed, "β = {beta} (gap λβ = {:.1e}, tolerance {:.1e}): {:?}", lambda * beta, oracle::TIE_REL * (1.0 + o.envelope.abs()), o.minimizers);
@@ -228,4 +229,28 @@ fn the_manifold_grid_spacing_covers_the_grid() {
     };
     let gap = (0..n).map(|k| (p(k + 1) - p(k)).norm()).fold(0.0, f64::max);
     assert!(o.spacing >= gap && o.spacing <= 2.0 * gap, "spacing {} against the largest grid gap {gap}", o.spacing);
+}
+
+/// The tie tolerance TIE_REL·(1 + |e|) on the grid path (a smooth f) where |e| is small: f(z) =
+/// cos 2z + βz + C in 1-D with φ = z², λ = 1, v = 0 has a double well, minimizers ±z* (sin 2z =
+/// z, z* ≈ 0.948) whose values differ by about 2βz*. C shifts e(v) to 0.01; β = 5.3e-11 makes the
+/// gap 1e-10, a tie under 1e-9·1.01 (both listed), while a tolerance proportional to |e| alone
+/// (1e-11) would list one.
+#[test]
+fn near_ties_on_the_grid_path_are_listed_where_e_is_small() {
+    use infconv_theory::family::smooth_nonconvex::{Cosine, SmoothNonconvex};
+    let phi = registry::build("quad", 1).unwrap();
+    let build = |beta: f64, shift: f64| {
+        let cos2 = Cosine { a: 1.0, omega: Vector::from_element(1, 2.0), c: 0.0 };
+        let constant = Cosine { a: shift, omega: Vector::zeros(1), c: 0.0 };
+        SmoothNonconvex::new(Matrix::zeros(1, 1), Vector::from_element(1, beta), vec![cos2, constant]).unwrap()
+    };
+    let v = Vector::zeros(1);
+    let e0 = oracle::global(phi.as_ref(), &build(0.0, 0.0), 1.0, &v).unwrap().envelope;
+    let beta = 5.3e-11;
+    let o = oracle::global(phi.as_ref(), &build(beta, 0.01 - e0), 1.0, &v).unwrap();
+    assert!((o.envelope - 0.01).abs() <= 1e-6, "e(v) = {}, meant to be about 0.01", o.envelope);
+    let values: Vec<f64> = o.local_minima.iter().map(|(_, x)| *x).collect();
+    assert_eq!(o.minimizers.len(), 2, "gap {:.1e} within the tolerance {:.1e}: {:?} (local minima {values:?})", values.get(1).map_or(f64::NAN, |x| x - o.envelope), oracle::TIE_REL * (1.0 + o.envelope.abs()), o.minimizers);
+    assert!(o.minimizers.iter().any(|z| z[0] > 0.9) && o.minimizers.iter().any(|z| z[0] < -0.9), "±z*: {:?}", o.minimizers);
 }

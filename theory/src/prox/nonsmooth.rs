@@ -635,6 +635,11 @@ mod tests {
         let terms = vec![term(0.0, 1e-11, -1.0)];
         let sol = fast(phi.as_ref(), &cert, &family(terms.clone()), &terms, lambda, &vec(&[0.0])).unwrap();
         assert!(near_root(sol.z[0], -lambda * (1.0 + 1e-11) / 2.0), "β = 1e-11: z = {}", sol.z[0]);
+        // λ = 8: |e| ≈ 2, the tolerance ≈ 3e-12; β = 1.25e-13 (gap 1e-12) is a tie, which a
+        // tolerance that shrank with |e| (1e-12/3) would miss.
+        let terms = vec![term(0.0, 1.25e-13, -1.0)];
+        let got = fast(phi.as_ref(), &cert, &family(terms.clone()), &terms, 8.0, &vec(&[0.0]));
+        assert!(matches!(got, Err(TheoryError::MultiValued { count: 2, .. })), "λ = 8, β = 1.25e-13: {got:?}");
     }
 
     /// MCP (μ = 0.5, γ = 2, so γμ = 1) under quad, λ = 1 (pieces convex: −1/γ + 2/λ > 0), at
