@@ -254,3 +254,20 @@ fn near_ties_on_the_grid_path_are_listed_where_e_is_small() {
     assert_eq!(o.minimizers.len(), 2, "gap {:.1e} within the tolerance {:.1e}: {:?} (local minima {values:?})", values.get(1).map_or(f64::NAN, |x| x - o.envelope), oracle::TIE_REL * (1.0 + o.envelope.abs()), o.minimizers);
     assert!(o.minimizers.iter().any(|z| z[0] > 0.9) && o.minimizers.iter().any(|z| z[0] < -0.9), "±z*: {:?}", o.minimizers);
 }
+
+/// The 3-D manifold grid covers the poles: from the centre of the ellipsoid with semi-axes
+/// (1, 1.1, 0.5) the nearest points (φ = ‖·‖²) are the poles (0, 0, ±0.5), e(0) = 0.25/λ, while
+/// the equator holds only saddles of the distance ((±1, 0, 0) at distance 1). A grid that missed
+/// the polar rings would report a saddle.
+#[test]
+fn the_3d_manifold_grid_reaches_the_poles() {
+    let f = EllipsoidSurface::from_axes("ellipse", &[1.0, 1.1, 0.5]).unwrap();
+    let phi = registry::build("quad", 3).unwrap();
+    let lambda = 2.0;
+    let o = oracle::global(phi.as_ref(), &f, lambda, &Vector::zeros(3)).unwrap();
+    assert!((o.envelope - 0.25 / lambda).abs() <= VALUE_REL * 0.25 / lambda, "e(0) = {}, the poles give {}", o.envelope, 0.25 / lambda);
+    assert_eq!(o.minimizers.len(), 2, "two poles: {:?}", o.minimizers);
+    for z in &o.minimizers {
+        assert!((z[2].abs() - 0.5).abs() <= MANIFOLD_ABS && z[0].abs() + z[1].abs() <= MANIFOLD_ABS, "not a pole: {z:?}");
+    }
+}
