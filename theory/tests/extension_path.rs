@@ -204,3 +204,14 @@ fn kink_has_no_gradient_at_zero() {
     let g = FromDual(SqrtAbs).gradient(&Vector::from_vec(vec![-0.5, 2.0])).unwrap();
     assert_eq!(g.as_slice(), &[-1.0, 1.0]);
 }
+
+/// The domain test written with the potential is the one the wrapped potential answers: inside
+/// and outside the unit ball of log-ball, and a NaN or infinite coordinate is never inside.
+#[test]
+fn the_domain_test_reaches_the_wrapped_potential() {
+    let phi = FromDual(LogBall);
+    assert!(phi.contains(&Vector::from_vec(vec![0.5, -0.5])));
+    for w in [vec![0.8, 0.8], vec![1.0, 0.0], vec![f64::NAN, 0.0], vec![f64::INFINITY, 0.0]] {
+        assert!(!phi.contains(&Vector::from_vec(w.clone())), "{w:?} is not in the open unit ball");
+    }
+}
