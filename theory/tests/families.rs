@@ -245,7 +245,7 @@ fn generated_terms_draw_every_part_in_its_documented_range() {
     use infconv_theory::family::{l1_smooth::l1_term, mcp::mcp_term, neg_abs::neg_abs_term, separable_sum::smooth_term};
     let within = |x: f64, lo: f64, hi: f64| lo <= x && x <= hi;
     let tau = std::f64::consts::TAU;
-    let (mut b_signs, mut c_spread) = ([0usize; 2], (f64::INFINITY, 0.0f64));
+    let (mut b_signs, mut smooth_c, mut l1_c) = ([0usize; 2], (f64::INFINITY, 0.0f64), (f64::INFINITY, 0.0f64));
     for seed in 0..200 {
         let mut g = SeedGen::new(seed, "generators");
         let s = smooth_term(&mut g);
@@ -261,10 +261,13 @@ fn generated_terms_draw_every_part_in_its_documented_range() {
         for b in [s.b, l.b, p.b] {
             b_signs[usize::from(b > 0.0)] += 1;
         }
-        c_spread = (c_spread.0.min(s.c.min(l.c)), c_spread.1.max(s.c.max(l.c)));
+        smooth_c = (smooth_c.0.min(s.c), smooth_c.1.max(s.c));
+        l1_c = (l1_c.0.min(l.c), l1_c.1.max(l.c));
     }
     assert!(b_signs[0] > 200 && b_signs[1] > 200, "b should be a centred normal draw: {b_signs:?} (negative, positive)");
-    assert!(c_spread.0 < 0.1 && c_spread.1 > tau - 0.1, "phases should cover [0, 2π): {c_spread:?}");
+    for (name, (lo, hi)) in [("smooth", smooth_c), ("ℓ1", l1_c)] {
+        assert!(lo < 0.2 && hi > tau - 0.2, "the {name} terms' phases should cover [0, 2π): [{lo}, {hi}]");
+    }
     let sphere = infconv_theory::family::sphere::sphere(3, 2.0).unwrap();
     assert_eq!(sphere.d(), &[0.25; 3][..], "a sphere of radius R has dᵢ = 1/R²");
     assert!(matches!(sphere.structure(), Structure::Ellipsoid(d) if d == sphere.d()));
