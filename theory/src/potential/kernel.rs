@@ -82,3 +82,41 @@ impl KernelForm {
         matches!(self, KernelForm::Separable(_))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Vector;
+    use crate::potential::registry;
+
+    /// The kernel form a registry entry hands to the kernels is the potential itself: φ(w) equals
+    /// h(‖w‖²) (radial) or Σᵢ h(wᵢ²) (separable) at points of the domain, and h′, h″ are the
+    /// derivatives of h by central differences (step 1e-6 (1 + s): truncation and rounding near
+    /// 1e-10 relative for these profiles away from s_max).
+    #[test]
+    fn kernel_forms_are_the_potentials_they_describe() {
+        let mut seen = 0;
+        for info in registry::all() {
+            let Some(form) = info.kernel else { continue };
+            seen += 1;
+            let phi = (info.build)(3).unwrap();
+            let p = form.profile();
+            for w in [vec![0.1, -0.2, 0.05], vec![0.3, 0.0, -0.1], vec![0.0, 0.0, 0.0]] {
+                let w = Vector::from_vec(w);
+                let want = phi.value(&w).unwrap();
+                let got = if form.is_separable() { w.iter().map(|x| p.h(x * x)).sum() } else { p.h(w.norm_squared()) };
+                assert!((got - want).abs() <= 1e-13 * (1.0 + want.abs()), "{}: kernel form gives {got}, φ(w) = {want}", info.name);
+            }
+            let top = if p.s_max().is_finite() { 0.5 * p.s_max() } else { 2.0 };
+            for k in 1..=8 {
+                let s = top * k as f64 / 8.0;
+                let d = 1e-6 * (1.0 + s);
+                let dh = (p.h(s + d) - p.h(s - d)) / (2.0 * d);
+                let d2h = (p.dh(s + d) - p.dh(s - d)) / (2.0 * d);
+                assert!((dh - p.dh(s)).abs() <= 1e-6 * (1.0 + dh.abs()), "{}: h′({s}) = {}, differences {dh}", info.name, p.dh(s));
+                assert!((d2h - p.d2h(s)).abs() <= 1e-6 * (1.0 + d2h.abs()), "{}: h″({s}) = {}, differences {d2h}", info.name, p.d2h(s));
+            }
+        }
+        assert!(seen >= 4, "the registry hands kernel forms to the kernels ({seen} seen)");
+    }
+}
