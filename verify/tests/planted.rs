@@ -173,6 +173,9 @@ fn planted_a2_is_flagged() {
 #[test]
 fn planted_a3_is_flagged() {
     potential_check_flags("A3", Planted::log, Defect::Hessian(1e-4), "∇²φ closed vs num-dual");
+    // The second, independent reference flags it too (a potential without a generic value has
+    // only this one).
+    potential_check_flags("A3", Planted::log, Defect::Hessian(1e-4), "∇²φ vs central differences of ∇φ");
 }
 
 #[test]
