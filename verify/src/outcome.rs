@@ -109,14 +109,20 @@ impl Outcome {
     /// the note lists every component's worst figure.
     pub fn from_parts(parts: Vec<Part>, extra_note: &str) -> Outcome {
         let cases = parts.iter().map(|p| p.cases).max().unwrap_or(0);
-        let violated = parts.iter().any(Part::violated);
+        // A part that measured nothing neither holds nor binds: it is reported as not measured.
+        let measured = |p: &&Part| p.cases > 0;
+        let violated = parts.iter().filter(measured).any(Part::violated);
         let binding = parts
             .iter()
+            .filter(measured)
             .filter(|p| !violated || p.violated())
             .max_by(|a, b| a.severity().total_cmp(&b.severity()));
         let mut note: Vec<String> = parts
             .iter()
             .map(|p| {
+                if p.cases == 0 {
+                    return format!("{}: not measured (no case could be evaluated)", p.name);
+                }
                 let rel = if p.lower_bound { "≥" } else { "≤" };
                 let mark = if p.violated() { "VIOLATED " } else { "" };
                 format!("{mark}{}: {:.3e} (needs {rel} {:.1e}){}", p.name, p.worst, p.tol, detail(&p.detail))
@@ -257,5 +263,19 @@ mod tests {
         assert_eq!(o.verdict, Verdict::Violated);
         let o = Outcome::from_parts(vec![Part::lower("growth", 0.9, 0.5, 3, String::new())], "");
         assert_eq!(o.verdict, Verdict::Holds);
+    }
+
+    /// A part that measured nothing is reported as such and never decides the verdict: beside a
+    /// measured part the record is that part's; alone it is n/a, not a pass.
+    #[test]
+    fn a_part_without_cases_is_not_measured() {
+        let empty = || Part::upper("central differences", 0.0, 1e-6, 0, String::new());
+        let o = Outcome::from_parts(vec![Part::upper("num-dual", 1e-12, 1e-10, 5, String::new()), empty()], "");
+        assert_eq!((o.verdict, o.worst, o.tol), (Verdict::Holds, 1e-12, 1e-10));
+        assert!(o.note.contains("central differences: not measured"), "{}", o.note);
+        let o = Outcome::from_parts(vec![empty()], "");
+        assert_eq!(o.verdict, Verdict::NotApplicable, "{}", o.note);
+        let lower = Part::lower("growth", f64::INFINITY, 0.5, 0, String::new());
+        assert_eq!(Outcome::from_parts(vec![lower], "").verdict, Verdict::NotApplicable);
     }
 }
