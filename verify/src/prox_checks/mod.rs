@@ -292,20 +292,23 @@ pub(crate) fn at(c: &Case) -> String {
 pub(crate) struct Tracked {
     worst: f64,
     at: String,
+    seen: usize,
 }
 
 impl Tracked {
     /// Sees one figure.
     pub(crate) fn see(&mut self, r: f64, at: impl FnOnce() -> String) {
+        self.seen += 1;
         if r >= self.worst {
             self.worst = r;
             self.at = at();
         }
     }
 
-    /// The component as an upper-bound part over `cases` cases.
+    /// The component as an upper-bound part over `cases` cases; a component that saw no figure
+    /// (every case skipped or failed before it) is a part of 0 cases, reported as not measured.
     pub(crate) fn upper(self, name: &'static str, tol: f64, cases: usize) -> Part {
-        Part::upper(name, self.worst, tol, cases, self.at)
+        Part::upper(name, self.worst, tol, if self.seen == 0 { 0 } else { cases }, self.at)
     }
 }
 
@@ -332,5 +335,23 @@ impl Failures {
     /// The failures as a part held to 0 (`what` names them).
     pub(crate) fn part(self, what: &'static str, cases: usize) -> Part {
         Part::upper(what, self.count as f64, 0.0, cases, self.last)
+    }
+}
+
+#[cfg(test)]
+mod tracked_tests {
+    use super::*;
+
+    /// A component that saw no figure is a part of 0 cases (reported as not measured); one that
+    /// saw figures keeps the plan's case count and its worst figure.
+    #[test]
+    fn a_component_that_saw_nothing_measures_nothing() {
+        let empty = Tracked::default().upper("DP vs central differences", 1e-6, 4);
+        assert_eq!(empty.cases, 0);
+        let mut t = Tracked::default();
+        t.see(2e-7, || "first".into());
+        t.see(1e-7, || "second".into());
+        let part = t.upper("DP vs central differences", 1e-6, 4);
+        assert_eq!((part.cases, part.worst, part.detail.as_str()), (4, 2e-7, "first"));
     }
 }
