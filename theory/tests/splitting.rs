@@ -23,8 +23,13 @@ const RUN_TOL: f64 = 1e-10;
 /// Central differences (see `common::central_gradient`).
 const DIFF_REL: f64 = 1e-6;
 
+/// The A of the 2-D instances: well conditioned, not diagonal.
+fn coupling() -> Matrix {
+    Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9])
+}
+
 fn model(potential: &str, lambda: f64) -> SplittingModel {
-    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let a = coupling();
     let g = Quadratic { gamma: 2.0, center: Vector::from_vec(vec![0.3, -0.2]) };
     SplittingModel::new(families::build("smooth-nonconvex", 2, 5).unwrap(), g, a, registry::build(potential, 2).unwrap(), lambda).unwrap()
 }
@@ -92,7 +97,7 @@ fn the_nonsmooth_g_and_the_value_of_model_4_match_their_definitions() {
     // F(u, z) of (4), by its parts.
     let m = model("log", 0.05);
     let (u, z) = (Vector::from_vec(vec![0.1, -0.2]), Vector::from_vec(vec![0.3, 0.1]));
-    let w = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]) * &u - &z;
+    let w = coupling() * &u - &z;
     let fz = families::build("smooth-nonconvex", 2, 5).unwrap().value(&z).unwrap();
     let want = fz + (-(1.0 - w.norm_squared()).ln()) / 0.05 + 0.5 * 2.0 * (&u - Vector::from_vec(vec![0.3, -0.2])).norm_squared();
     let got = m.value(&u, &z).unwrap();
@@ -121,7 +126,7 @@ fn the_u_step_matches_its_closed_forms() {
     use infconv_theory::splitting::{BoxIndicator, L1};
     let lambda = 0.5;
     // Smooth g: damped Newton.
-    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let a = coupling();
     let (gamma, c) = (2.0, Vector::from_vec(vec![0.3, -0.2]));
     let m = model_with(Box::new(Quadratic { gamma, center: c.clone() }), a.clone(), "quad", lambda);
     let z = Vector::from_vec(vec![0.4, -0.7]);
@@ -248,7 +253,7 @@ fn residuals_and_subdifferential_distances_match_their_definitions() {
     assert!((&p - Vector::from_vec(vec![11.0 / 5.0, 1.0 / 5.0])).norm() <= BY_HAND_REL, "quadratic prox {p:?}");
     // (5a), (5b) and (7) on model (4) with φ = log, by hand.
     let lambda = 0.3;
-    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let a = coupling();
     let gl1 = L1 { beta: 0.2, gamma: 0.5, center: Vector::from_vec(vec![0.1, 0.0]) };
     let m = model_with(Box::new(gl1.clone()), a.clone(), "log", lambda);
     let (u, z) = (Vector::from_vec(vec![0.2, 0.0]), Vector::from_vec(vec![-0.1, 0.3]));
@@ -280,7 +285,7 @@ fn residuals_and_subdifferential_distances_match_their_definitions() {
 fn alternating_minimization_with_a_nonsmooth_g_meets_5a_and_5b_by_hand() {
     use infconv_theory::splitting::L1;
     let lambda = 0.05;
-    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let a = coupling();
     let (beta, gamma, c) = (0.6, 1.0, Vector::from_vec(vec![0.3, -0.05]));
     let m = model_with(Box::new(L1 { beta, gamma, center: c.clone() }), a.clone(), "log", lambda);
     let zero = Vector::zeros(2);
@@ -309,13 +314,13 @@ fn alternating_minimization_with_a_nonsmooth_g_meets_5a_and_5b_by_hand() {
 
 /// (14a) for a smooth g with the log potential, g centred far outside A⁻¹(z + dom φ), so that the
 /// first Newton steps from Au₀ − z = 0 aim past the edge of dom φ, are cut by the boundary, and
-/// the sufficient-decrease test decides: the result
-/// meets γ(u − c) + Aᵀ∇φ(Au − z)/λ = 0 with ∇φ written out, and Au − z stays in dom φ.
+/// the sufficient-decrease test decides: the result meets γ(u − c) + Aᵀ∇φ(Au − z)/λ = 0 with ∇φ
+/// written out, and Au − z stays in dom φ.
 #[test]
 fn the_smooth_u_step_cut_by_the_boundary_meets_the_optimality_condition() {
     use infconv_theory::splitting::alternating::solve_u;
     let lambda = 0.1;
-    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let a = coupling();
     let (gamma, c) = (3.0, Vector::from_vec(vec![20.0, -15.0]));
     let m = model_with(Box::new(Quadratic { gamma, center: c.clone() }), a.clone(), "log", lambda);
     let z = Vector::from_vec(vec![0.1, 0.2]);
@@ -332,7 +337,7 @@ fn the_smooth_u_step_cut_by_the_boundary_meets_the_optimality_condition() {
 /// Au − z (along −dz), or the iterate leaves dom φ and the run fails there.
 #[test]
 fn palm_cuts_long_steps_at_the_boundary() {
-    let a = Matrix::from_row_slice(2, 2, &[1.0, 0.2, -0.1, 0.9]);
+    let a = coupling();
     let m = model_with(Box::new(Quadratic { gamma: 2.0, center: Vector::from_vec(vec![0.3, -0.2]) }), a.clone(), "log", 100.0);
     let z0 = Vector::zeros(2);
     // The z-step moves Au − z by σ(∇f(z) − ∇φ(Au − z)/λ); with λ = 100 the second term is below
