@@ -5,25 +5,9 @@
 use infconv_theory::potential::dual::{DualPotential, FromDual};
 use infconv_theory::{ConjugateGradient, Domain, TheoryError, Vector};
 use num_dual::DualNum;
-use std::sync::mpsc;
-use std::time::Duration;
 
-/// Wall-clock limit of one call. A single ∇φ* is at most a few hundred Newton steps with ray
-/// probes of at most ~2300 domain tests each: milliseconds; the limit only separates "returns"
-/// from "hangs".
-const CALL_LIMIT: Duration = Duration::from_secs(10);
-
-/// Runs `f` on its own thread and fails the test if it does not return within [`CALL_LIMIT`].
-fn bounded<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    match rx.recv_timeout(CALL_LIMIT) {
-        Ok(r) => r,
-        Err(e) => panic!("{what}: no answer within {CALL_LIMIT:?} ({e})"),
-    }
-}
+mod common;
+use common::bounded;
 
 infconv_theory::dual_potential! {
     /// φ(w) = exp(‖w‖²) − 1 on ℝᵐ: super-exponential growth, ∇φ(w) = 2 exp(‖w‖²) w.
@@ -213,5 +197,86 @@ fn the_domain_test_reaches_the_wrapped_potential() {
     assert!(phi.contains(&Vector::from_vec(vec![0.5, -0.5])));
     for w in [vec![0.8, 0.8], vec![1.0, 0.0], vec![f64::NAN, 0.0], vec![f64::INFINITY, 0.0]] {
         assert!(!phi.contains(&Vector::from_vec(w.clone())), "{w:?} is not in the open unit ball");
+    }
+}
+
+/// ½‖w‖² on the half-space {w : Σᵢ wᵢ < c}: the exit of a ray has a closed form.
+#[derive(Debug, Clone, Copy)]
+struct HalfSpace(f64);
+
+impl DualPotential for HalfSpace {
+    fn name(&self) -> String {
+        format!("half-space-{}", self.0)
+    }
+    fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+        w.iter().map(|t| t.clone() * t.clone() * 0.5).sum()
+    }
+    fn contains(&self, w: &[f64]) -> bool {
+        w.iter().all(|t| t.is_finite()) && w.iter().sum::<f64>() < self.0
+    }
+}
+
+/// The ray probe finds the exit of the half-space where it lies within its reach, at every
+/// scale of the direction, and answers +∞ beyond the reach (the documented meaning of
+/// [`UNBOUNDED_PROBE`]), where the reach is measured in the Euclidean length of the step: along
+/// (1, 1, 1, 1), whose norm is 2, an exit at parameter t lies at length 2t.
+#[test]
+fn ray_probe_finds_exits_within_its_reach_and_none_beyond() {
+    use infconv_theory::potential::dual::UNBOUNDED_PROBE;
+    let w = Vector::zeros(4);
+    let ones = Vector::from_element(4, 1.0);
+    // Exits at lengths 10, 1e3 and 0.4 · reach: found, exactly to the bisection's last bits.
+    for length in [10.0, 1e3, 0.4 * UNBOUNDED_PROBE] {
+        let c = length; // Σ (t·1) = 4t < c  ⇔  t < c/4; the length of the exit step is 2·(c/4)
+        for scale in [1e-280, 1e-5, 1.0, 3e7, 1e300] {
+            let d = &ones * scale;
+            let expect = c / 4.0 / scale;
+            let (wc, dc) = (w.clone(), d.clone());
+            let t = bounded("max_step of half-space", move || FromDual(HalfSpace(c)).max_step(&wc, &dc)).unwrap();
+            assert!((t - expect).abs() <= 1e-14 * expect, "exit at Σw = {c:e}, scale {scale:e}: t = {t:e}, expected {expect:e}");
+        }
+    }
+    // An exit at length 2 · reach (Σw = 4 · reach, t = reach along (1, 1, 1, 1)): +∞.
+    let c = 4.0 * UNBOUNDED_PROBE;
+    let t = FromDual(HalfSpace(c)).max_step(&w, &ones).unwrap();
+    assert_eq!(t, f64::INFINITY, "an exit at length 2e12 lies beyond the reach 1e12");
+}
+
+/// ¾-power with a formula that is only meaningful on its domain (−1, 10⁻²⁰⁰): for t > 0 it adds
+/// K·t² with K = 10²⁰⁰, at most 10⁻²⁰⁰ on the domain (so φ is C¹ at 0 with φ′(0) = 0), about 10⁵⁰
+/// in slope at the one-sided offset 10⁻¹⁵⁰, which lies outside the domain.
+#[derive(Debug, Clone, Copy)]
+struct NarrowDomain;
+
+impl DualPotential for NarrowDomain {
+    fn name(&self) -> String {
+        "narrow-domain".into()
+    }
+    fn value_dual<D: DualNum<Primitive = f64>>(&self, w: &[D]) -> D {
+        w.iter()
+            .map(|t| {
+                let p = t.clone().abs().powf(1.5);
+                if t.re() > 0.0 { p + t.clone() * t.clone() * 1e200 } else { p }
+            })
+            .sum()
+    }
+    fn contains(&self, w: &[f64]) -> bool {
+        w.iter().all(|t| t.is_finite() && *t > -1.0 && *t < 1e-200)
+    }
+}
+
+/// Where one side of the one-sided limit lies outside the domain, the gradient is not formed
+/// from the formula there (outside dom φ, φ = +∞): the answer is a typed error, or the true
+/// ∇φ(0) = 0, never the mean of a slope read outside the domain.
+#[test]
+fn one_sided_limit_reads_the_potential_only_on_its_domain() {
+    use infconv_theory::Gradient;
+    let phi = FromDual(NarrowDomain);
+    // Away from 0 the formula's gradient is plain: −1.5·√0.25 at −0.25.
+    let g = phi.gradient(&Vector::from_vec(vec![-0.25])).unwrap();
+    assert!((g[0] + 0.75).abs() <= 1e-15, "{g:?}");
+    match phi.gradient(&Vector::zeros(1)) {
+        Ok(g) => assert!(g[0].abs() <= 1e-12, "∇φ(0) = 0, got {g:?} (a slope read outside the domain)"),
+        Err(e) => assert!(matches!(e, TheoryError::NonFinite { .. }), "{e:?}"),
     }
 }

@@ -271,3 +271,108 @@ fn the_3d_manifold_grid_reaches_the_poles() {
         assert!((z[2].abs() - 0.5).abs() <= MANIFOLD_ABS && z[0].abs() + z[1].abs() <= MANIFOLD_ABS, "not a pole: {z:?}");
     }
 }
+
+/// The ellipse with semi-axes (0.5, 1) from v = (s, 0), φ = ‖·‖², λ = 1: the vertices (±0.5, 0)
+/// are local minimizers of the distance (the radius of curvature there, 1²/0.5 = 2, exceeds both
+/// distances 0.5 ∓ s), the nearer one global. The vertex (0.5, 0) sits on the seam of the
+/// 720-angle grid (θ = 0, index 0, next to index 719), (−0.5, 0) inside it (index 360). Every
+/// local minimizer is listed with its value; at v = 0 the two vertices tie and both are P(0).
+#[test]
+fn the_ellipse_grid_keeps_minimizers_on_its_seam() {
+    let f = EllipsoidSurface::from_axes("ellipse", &[0.5, 1.0]).unwrap();
+    let phi = registry::build("quad", 2).unwrap();
+    let vertex = |x: f64| Vector::from_vec(vec![x, 0.0]);
+    for s in [0.1, -0.1] {
+        let v = vertex(s);
+        let o = oracle::global(phi.as_ref(), &f, 1.0, &v).unwrap();
+        let near = vertex(0.5 * s.signum());
+        assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &near).amax() <= MANIFOLD_ABS, "v = {v:?}: P(v) = {:?}", o.minimizers);
+        for x in [0.5, -0.5] {
+            let want = (x - s).powi(2);
+            let found = o.local_minima.iter().any(|(z, val)| (z - vertex(x)).amax() <= MANIFOLD_ABS && (val - want).abs() <= VALUE_REL * (1.0 + want));
+            assert!(found, "v = {v:?}: the local minimizer ({x}, 0) with value {want} missing from {:?}", o.local_minima);
+        }
+    }
+    let o = oracle::global(phi.as_ref(), &f, 1.0, &Vector::zeros(2)).unwrap();
+    assert_eq!(o.minimizers.len(), 2, "P(0) = both vertices: {:?}", o.minimizers);
+    for x in [0.5, -0.5] {
+        assert!(o.minimizers.iter().any(|z| (z - vertex(x)).amax() <= MANIFOLD_ABS), "({x}, 0) missing from P(0) = {:?}", o.minimizers);
+    }
+}
+
+/// The same on the 3-D grid, whose seam is the meridian ϕ = 0 (next to ϕ = −3°): the ellipsoid
+/// with semi-axes (1, 2, 2) and v = (s, 0, 0) has local minimizers (±1, 0, 0) (radii of curvature
+/// 4 there, above the distances 1 ∓ s), (1, 0, 0) on the seam, (−1, 0, 0) on the meridian ϕ = π.
+#[test]
+fn the_ellipsoid_grid_keeps_minimizers_on_its_seam() {
+    let f = EllipsoidSurface::from_axes("ellipse", &[1.0, 2.0, 2.0]).unwrap();
+    let phi = registry::build("quad", 3).unwrap();
+    let vertex = |x: f64| Vector::from_vec(vec![x, 0.0, 0.0]);
+    for s in [0.3, -0.3] {
+        let v = vertex(s);
+        let o = oracle::global(phi.as_ref(), &f, 1.0, &v).unwrap();
+        let near = vertex(s.signum());
+        assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &near).amax() <= MANIFOLD_ABS, "v = {v:?}: P(v) = {:?}", o.minimizers);
+        for x in [1.0, -1.0] {
+            let want = (x - s).powi(2);
+            let found = o.local_minima.iter().any(|(z, val)| (z - vertex(x)).amax() <= MANIFOLD_ABS && (val - want).abs() <= VALUE_REL * (1.0 + want));
+            assert!(found, "v = {v:?}: the local minimizer ({x}, 0, 0) with value {want} missing from {:?}", o.local_minima);
+        }
+    }
+    let o = oracle::global(phi.as_ref(), &f, 1.0, &Vector::zeros(3)).unwrap();
+    assert_eq!(o.minimizers.len(), 2, "P(0) = both vertices: {:?}", o.minimizers);
+    for x in [1.0, -1.0] {
+        assert!(o.minimizers.iter().any(|z| (z - vertex(x)).amax() <= MANIFOLD_ABS), "({x}, 0, 0) missing from P(0) = {:?}", o.minimizers);
+    }
+}
+
+/// Both poles of the 3-D grid with a bounded dom φ: φ = log (‖v − z‖ < 1) on the ellipsoid with
+/// semi-axes (2, 2.2, 3) and v = (0, 0, ±2.7): only a cap around the near pole lies in v − dom φ
+/// (the equator is at distance above 2), so the grid must have points on that cap. P(v) is the
+/// pole (0, 0, ±3), the nearest point (a radial φ), and e(v) = φ((0, 0, ∓0.3))/λ.
+#[test]
+fn the_ellipsoid_grid_reaches_both_poles_under_a_bounded_domain() {
+    let f = EllipsoidSurface::from_axes("ellipse", &[2.0, 2.2, 3.0]).unwrap();
+    let phi = registry::build("log", 3).unwrap();
+    let lambda = 0.5;
+    for s in [1.0, -1.0] {
+        let v = Vector::from_vec(vec![0.0, 0.0, 2.7 * s]);
+        let pole = Vector::from_vec(vec![0.0, 0.0, 3.0 * s]);
+        let o = oracle::global(phi.as_ref(), &f, lambda, &v).unwrap_or_else(|e| panic!("v = {v:?}: {e}"));
+        assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &pole).amax() <= MANIFOLD_ABS, "v = {v:?}: P(v) = {:?}", o.minimizers);
+        let want = -(1.0f64 - 0.09).ln() / lambda; // registry log: φ(w) = −log(1 − ‖w‖²)
+        assert!((o.envelope - want).abs() <= VALUE_REL * (1.0 + want), "v = {v:?}: e(v) = {}, expected {want}", o.envelope);
+    }
+}
+
+/// A double well inside one piece of a coordinate: φ = log-sep (−log(1 − w²) per coordinate),
+/// fᵢ(t) = cos 2t (smooth, no kink), v = 0, λ = 1: qᵢ(t) = cos 2t − log(1 − t²) is even with
+/// q″(0) = −4 + 2 < 0 (a local maximum at 0) and q → +∞ at ±1, so its minimizers are ±t* with
+/// q′(t*) = −2 sin 2t* + 2t*/(1 − t*²) = 0, solved here by bisection on (0.1, 0.99) where q′
+/// changes sign once. The coordinate oracle must find both wells of the one smooth piece: P(0) is
+/// the product of {±t*} over the coordinates, 2ᵐ points, of which it lists at most `MAX_LISTED`.
+#[test]
+fn a_double_well_in_one_piece_gives_both_points_and_the_listing_is_capped() {
+    let dq = |t: f64| -2.0 * (2.0 * t).sin() + 2.0 * t / (1.0 - t * t);
+    let (mut lo, mut hi) = (0.1, 0.99);
+    assert!(dq(lo) < 0.0 && dq(hi) > 0.0);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if dq(mid) < 0.0 { lo = mid } else { hi = mid }
+    }
+    let t = 0.5 * (lo + hi);
+    let e1 = (2.0 * t).cos() - (1.0 - t * t).ln();
+    let well = ScalarTerm { a: 1.0, omega: 2.0, ..ScalarTerm::zero() };
+    for (m, listed) in [(1usize, 2usize), (2, 4), (7, oracle::MAX_LISTED)] {
+        let phi = registry::build("log-sep", m).unwrap();
+        let f = SeparableFamily::new("well", vec![well.clone(); m]).unwrap();
+        let o = oracle::global(phi.as_ref(), &f, 1.0, &Vector::zeros(m)).unwrap();
+        assert_eq!(o.minimizers.len(), listed, "m = {m}: P(0) has 2^{m} points, listed {listed}: {:?}", o.minimizers);
+        assert!(o.minimizers.iter().all(|z| z.iter().all(|x| (x.abs() - t).abs() <= POINT_REL)), "m = {m}: {:?}, expected ±{t}", o.minimizers);
+        if m == 1 {
+            assert!(o.minimizers[0][0] * o.minimizers[1][0] < 0.0, "both wells: {:?}", o.minimizers);
+        }
+        let want = m as f64 * e1;
+        assert!((o.envelope - want).abs() <= VALUE_REL * (1.0 + want.abs()), "m = {m}: e(0) = {}, expected {want}", o.envelope);
+    }
+}

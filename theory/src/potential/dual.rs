@@ -88,8 +88,10 @@ macro_rules! dual_potential {
 #[derive(Debug, Clone)]
 pub struct FromDual<T>(pub T);
 
-/// Ray probes beyond this length count as "never leaves the domain".
-const UNBOUNDED_PROBE: f64 = 1e12;
+/// The reach of the ray probe: a ray from w that is still inside the domain at length
+/// `UNBOUNDED_PROBE · (1 + ‖w‖)` counts as never leaving it, and `max_step` answers +∞. (The probe
+/// doubles its length, so an exit beyond half that length may also be answered +∞.)
+pub const UNBOUNDED_PROBE: f64 = 1e12;
 
 impl<T: DualPotential> FromDual<T> {
     fn interior(&self, what: &'static str, w: &Vector) -> Result<(), TheoryError> {
