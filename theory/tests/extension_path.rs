@@ -236,10 +236,17 @@ fn ray_probe_finds_exits_within_its_reach_and_none_beyond() {
             assert!((t - expect).abs() <= 1e-14 * expect, "exit at Σw = {c:e}, scale {scale:e}: t = {t:e}, expected {expect:e}");
         }
     }
-    // An exit at length 2 · reach (Σw = 4 · reach, t = reach along (1, 1, 1, 1)): +∞.
-    let c = 4.0 * UNBOUNDED_PROBE;
-    let t = FromDual(HalfSpace(c)).max_step(&w, &ones).unwrap();
-    assert_eq!(t, f64::INFINITY, "an exit at length 2e12 lies beyond the reach 1e12");
+    // Exits at lengths 1.04, 1.5 and 2 times the reach (Σw = 4t, length 2t): +∞.
+    for times in [1.04, 1.5, 2.0] {
+        let c = 2.0 * times * UNBOUNDED_PROBE;
+        let t = FromDual(HalfSpace(c)).max_step(&w, &ones).unwrap();
+        assert_eq!(t, f64::INFINITY, "an exit at length {times} × 1e12 lies beyond the reach 1e12");
+    }
+    // From a start of norm 1e300 the reach 1e12 (1 + ‖w‖) is not representable: on ℝᵐ the probe
+    // runs until its step overflows, and the answer is still +∞, not the last finite probe.
+    let far = Vector::from_vec(vec![1e300, -1e300]);
+    let t = bounded("max_step from ‖w‖ = 1e300", move || FromDual(ExpSq).max_step(&far, &Vector::from_vec(vec![1.0, 1.0]))).unwrap();
+    assert_eq!(t, f64::INFINITY);
 }
 
 /// ¾-power with a formula that is only meaningful on its domain (−1, 10⁻²⁰⁰): for t > 0 it adds

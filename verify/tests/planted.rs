@@ -18,6 +18,7 @@ use infconv_verify::checks::{c44, c51};
 use infconv_verify::conformance::{DEFAULT_DIMS, conform};
 use infconv_verify::prox_checks::{self, Case, Setup, d33, l34, l34_domain, t43_formula12, t43_gradient13, t43_lipschitz};
 use infconv_verify::rng::{DEFAULT_SEED, stream};
+use infconv_verify::tolerance::FORMULA12_REL;
 use infconv_verify::{Outcome, Verdict};
 use std::sync::Arc;
 
@@ -217,8 +218,12 @@ enum FamilyDefect {
     /// dist(y, ∂f(z)) computed against this factor times ∂f(z) (value, subgradient and Hessian
     /// right): a wrong subdifferential.
     DistanceFactor(f64),
-    /// dist(y, ∂f(z)) reported as 0 wherever it is asked: a residual blind off the minimizer.
-    BlindDistance,
+    /// dist(y, ∂f(z)) reported as this factor times the true one (value, subgradient and Hessian
+    /// right): a residual that under-reports off the minimizer (0: blind).
+    ResidualScale(f64),
+    /// ∇²f(z) reported as ∇²f(z) + c·I (value and subdifferential right): a wrong curvature,
+    /// which reaches only what is computed from the Hessian.
+    HessianShift(f64),
     /// The declared weak-convexity modulus is this factor times the true one (f itself right).
     ModulusFactor(f64),
 }
@@ -262,11 +267,9 @@ impl Family for PlantedFamily {
     }
     fn subdifferential_distance(&self, z: &Vector, y: &Vector) -> Result<f64, TheoryError> {
         // dist(y, c ∂f(z)) = c dist(y/c, ∂f(z)).
-        if let FamilyDefect::BlindDistance = self.defect {
-            return Ok(0.0);
-        }
+        let under = if let FamilyDefect::ResidualScale(k) = self.defect { k } else { 1.0 };
         let c = if let FamilyDefect::DistanceFactor(k) = self.defect { k } else { self.scale() };
-        Ok(c * self.inner.subdifferential_distance(z, &(y / c))?)
+        Ok(under * c * self.inner.subdifferential_distance(z, &(y / c))?)
     }
     fn nearest_subgradient(&self, z: &Vector, y: &Vector) -> Result<Vector, TheoryError> {
         // The element of c ∂f(z) nearest to y is c times the element of ∂f(z) nearest to y/c.
@@ -275,7 +278,8 @@ impl Family for PlantedFamily {
     }
     fn hessian(&self, z: &Vector) -> Option<Result<Matrix, TheoryError>> {
         let c = self.scale();
-        self.inner.hessian(z).map(|h| h.map(|h| h * c))
+        let shift = if let FamilyDefect::HessianShift(k) = self.defect { k } else { 0.0 };
+        self.inner.hessian(z).map(|h| h.map(|h| h * c + Matrix::identity(z.len(), z.len()) * shift))
     }
     fn weak_convexity_modulus(&self) -> Option<f64> {
         let factor = if let FamilyDefect::ModulusFactor(k) = self.defect { k } else { 1.0 };
@@ -407,6 +411,10 @@ fn planted_t43_lipschitz_is_flagged() {
     let id = "T4.3-lipschitz";
     let (bug, control) = t43(id, Defect::Hessian(1e-4), FamilyDefect::None, |s, c| t43_lipschitz::measure(s, c, &mut stream(DEFAULT_SEED, &["planted", id])));
     flagged(id, &bug, "DP vs central differences", &control, DEFAULT_SEED);
+    // f's Hessian reported 2·I too large: the implicit-function bound max ‖DP‖ shrinks below
+    // the quotient of P itself, which the oracle computes from values and subgradients alone.
+    let (bug, control) = t43(id, Defect::None, FamilyDefect::HessianShift(2.0), |s, c| t43_lipschitz::measure(s, c, &mut stream(DEFAULT_SEED, &["planted", id])));
+    flagged(id, &bug, "Lipschitz quotient / implicit bound", &control, DEFAULT_SEED);
 }
 
 #[test]
@@ -420,10 +428,19 @@ fn planted_t43_formula12_is_flagged() {
     // Newton's line search, which sees the right φ, stalls on some cases).
     let (bug, control) = t43(id, Defect::Gradient(1e-3), FamilyDefect::None, measure);
     flagged(id, &bug, "z + ∇φ*(λŷ) = v, ŷ ∈ ∂f(z) nearest (‖v′ − v‖ / bound)", &control, DEFAULT_SEED);
-    // A residual that reports 0 everywhere passes the membership at the minimizers; the probe at
-    // z + εd, where it must be at least κε/2, exposes it.
-    let (bug, control) = t43(id, Defect::None, FamilyDefect::BlindDistance, measure);
+    // A residual that under-reports tenfold passes the membership at the minimizers (0 stays 0);
+    // the probe at z + εd, where the true residual is at least κε and the check asks for κε/2,
+    // exposes it: the bar is sharp enough to see a factor of 10, which needs κ = λ_min/λ − r and
+    // the residual of ∇φ(v − z″)/λ, each as written.
+    let (bug, control) = t43(id, Defect::None, FamilyDefect::ResidualScale(0.1), measure);
     flagged(id, &bug, "residual at z + εd / (κε) (distinguishes)", &control, DEFAULT_SEED);
+    // ∇φ* off by 5·FORMULA12_REL relative: the resolvent's gap ‖v′ − v‖ is 5·FORMULA12_REL·‖v − z‖,
+    // and its bound, for log (∇φ(w) = 2w/(1 − ‖w‖²), λ_min(∇²φ(w)) = 2/(1 − ‖w‖²)), is
+    // FORMULA12_REL·max(‖y‖, 1)·λ/λ_min, which is FORMULA12_REL·‖w‖ where ‖y‖ ≥ 1: a ratio up to 5.
+    // The bound must be that sharp: with λ_min in place of its conditioning factor 1/λ_min it
+    // would be λ_min² ≥ 4 times looser.
+    let (bug, control) = t43(id, Defect::Conjugate(5.0 * FORMULA12_REL), FamilyDefect::None, measure);
+    flagged(id, &bug, "z + ∇φ*(λŷ) = v, ŷ ∈ ∂f(z) nearest (‖v′ − v‖ / bound)", &control, DEFAULT_SEED);
 }
 
 #[test]

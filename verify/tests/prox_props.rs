@@ -264,3 +264,27 @@ fn plot_writes_an_svg() {
     assert!(e.is_bad_input() && e.to_string().contains("x.png"), "{e:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The cases of an indicator family lie near its surface, within reach of a small dom φ: with
+/// log(·/0.3), whose domain is the ball of radius 0.3, every planned v has points of the surface
+/// within that radius, so e(v) is finite, P(v) is non-empty and the checks measure something
+/// (a v farther off would give e(v) = +∞, a case with nothing to measure).
+#[test]
+fn indicator_cases_lie_within_reach_of_a_small_domain() {
+    use infconv_theory::potential::{Legendre, log::Log, scaled::Scaled};
+    let name = "log(·/0.3)";
+    for fam in ["sphere", "ellipse"] {
+        for m in [2, 3] {
+            let phi: Box<dyn Legendre> = Box::new(Scaled::new(Log::new(), 0.3).unwrap());
+            assert_eq!(phi.name(), name);
+            let cert = prox::certificate::certificate(phi.as_ref(), m).unwrap();
+            assert!((cert.outer_radius - 0.3).abs() <= 1e-12, "{name}: dom φ ⊂ ball of radius {}", cert.outer_radius);
+            let setup = Setup { phi, f: families::build(fam, m, SEED).unwrap(), cert };
+            let plan = cases(&setup, fam, 40, &mut rng::stream(SEED, &["indicator-reach", fam, &m.to_string()]));
+            for c in &plan {
+                let o = oracle::global(setup.phi.as_ref(), setup.f.as_ref(), c.lambda, &c.v);
+                assert!(o.as_ref().is_ok_and(|o| !o.minimizers.is_empty()), "{name} × {fam}, m = {m}, v = {:?}: {o:?}", c.v);
+            }
+        }
+    }
+}

@@ -3,9 +3,9 @@
 //! Per instance: a generated model (4) — f from a prox-regular family in m = 2, A = I + 0.3·N,
 //! g(u) = (γ/2)‖u − c‖² with γ = 1 + 2r‖A‖² (r the weak-convexity modulus of f, so that
 //! g + f∘A is strongly convex and model (4) bounded below: an indefinite f would otherwise let
-//! Au = z run off to −∞), a paper potential φ, and λ "sufficiently small" (half the largest λ of
-//! the prox checks' sampling: below λ_f and below μ_φ/r, where the inner problem is strongly
-//! convex).
+//! Au = z run off to −∞), a paper potential φ, and λ "sufficiently small": a quarter of
+//! min(λ_f, μ_φ/r, 1) (`Setup::convex_inner_cap`), below λ_f and below μ_φ/r, where the inner
+//! problem is strongly convex.
 //! Alternating minimization (14a)–(14b) with exact inner solves runs to (5a)–(5b) residuals
 //! ≤ [`C44_STATIONARY`]. Then, independently of the run, the global oracle at v = Aū gives P(v)
 //! and central differences of e give ∇e(v):
@@ -155,8 +155,7 @@ fn instance(
     let cert = certificate(phi.as_ref(), M)?;
     let setup = Setup { phi, f: f_oracle, cert };
     let r = setup.f.weak_convexity_modulus().unwrap_or(0.0);
-    let small = 0.5 * setup.threshold().min(if r > 0.0 && setup.cert.mu > 0.0 { setup.cert.mu / r } else { 1.0 }).min(1.0);
-    let lambda = if large { LARGE_LAMBDA_PER_MU * setup.cert.mu.max(2.0) } else { 0.5 * small };
+    let lambda = if large { LARGE_LAMBDA_PER_MU * setup.cert.mu.max(2.0) } else { 0.25 * setup.convex_inner_cap() };
     let a = Matrix::identity(M, M) + Matrix::from_fn(M, M, |_, _| 0.3 * normal(&mut rng));
     let gamma = 1.0 + 2.0 * r * a.norm_squared();
     let center = Vector::from_fn(M, |_, _| 0.5 * normal(&mut rng));

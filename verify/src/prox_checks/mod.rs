@@ -63,6 +63,17 @@ impl Setup {
     pub fn threshold(&self) -> f64 {
         self.f.threshold(&self.cert)
     }
+
+    /// min(λ_f, μ_φ/r, 1): below it the inner objective f(z) + φ(v − z)/λ of (3) is
+    /// φ-prox-bounded and, where f has a weak-convexity modulus r > 0 and φ a modulus μ_φ > 0
+    /// (∇²φ ⪰ μ_φI), strongly convex (f + r‖·‖²/2 is convex and μ_φ/λ > r). The term μ_φ/r is
+    /// left out where r = 0 or μ_φ = 0. The positive cases of the prox checks and of C4.4 take
+    /// their λ below it.
+    pub fn convex_inner_cap(&self) -> f64 {
+        let r = self.f.weak_convexity_modulus().unwrap_or(0.0);
+        let mu = self.cert.mu;
+        self.threshold().min(if r > 0.0 && mu > 0.0 { mu / r } else { f64::INFINITY }).min(1.0)
+    }
 }
 
 /// The ids of the prox checks.
@@ -144,15 +155,12 @@ pub fn cases(setup: &Setup, family_name: &str, n: usize, rng: &mut rand_chacha::
     let above = breaks == Some(FamilyHypothesis::BelowThreshold);
     let lf = setup.threshold();
     let indicator = matches!(setup.f.structure(), Structure::Ellipsoid(_));
-    let r = setup.f.weak_convexity_modulus().unwrap_or(0.0);
     let lambda_max = if above {
         f64::NAN
-    } else if indicator {
-        0.5 * lf.min(1.0)
-    } else if setup.cert.mu > 0.0 {
-        0.5 * lf.min(if r > 0.0 { setup.cert.mu / r } else { f64::INFINITY }).min(1.0)
+    } else if indicator || setup.cert.mu > 0.0 {
+        0.5 * setup.convex_inner_cap()
     } else {
-        0.05 * lf.min(1.0)
+        0.05 * setup.convex_inner_cap()
     };
     (0..n)
         .map(|_| {
@@ -339,8 +347,36 @@ impl Failures {
 }
 
 #[cfg(test)]
-mod tracked_tests {
+mod tests {
     use super::*;
+
+    /// The cap is the least of its three bounds and never above one of them: μ_φ/r binds for
+    /// cubic-reg (μ_φ = 0.02) × smooth-nonconvex (r ≈ 0.4), 1 binds for quad × a convex f
+    /// (l1-smooth: r = 0, λ_f = ∞), λ_f is finite for quad × indefinite-quadratic, and cubic has no
+    /// modulus (μ_φ = 0), so μ_φ/r is left out.
+    #[test]
+    fn the_convex_inner_cap_is_the_least_of_its_bounds() {
+        let setup = |p: &str, fam: &str| {
+            let phi = registry::build(p, 2).unwrap();
+            let cert = certificate(phi.as_ref(), 2).unwrap();
+            Setup { phi, f: family::registry::build(fam, 2, 7).unwrap(), cert }
+        };
+        for (p, fam) in [("cubic-reg", "smooth-nonconvex"), ("quad", "l1-smooth"), ("quad", "indefinite-quadratic"), ("cubic", "smooth-nonconvex"), ("log", "mcp")] {
+            let s = setup(p, fam);
+            let (cap, lf, mu) = (s.convex_inner_cap(), s.threshold(), s.cert.mu);
+            let r = s.f.weak_convexity_modulus().unwrap_or(0.0);
+            let mu_r = if r > 0.0 && mu > 0.0 { mu / r } else { f64::INFINITY };
+            assert!(cap > 0.0 && cap <= lf && cap <= mu_r && cap <= 1.0, "{p} × {fam}: cap {cap}, λ_f {lf}, μ/r {mu_r}");
+            assert_eq!(cap, lf.min(mu_r).min(1.0), "{p} × {fam}");
+        }
+        let s = setup("cubic-reg", "smooth-nonconvex");
+        let r = s.f.weak_convexity_modulus().unwrap();
+        assert!(s.cert.mu / r < s.threshold().min(1.0) && s.convex_inner_cap() == s.cert.mu / r, "μ_φ/r = {} binds", s.cert.mu / r);
+        assert_eq!(setup("quad", "l1-smooth").convex_inner_cap(), 1.0);
+        assert!(setup("quad", "indefinite-quadratic").threshold().is_finite());
+        let s = setup("cubic", "smooth-nonconvex");
+        assert!(s.cert.mu == 0.0 && s.convex_inner_cap() == s.threshold().min(1.0));
+    }
 
     /// A component that saw no figure is a part of 0 cases (reported as not measured); one that
     /// saw figures keeps the plan's case count and its worst figure.
