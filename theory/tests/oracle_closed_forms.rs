@@ -301,11 +301,13 @@ fn the_ellipse_grid_keeps_minimizers_on_its_seam() {
 }
 
 /// The same on the 3-D grid, whose seam is the meridian ϕ = 0 (next to ϕ = −3°): the ellipsoid
-/// with semi-axes (1, 2, 2) and v = (s, 0, 0) has local minimizers (±1, 0, 0) (radii of curvature
-/// 4 there, above the distances 1 ∓ s), (1, 0, 0) on the seam, (−1, 0, 0) on the meridian ϕ = π.
+/// with semi-axes (1, 2, 1.2) and v = (s, 0, 0), |s| = 0.3, has local minimizers (±1, 0, 0) (radii
+/// of curvature 4 and 1.44 there, above the distances 1 ∓ |s| ≤ 1.3), (1, 0, 0) on the seam, (−1, 0,
+/// 0) on the meridian ϕ = π. The poles (0, 0, ±1.2), at distance 1.24, are nearer to v than the
+/// far local minimizer: grid points there are lower than it, but no neighbour of it.
 #[test]
 fn the_ellipsoid_grid_keeps_minimizers_on_its_seam() {
-    let f = EllipsoidSurface::from_axes("ellipse", &[1.0, 2.0, 2.0]).unwrap();
+    let f = EllipsoidSurface::from_axes("ellipse", &[1.0, 2.0, 1.2]).unwrap();
     let phi = registry::build("quad", 3).unwrap();
     let vertex = |x: f64| Vector::from_vec(vec![x, 0.0, 0.0]);
     for s in [0.3, -0.3] {
@@ -326,22 +328,28 @@ fn the_ellipsoid_grid_keeps_minimizers_on_its_seam() {
     }
 }
 
-/// Both poles of the 3-D grid with a bounded dom φ: φ = log (‖v − z‖ < 1) on the ellipsoid with
-/// semi-axes (2, 2.2, 3) and v = (0, 0, ±2.7): only a cap around the near pole lies in v − dom φ
-/// (the equator is at distance above 2), so the grid must have points on that cap. P(v) is the
-/// pole (0, 0, ±3), the nearest point (a radial φ), and e(v) = φ((0, 0, ∓0.3))/λ.
+/// Both poles of the 3-D grid with a bounded dom φ: φ = log (‖v − z‖ < ρ, ρ = 1) on the
+/// ellipsoid with semi-axes (2, 2.2, 3) and v = (0, 0, ±2.7), and log(·/0.06) (ρ = 0.06) with v =
+/// (0, 0, ±2.95): only a cap around the near pole lies in v − dom φ, so the grid must have points
+/// on that cap. The small one has an angular radius below 1° (√(ρ² − 0.05²)/2 ≈ 0.017 rad, the
+/// curvature radius at the pole being 2²/3), which the first ring of the grid, at 0.75°, reaches.
+/// P(v) is the pole (0, 0, ±3), the nearest point (a radial φ), and e(v) = φ(v − pole)/λ.
 #[test]
 fn the_ellipsoid_grid_reaches_both_poles_under_a_bounded_domain() {
+    use infconv_theory::potential::{Legendre, log::Log, scaled::Scaled};
     let f = EllipsoidSurface::from_axes("ellipse", &[2.0, 2.2, 3.0]).unwrap();
-    let phi = registry::build("log", 3).unwrap();
     let lambda = 0.5;
-    for s in [1.0, -1.0] {
-        let v = Vector::from_vec(vec![0.0, 0.0, 2.7 * s]);
-        let pole = Vector::from_vec(vec![0.0, 0.0, 3.0 * s]);
-        let o = oracle::global(phi.as_ref(), &f, lambda, &v).unwrap_or_else(|e| panic!("v = {v:?}: {e}"));
-        assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &pole).amax() <= MANIFOLD_ABS, "v = {v:?}: P(v) = {:?}", o.minimizers);
-        let want = -(1.0f64 - 0.09).ln() / lambda; // registry log: φ(w) = −log(1 − ‖w‖²)
-        assert!((o.envelope - want).abs() <= VALUE_REL * (1.0 + want), "v = {v:?}: e(v) = {}, expected {want}", o.envelope);
+    let wide = registry::build("log", 3).unwrap();
+    let narrow: Box<dyn Legendre> = Box::new(Scaled::new(Log::new(), 0.06).unwrap());
+    for (phi, depth, rho) in [(wide, 0.3, 1.0), (narrow, 0.05, 0.06)] {
+        for s in [1.0, -1.0] {
+            let v = Vector::from_vec(vec![0.0, 0.0, (3.0 - depth) * s]);
+            let pole = Vector::from_vec(vec![0.0, 0.0, 3.0 * s]);
+            let o = oracle::global(phi.as_ref(), &f, lambda, &v).unwrap_or_else(|e| panic!("{}, v = {v:?}: {e}", phi.name()));
+            assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &pole).amax() <= MANIFOLD_ABS, "{}, v = {v:?}: P(v) = {:?}", phi.name(), o.minimizers);
+            let want = -(1.0 - (depth / rho) * (depth / rho)).ln() / lambda; // log: φ(w) = −log(1 − ‖w/ρ‖²)
+            assert!((o.envelope - want).abs() <= VALUE_REL * (1.0 + want), "{}, v = {v:?}: e(v) = {}, expected {want}", phi.name(), o.envelope);
+        }
     }
 }
 

@@ -13,7 +13,7 @@
 //! - essential smoothness: ‖∇φ(wₖ)‖ → ∞ as wₖ → bdry dom φ along random rays (divergence test,
 //!   [`GROWTH_RATIO_MIN`]); vacuous for dom φ = ℝᵐ.
 
-use super::{Worst, central_diff_gradient};
+use super::{Worst, central_diff_gradient, no_dual_note};
 use crate::divergence::{growth_ratio, toward_boundary};
 use crate::outcome::Outcome;
 use crate::rng::uniform;
@@ -63,9 +63,7 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     }
     parts.push(cd.part("∇φ vs central differences", CENTRAL_DIFF_REL));
     notes.extend(dual_far.report("∇φ vs num-dual closer to the boundary (not judged)"));
-    if no_dual > 0 {
-        notes.push(format!("num-dual reference unavailable at {no_dual} points"));
-    }
+    notes.extend(no_dual_note(no_dual));
 
     // Convexity and strict convexity on pairs.
     let (mut conv, mut conv_far, mut strict) = (Worst::largest(), Worst::largest(), Worst::smallest());
@@ -97,9 +95,7 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     }
     parts.push(conv.part("convexity gap deficit (relative)", CONVEXITY_ROUNDING));
     notes.extend(conv_far.report("convexity gap deficit closer to the boundary (not judged)"));
-    if strict.cases() > 0 {
-        parts.push(strict.part("strict monotonicity of ∇φ (relative)", STRICT_MONOTONE_REL));
-    }
+    parts.push(strict.part("strict monotonicity of ∇φ (relative)", STRICT_MONOTONE_REL));
 
     // Essential smoothness.
     let mut growth = Worst::smallest();

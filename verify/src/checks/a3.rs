@@ -9,7 +9,7 @@
 //! - Hessian consistency: the closed form against num-dual ([`IDENTITY_REL`], trusted zone) and
 //!   against central differences of ∇φ ([`CENTRAL_DIFF_REL`], away from the boundary).
 
-use super::{Worst, central_diff_hessian};
+use super::{Worst, central_diff_hessian, no_dual_note};
 use crate::outcome::Outcome;
 use crate::sampling::points;
 use crate::tolerance::{CENTRAL_DIFF_REL, HESSIAN_PD_REL, IDENTITY_REL};
@@ -22,6 +22,7 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     let pts = points(phi, m, rng);
     let (mut pd, mut pd_far) = (Worst::smallest(), Worst::smallest());
     let (mut dual, mut cd) = (Worst::largest(), Worst::largest());
+    let mut no_dual = 0;
     for s in &pts {
         let Ok(h) = phi.hessian(&s.w).map_err(|e| pd.add(f64::NAN, || format!("{}: Hessian failed inside dom φ: {e}", s.describe(phi)))) else {
             continue;
@@ -30,10 +31,11 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
         let ratio = jacobi_scaled_min_eigen(&h);
         let at = || format!("{}: λ_min = {lo:.3e}, λ_max = {hi:.3e}", s.describe(phi));
         if s.trusted { pd.add(ratio, at) } else { pd_far.add(ratio, at) }
-        if s.trusted
-            && let Some(Ok((_, _, hd))) = phi.dual_derivatives(&s.w)
-        {
-            dual.add(rel_dist_mat(&h, &hd), || s.describe(phi));
+        if s.trusted {
+            match phi.dual_derivatives(&s.w) {
+                Some(Ok((_, _, hd))) => dual.add(rel_dist_mat(&h, &hd), || s.describe(phi)),
+                Some(Err(_)) | None => no_dual += 1,
+            }
         }
         if s.central_diff
             && s.w.norm() > 0.0
@@ -47,6 +49,6 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
         parts.push(dual.part("∇²φ closed vs num-dual", IDENTITY_REL));
     }
     parts.push(cd.part("∇²φ vs central differences of ∇φ", CENTRAL_DIFF_REL));
-    let note = pd_far.report("λ_min of the Jacobi-scaled ∇²φ closer to the boundary (not judged)").unwrap_or_default();
-    Outcome::from_parts(parts, &note)
+    let notes: Vec<String> = pd_far.report("λ_min of the Jacobi-scaled ∇²φ closer to the boundary (not judged)").into_iter().chain(no_dual_note(no_dual)).collect();
+    Outcome::from_parts(parts, &notes.join("; "))
 }

@@ -103,9 +103,7 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     }
     let mut parts = vec![primal.part("∇φ*∘∇φ − id", IDENTITY_REL), dual.part("∇φ∘∇φ* − id", IDENTITY_REL)];
     parts.push(part_i(phi, m, rng).part("(i) dom ∂φ = int dom φ, dom ∂φ* = int dom φ*: ⟨∇φ(td), d⟩ diverges (growth ratio)", GROWTH_RATIO_MIN));
-    if fy.cases() > 0 {
-        parts.push(fy.part("Fenchel–Young φ*(y): sup vs ⟨∇φ*(y), y⟩ − φ(∇φ*(y))", IDENTITY_REL));
-    }
+    parts.push(fy.part("Fenchel–Young φ*(y): sup vs ⟨∇φ*(y), y⟩ − φ(∇φ*(y))", IDENTITY_REL));
     let notes: Vec<String> = [
         primal_far.report("∇φ*∘∇φ − id closer to the boundary (not judged)"),
         dual_far.report("∇φ∘∇φ* − id closer to the boundary (not judged)"),

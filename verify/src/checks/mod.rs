@@ -161,6 +161,13 @@ fn ladder(
     best.map(|(_, d)| d)
 }
 
+/// The note of a potential check whose dual-number reference was unavailable at `count` points
+/// (a potential without a generic value offers none, `Legendre::dual_derivatives` = `None`; the
+/// part comparing with it is then left out of the record, and this note says so).
+pub fn no_dual_note(count: usize) -> Option<String> {
+    (count > 0).then(|| format!("num-dual reference unavailable at {count} points"))
+}
+
 /// The outcome of a check that could not run at all (e.g. its potential failed to build).
 pub fn failed(reason: String) -> Outcome {
     Outcome::from_parts(vec![Part::upper("evaluation", f64::INFINITY, 0.0, 1, String::new())], &reason)
