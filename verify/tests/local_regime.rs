@@ -133,3 +133,22 @@ fn cubic_at_a_fixed_point_of_p_is_not_a_false_alarm() {
     let m2 = classify(&setup, lambda, &v2, &o2, &Vector::from_vec(vec![0.6, 0.8])).unwrap();
     assert!(m2.jacobian.is_some() && m2.misclassified().is_none(), "{m2:?}");
 }
+
+/// The ties of `T4.3-local` come from symmetry: each family's even member satisfies
+/// f(−z) = f(z) (so that at v = 0 the inner problem is symmetric and a minimizer z* ≠ 0 comes
+/// with −z*), at random points of every dimension used.
+#[test]
+fn even_members_are_even() {
+    use infconv_verify::rng::{normal, stream};
+    for fam in local_families() {
+        for m in [1, 2, 3] {
+            let f = even_member(fam, m, DEFAULT_SEED).unwrap();
+            let mut rng = stream(DEFAULT_SEED, &["even", fam, &m.to_string()]);
+            for _ in 0..8 {
+                let z = Vector::from_fn(m, |_, _| 1.5 * normal(&mut rng));
+                let (a, b) = (f.value(&z).unwrap(), f.value(&-&z).unwrap());
+                assert!((a - b).abs() <= 1e-12 * (1.0 + a.abs()), "{fam}, m = {m}: f(z) = {a}, f(−z) = {b} at z = {z:?}");
+            }
+        }
+    }
+}
