@@ -172,3 +172,27 @@ pub fn no_dual_note(count: usize) -> Option<String> {
 pub fn failed(reason: String) -> Outcome {
     Outcome::from_parts(vec![Part::upper("evaluation", f64::INFINITY, 0.0, 1, String::new())], &reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infconv_theory::potential::registry;
+
+    /// Where num-dual has no second derivative (cubic at 0) A1 and A3 say so in the note; where
+    /// it has one everywhere (log) they say nothing about it, and no note has an empty segment.
+    #[test]
+    fn the_missing_dual_reference_is_noted_and_only_then() {
+        for (name, missing) in [("cubic", true), ("log", false)] {
+            let phi = registry::build(name, 2).unwrap();
+            for (id, check) in [("A1", a1::check as PotentialCheckFn), ("A3", a3::check)] {
+                let o = check(phi.as_ref(), 2, &mut crate::rng::stream(crate::rng::DEFAULT_SEED, &["no-dual", id, name]));
+                if id == "A3" {
+                    assert_eq!(o.note.contains("num-dual reference unavailable at"), missing, "{id} on {name}: {}", o.note);
+                } else if !missing {
+                    assert!(!o.note.contains("num-dual reference unavailable"), "{id} on {name}: {}", o.note);
+                }
+                assert!(!o.note.split("; ").any(|s| s.trim().is_empty()), "{id} on {name}: an empty note segment in {:?}", o.note);
+            }
+        }
+    }
+}
