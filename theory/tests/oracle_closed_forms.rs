@@ -272,60 +272,51 @@ fn the_3d_manifold_grid_reaches_the_poles() {
     }
 }
 
-/// The ellipse with semi-axes (0.5, 1) from v = (s, 0), φ = ‖·‖², λ = 1: the vertices (±0.5, 0)
-/// are local minimizers of the distance (the radius of curvature there, 1²/0.5 = 2, exceeds both
-/// distances 0.5 ∓ s), the nearer one global. The vertex (0.5, 0) sits on the seam of the
-/// 720-angle grid (θ = 0, index 0, next to index 719), (−0.5, 0) inside it (index 360). Every
-/// local minimizer is listed with its value; at v = 0 the two vertices tie and both are P(0).
-#[test]
-fn the_ellipse_grid_keeps_minimizers_on_its_seam() {
-    let f = EllipsoidSurface::from_axes("ellipse", &[0.5, 1.0]).unwrap();
-    let phi = registry::build("quad", 2).unwrap();
-    let vertex = |x: f64| Vector::from_vec(vec![x, 0.0]);
-    for s in [0.1, -0.1] {
+/// φ = ‖·‖², λ = 1, on the ellipsoid with semi-axes `axes` and v = (±s, 0, …): the vertices
+/// (±a₁, 0, …) are local minimizers (the caller's geometry makes sure), the nearer one global,
+/// and every local minimizer is listed with its value (±a₁ − s)²; at v = 0 they tie and both are
+/// P(0).
+fn vertices_on_the_seam(axes: &[f64], s: f64) {
+    let m = axes.len();
+    let f = EllipsoidSurface::from_axes("ellipse", axes).unwrap();
+    let phi = registry::build("quad", m).unwrap();
+    let a1 = axes[0];
+    let vertex = |x: f64| Vector::from_fn(m, |i, _| if i == 0 { x } else { 0.0 });
+    for s in [s, -s] {
         let v = vertex(s);
         let o = oracle::global(phi.as_ref(), &f, 1.0, &v).unwrap();
-        let near = vertex(0.5 * s.signum());
-        assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &near).amax() <= MANIFOLD_ABS, "v = {v:?}: P(v) = {:?}", o.minimizers);
-        for x in [0.5, -0.5] {
+        let near = vertex(a1 * s.signum());
+        assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &near).amax() <= MANIFOLD_ABS, "m = {m}, v = {v:?}: P(v) = {:?}", o.minimizers);
+        for x in [a1, -a1] {
             let want = (x - s).powi(2);
             let found = o.local_minima.iter().any(|(z, val)| (z - vertex(x)).amax() <= MANIFOLD_ABS && (val - want).abs() <= VALUE_REL * (1.0 + want));
-            assert!(found, "v = {v:?}: the local minimizer ({x}, 0) with value {want} missing from {:?}", o.local_minima);
+            assert!(found, "m = {m}, v = {v:?}: the local minimizer {:?} with value {want} missing from {:?}", vertex(x), o.local_minima);
         }
     }
-    let o = oracle::global(phi.as_ref(), &f, 1.0, &Vector::zeros(2)).unwrap();
-    assert_eq!(o.minimizers.len(), 2, "P(0) = both vertices: {:?}", o.minimizers);
-    for x in [0.5, -0.5] {
-        assert!(o.minimizers.iter().any(|z| (z - vertex(x)).amax() <= MANIFOLD_ABS), "({x}, 0) missing from P(0) = {:?}", o.minimizers);
+    let o = oracle::global(phi.as_ref(), &f, 1.0, &Vector::zeros(m)).unwrap();
+    assert_eq!(o.minimizers.len(), 2, "m = {m}: P(0) = both vertices: {:?}", o.minimizers);
+    for x in [a1, -a1] {
+        assert!(o.minimizers.iter().any(|z| (z - vertex(x)).amax() <= MANIFOLD_ABS), "m = {m}: {:?} missing from P(0) = {:?}", vertex(x), o.minimizers);
     }
 }
 
+/// The ellipse with semi-axes (0.5, 1) from v = (±0.1, 0): the vertices (±0.5, 0) are local
+/// minimizers of the distance (the radius of curvature there, 1²/0.5 = 2, exceeds both distances
+/// 0.5 ∓ 0.1). The vertex (0.5, 0) sits on the seam of the 720-angle grid (θ = 0, index 0, next
+/// to index 719), (−0.5, 0) inside it (index 360).
+#[test]
+fn the_ellipse_grid_keeps_minimizers_on_its_seam() {
+    vertices_on_the_seam(&[0.5, 1.0], 0.1);
+}
+
 /// The same on the 3-D grid, whose seam is the meridian ϕ = 0 (next to ϕ = −3°): the ellipsoid
-/// with semi-axes (1, 2, 1.2) and v = (s, 0, 0), |s| = 0.3, has local minimizers (±1, 0, 0) (radii
-/// of curvature 4 and 1.44 there, above the distances 1 ∓ |s| ≤ 1.3), (1, 0, 0) on the seam, (−1, 0,
-/// 0) on the meridian ϕ = π. The poles (0, 0, ±1.2), at distance 1.24, are nearer to v than the
-/// far local minimizer: grid points there are lower than it, but no neighbour of it.
+/// with semi-axes (1, 2, 1.2) and v = (±0.3, 0, 0) has local minimizers (±1, 0, 0) (radii of
+/// curvature 4 and 1.44 there, above the distances 1 ∓ 0.3), (1, 0, 0) on the seam, (−1, 0, 0) on
+/// the meridian ϕ = π. The poles (0, 0, ±1.2), at distance 1.24, are nearer to v than the far
+/// local minimizer: grid points there are lower than it, but no neighbour of it.
 #[test]
 fn the_ellipsoid_grid_keeps_minimizers_on_its_seam() {
-    let f = EllipsoidSurface::from_axes("ellipse", &[1.0, 2.0, 1.2]).unwrap();
-    let phi = registry::build("quad", 3).unwrap();
-    let vertex = |x: f64| Vector::from_vec(vec![x, 0.0, 0.0]);
-    for s in [0.3, -0.3] {
-        let v = vertex(s);
-        let o = oracle::global(phi.as_ref(), &f, 1.0, &v).unwrap();
-        let near = vertex(s.signum());
-        assert!(o.minimizers.len() == 1 && (&o.minimizers[0] - &near).amax() <= MANIFOLD_ABS, "v = {v:?}: P(v) = {:?}", o.minimizers);
-        for x in [1.0, -1.0] {
-            let want = (x - s).powi(2);
-            let found = o.local_minima.iter().any(|(z, val)| (z - vertex(x)).amax() <= MANIFOLD_ABS && (val - want).abs() <= VALUE_REL * (1.0 + want));
-            assert!(found, "v = {v:?}: the local minimizer ({x}, 0, 0) with value {want} missing from {:?}", o.local_minima);
-        }
-    }
-    let o = oracle::global(phi.as_ref(), &f, 1.0, &Vector::zeros(3)).unwrap();
-    assert_eq!(o.minimizers.len(), 2, "P(0) = both vertices: {:?}", o.minimizers);
-    for x in [1.0, -1.0] {
-        assert!(o.minimizers.iter().any(|z| (z - vertex(x)).amax() <= MANIFOLD_ABS), "({x}, 0, 0) missing from P(0) = {:?}", o.minimizers);
-    }
+    vertices_on_the_seam(&[1.0, 2.0, 1.2], 0.3);
 }
 
 /// Both poles of the 3-D grid with a bounded dom φ: φ = log (‖v − z‖ < ρ, ρ = 1) on the
