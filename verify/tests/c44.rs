@@ -2,7 +2,7 @@
 //! control with local inner solves is flagged on some instances.
 
 use infconv_verify::Verdict;
-use infconv_verify::checks::c44::{CONTROL, check};
+use infconv_verify::checks::c44::{CONTROL, CONTROL_INSTANCES, INSTANCES, check};
 use infconv_verify::rng::DEFAULT_SEED;
 
 /// C4.4 on each pair must hold.
@@ -11,6 +11,7 @@ fn holds_on(pairs: &[(&str, &str)]) {
         let o = check(potential, family, DEFAULT_SEED);
         println!("{potential} × {family}: {} worst {:.2e} — {}", o.verdict, o.worst, o.note);
         assert_eq!(o.verdict, Verdict::Holds, "{potential} × {family} (seed {DEFAULT_SEED}): {}", o.note);
+        assert!(o.note.contains(&format!("translation failed on 0 of {INSTANCES} instances")), "{potential} × {family}: {}", o.note);
     }
 }
 
@@ -27,6 +28,9 @@ fn large_lambda_with_local_inner_solves_is_flagged() {
         assert_eq!(o.verdict, Verdict::Violated, "{}", o.note);
         assert!(!o.note.contains("VIOLATED (5a)"), "the control reaches (5a)–(5b): {}", o.note);
         assert!(o.note.contains("VIOLATED condition (7)"), "{}", o.note);
+        // The note counts the instances where the translation failed: some, not all.
+        let failed = (1..CONTROL_INSTANCES).any(|k| o.note.contains(&format!("translation failed on {k} of {CONTROL_INSTANCES} instances")));
+        assert!(failed, "{potential}: {}", o.note);
     }
 }
 

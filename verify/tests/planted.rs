@@ -442,6 +442,12 @@ fn planted_t43_formula12_is_flagged() {
     // or ≥ 4 times looser) the worst ratio falls below 1.
     let (bug, control) = t43(id, Defect::Conjugate(3.0 * FORMULA12_REL), FamilyDefect::None, measure);
     flagged(id, &bug, "z + ∇φ*(λŷ) = v, ŷ ∈ ∂f(z) nearest (‖v′ − v‖ / bound)", &control, DEFAULT_SEED);
+    // Far from the origin (‖v‖ ≈ 2.7) at small λ the bound is mostly its rounding term
+    // IDENTITY_REL·(1 + ‖v‖); ∇φ* off by 1e-5 is far beyond it. (A sign slip in that term would
+    // make the bound negative there, and every gap would pass.)
+    let far = [Case { lambda: 0.01, v: Vector::from_vec(vec![2.5, 1.0]) }];
+    let run = |d: Defect| measure(&setup(Planted::log(d), PlantedFamily::build("smooth-nonconvex", 2, DEFAULT_SEED, FamilyDefect::None)), &far);
+    flagged(id, &run(Defect::Conjugate(1e-5)), "z + ∇φ*(λŷ) = v, ŷ ∈ ∂f(z) nearest (‖v′ − v‖ / bound)", &run(Defect::None), DEFAULT_SEED);
 }
 
 #[test]

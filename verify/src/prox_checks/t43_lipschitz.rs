@@ -125,3 +125,22 @@ pub fn measure(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng) -> Outcome {
         &format!("{skipped} cases' difference stencils cross a kink of f (Jacobian comparison skipped there)"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spread is the largest distance between minimizers relative to 1 + ‖z‖: 0 for one
+    /// point, 1 for the pair ±z with ‖z‖ = 1 (where a remainder in place of the quotient would
+    /// give 0), and it sees a second point 1e-7 away.
+    #[test]
+    fn spread_is_relative_to_one_plus_the_norm() {
+        let answer = |pts: Vec<Vector>| OracleResult { minimizers: pts, envelope: 0.0, local_minima: Vec::new(), spacing: 0.0 };
+        let z = Vector::from_vec(vec![0.6, 0.8]);
+        assert_eq!(spread(&answer(vec![z.clone()])), 0.0);
+        assert!((spread(&answer(vec![z.clone(), -&z])) - 1.0).abs() <= 1e-15);
+        let near = &z + Vector::from_vec(vec![1e-7, 0.0]);
+        let s = spread(&answer(vec![z.clone(), near]));
+        assert!((s - 1e-7 / 2.0).abs() <= 1e-15, "{s}");
+    }
+}
