@@ -366,6 +366,19 @@ fn planted_l34_is_flagged() {
     let bug = run(FamilyDefect::Jumps { at, size: 1e-3 });
     let control = run(FamilyDefect::None);
     flagged(id, &bug, "(i) P(v) empty or unbounded (count)", &control, seed);
+    // (ii) needs an evaluator of e that jumps: the oracle's answer with e raised by 1e-3 at every
+    // v off the planned points v̄ (a cached or interpolated envelope that disagrees with itself).
+    // |e(vₖ) − e(v̄)| then stays 1e-3 as δₖ → 0, above a bound that shrinks like Lδₖ.
+    let jumpy = |s: &Setup, c: &Case| {
+        let mut o = oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v)?;
+        if !cases.iter().any(|k| k.v == c.v) {
+            o.envelope += 1e-3;
+        }
+        Ok(o)
+    };
+    let bug = l34::measure_with(&clean, &cases, &mut stream(seed, &["planted", id]), &jumpy);
+    let control = l34::measure_with(&clean, &cases, &mut stream(seed, &["planted", id]), &prox_checks::global_prox);
+    flagged(id, &bug, "(ii) |e(vₖ) − e(v̄)| / (2(Lδₖ + Mδₖ²) + rounding)", &control, seed);
 }
 
 #[test]

@@ -22,13 +22,12 @@
 //!
 //! Control: `neg-indef-quad-above` (λ above λ_f): P(v̄) = ∅, (i) is violated.
 
-use super::{Case, Failures, Setup, Tracked, at};
+use super::{Case, Failures, Prox, Setup, Tracked, at, global_prox};
 use crate::outcome::Outcome;
 use crate::rng;
 use crate::tolerance::{L34_DECADES, L34_ENVELOPE_ROUNDING, L34_MARGIN, L34_POINT_ACCURACY};
 use infconv_theory::linalg::symmetric_eigen_range;
 use infconv_theory::prox::jacobian::lipschitz_bound;
-use infconv_theory::prox::oracle;
 use rand_chacha::ChaCha8Rng;
 
 /// The largest ‖∇²φ(v − z)‖/λ over z ∈ P(v̄).
@@ -57,13 +56,24 @@ fn constants(setup: &Setup, c: &super::Case, minimizers: &[infconv_theory::Vecto
     Ok((l, h, j))
 }
 
-/// The measurement of L3.4 on the cases.
+/// The measurement of L3.4 on the cases, with P(v) and e(v) from the global oracle.
 pub fn measure(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng) -> Outcome {
-    let (phi, f) = (setup.phi.as_ref(), setup.f.as_ref());
+    measure_with(setup, cases, rng, &global_prox)
+}
+
+/// [`measure`] with P(v) and e(v) from `prox` at v̄ and at every vₖ.
+pub fn measure_with(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng, prox: &Prox<'_>) -> Outcome {
+    let phi = setup.phi.as_ref();
     let (mut empty, mut cont, mut clus) = (Failures::default(), Tracked::default(), Tracked::default());
     let mut singular = 0usize;
     for c in cases {
-        let Some(o) = empty.oracle(setup, c) else { continue };
+        let o = match prox(setup, c) {
+            Ok(o) => o,
+            Err(e) => {
+                empty.add(c, e);
+                continue;
+            }
+        };
         if o.minimizers.is_empty() || !o.minimizers.iter().all(|z| z.iter().all(|x| x.is_finite())) {
             empty.add(c, "no minimizer");
             continue;
@@ -84,7 +94,7 @@ pub fn measure(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng) -> Outcome {
         for k in L34_DECADES {
             let delta = 10f64.powi(-k) * s;
             let vk = &c.v + &d * delta;
-            let ok = match oracle::global(phi, f, c.lambda, &vk) {
+            let ok = match prox(setup, &Case { lambda: c.lambda, v: vk.clone() }) {
                 Ok(ok) if !ok.minimizers.is_empty() => ok,
                 Ok(_) => {
                     empty.add(c, format!("no minimizer at v̄ + 1e-{k}·s·d"));

@@ -76,6 +76,15 @@ impl Setup {
     }
 }
 
+/// Where a measurement takes P(v) and e(v) (and the local minima it continues from) at a case:
+/// the global oracle for `infconv verify`; a test hands an evaluator with a planted defect.
+pub type Prox<'a> = dyn Fn(&Setup, &Case) -> Result<OracleResult, TheoryError> + 'a;
+
+/// P(v) and e(v) by the global oracle: the evaluator the checks use.
+pub fn global_prox(setup: &Setup, c: &Case) -> Result<OracleResult, TheoryError> {
+    oracle::global(setup.phi.as_ref(), setup.f.as_ref(), c.lambda, &c.v)
+}
+
 /// The ids of the prox checks.
 pub fn check_ids() -> Vec<&'static str> {
     crate::catalogue::PROX_CHECKS.iter().map(|c| c.id).collect()

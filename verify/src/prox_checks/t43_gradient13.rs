@@ -6,12 +6,12 @@
 //! two-valued (−|z| at 0) the formula gives ±∇φ(∓z*)/λ while e has a concave kink with symmetric
 //! differences 0: violated.
 
-use super::{Case, Failures, Setup, Tracked, at, below_threshold, not_applicable};
+use super::{Case, Failures, Prox, Setup, Tracked, at, below_threshold, global_prox, not_applicable};
 use crate::outcome::Outcome;
 use crate::tolerance::{CENTRAL_DIFF_REL, central_diff_step};
 use infconv_theory::prox::oracle::{self, OracleResult};
 use infconv_theory::prox::envelope_gradient;
-use infconv_theory::{TheoryError, Vector};
+use infconv_theory::Vector;
 
 /// Central differences of the oracle's e at v.
 pub fn envelope_differences(setup: &Setup, lambda: f64, v: &Vector, o: &OracleResult) -> Option<Vector> {
@@ -41,13 +41,10 @@ pub fn residual(setup: &Setup, lambda: f64, v: &Vector, o: &OracleResult) -> Res
     Ok(worst)
 }
 
-/// Where the measurement takes P(v) (and the local minima its differences continue from): the
-/// global oracle for [`measure`]; a test hands a solver with a planted defect.
-pub type Prox<'a> = dyn Fn(&Setup, &Case) -> Result<OracleResult, TheoryError> + 'a;
 
 /// The measurement of (13) on the cases, with P(v) from the global oracle.
 pub fn measure(setup: &Setup, cases: &[Case]) -> Outcome {
-    measure_with(setup, cases, &|s, c| oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v))
+    measure_with(setup, cases, &global_prox)
 }
 
 /// The measurement of (13) on the cases, with P(v) from `prox` (the differences of e are
