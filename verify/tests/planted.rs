@@ -12,7 +12,6 @@ use infconv_theory::family::{self, Family, Minorant, Structure};
 use infconv_theory::potential::log::Log;
 use infconv_theory::potential::registry;
 use infconv_theory::prox::certificate::{PhiCertificate, certificate};
-use infconv_theory::prox::oracle;
 use infconv_theory::{ConjugateGradient, Domain, Gradient, Hessian, Legendre, Matrix, TheoryError, Value, Vector};
 use infconv_verify::checks::{c44, c51};
 use infconv_verify::conformance::{DEFAULT_DIMS, conform};
@@ -355,7 +354,7 @@ fn planted_l34_is_flagged() {
     let at: Vec<(Vector, f64)> = cases
         .iter()
         .map(|c| {
-            let o = oracle::global(clean.phi.as_ref(), clean.f.as_ref(), c.lambda, &c.v).expect("oracle");
+            let o = prox_checks::global_prox(&clean, c).expect("oracle");
             (Vector::from_element(1, 1.0), o.minimizers[0][0])
         })
         .collect();
@@ -370,7 +369,7 @@ fn planted_l34_is_flagged() {
     // v off the planned points v̄ (a cached or interpolated envelope that disagrees with itself).
     // |e(vₖ) − e(v̄)| then stays 1e-3 as δₖ → 0, above a bound that shrinks like Lδₖ.
     let jumpy = |s: &Setup, c: &Case| {
-        let mut o = oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v)?;
+        let mut o = prox_checks::global_prox(s, c)?;
         if !cases.iter().any(|k| k.v == c.v) {
             o.envelope += 1e-3;
         }
@@ -469,15 +468,14 @@ fn planted_t43_gradient13_is_flagged() {
     // differences of e are continued from the local minima (refined again), so they stay right.
     let id = "T4.3-gradient13";
     let off = |s: &Setup, c: &Case| {
-        let mut o = oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v)?;
+        let mut o = prox_checks::global_prox(s, c)?;
         for z in &mut o.minimizers {
             z[0] += 1e-6 * (1.0 + z.norm());
         }
         Ok(o)
     };
-    let exact = |s: &Setup, c: &Case| oracle::global(s.phi.as_ref(), s.f.as_ref(), c.lambda, &c.v);
     let (bug, _) = t43(id, Defect::None, FamilyDefect::None, |s, c| t43_gradient13::measure_with(s, c, &off));
-    let (_, control) = t43(id, Defect::None, FamilyDefect::None, |s, c| t43_gradient13::measure_with(s, c, &exact));
+    let (_, control) = t43(id, Defect::None, FamilyDefect::None, |s, c| t43_gradient13::measure_with(s, c, &prox_checks::global_prox));
     flagged(id, &bug, "formula (13) vs central differences of e", &control, DEFAULT_SEED);
     assert_eq!(control.verdict, Verdict::Holds, "{}", control.note);
     // ∇φ scaled by 1.001: Newton's line search sees the right φ and stalls; the failed

@@ -67,13 +67,7 @@ pub fn measure_with(setup: &Setup, cases: &[Case], rng: &mut ChaCha8Rng, prox: &
     let (mut empty, mut cont, mut clus) = (Failures::default(), Tracked::default(), Tracked::default());
     let mut singular = 0usize;
     for c in cases {
-        let o = match prox(setup, c) {
-            Ok(o) => o,
-            Err(e) => {
-                empty.add(c, e);
-                continue;
-            }
-        };
+        let Some(o) = empty.answer(prox, setup, c) else { continue };
         if o.minimizers.is_empty() || !o.minimizers.iter().all(|z| z.iter().all(|x| x.is_finite())) {
             empty.add(c, "no minimizer");
             continue;

@@ -346,7 +346,12 @@ impl Failures {
 
     /// The oracle's answer at case `c`, or None after counting the failure.
     pub(crate) fn oracle(&mut self, setup: &Setup, c: &Case) -> Option<OracleResult> {
-        oracle::global(setup.phi.as_ref(), setup.f.as_ref(), c.lambda, &c.v).map_err(|e| self.add(c, e)).ok()
+        self.answer(&global_prox, setup, c)
+    }
+
+    /// The answer of `prox` at case `c`, or None after counting the failure.
+    pub(crate) fn answer(&mut self, prox: &Prox<'_>, setup: &Setup, c: &Case) -> Option<OracleResult> {
+        prox(setup, c).map_err(|e| self.add(c, e)).ok()
     }
 
     /// The failures as a part held to 0 (`what` names them).

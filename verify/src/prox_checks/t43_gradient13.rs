@@ -41,7 +41,6 @@ pub fn residual(setup: &Setup, lambda: f64, v: &Vector, o: &OracleResult) -> Res
     Ok(worst)
 }
 
-
 /// The measurement of (13) on the cases, with P(v) from the global oracle.
 pub fn measure(setup: &Setup, cases: &[Case]) -> Outcome {
     measure_with(setup, cases, &global_prox)
