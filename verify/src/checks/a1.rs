@@ -15,7 +15,7 @@
 
 use super::{Worst, central_diff_gradient, no_dual_note};
 use crate::divergence::{growth_ratio, toward_boundary};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Part};
 use crate::rng::uniform;
 use crate::sampling::{Sample, points};
 use crate::tolerance::{
@@ -66,8 +66,9 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     notes.extend(no_dual_note(no_dual));
 
     // Convexity and strict convexity on pairs.
-    let (mut conv, mut conv_far, mut strict) = (Worst::largest(), Worst::largest(), Worst::smallest());
-    for (w1, w2) in pairs(phi, &pts, rng) {
+    let pairs = pairs(phi, &pts, rng);
+    let (mut conv, mut conv_far) = (Worst::largest(), Worst::largest());
+    for (w1, w2) in &pairs {
         let (Ok(f1), Ok(f2), Ok(g2)) = (phi.value(&w1.w), phi.value(&w2.w), phi.gradient(&w2.w)) else {
             conv.add(f64::INFINITY, || "value or gradient failed inside dom φ".into());
             continue;
@@ -80,22 +81,10 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
         }
         let at = || format!("w₁: {}; w₂: {}", w1.describe(phi), w2.describe(phi));
         if w1.trusted && w2.trusted { conv.add(-gap / scale, at) } else { conv_far.add(-gap / scale, at) }
-        let sep = (&w1.w - &w2.w).norm() / w1.w.norm().max(w2.w.norm());
-        if w1.trusted && w2.trusted && sep >= STRICT_MIN_SEPARATION {
-            match phi.gradient(&w1.w) {
-                Ok(g1) => {
-                    let delta = &w1.w - &w2.w;
-                    let num = (&g1 - &g2).dot(&delta);
-                    let den: f64 = (0..delta.len()).map(|i| (g1[i].abs() + g2[i].abs()) * delta[i].abs()).sum();
-                    strict.add(if den > 0.0 { num / den } else { 0.0 }, at);
-                }
-                Err(e) => strict.add(f64::NAN, || format!("gradient failed inside dom φ: {e}")),
-            }
-        }
     }
     parts.push(conv.part("convexity gap deficit (relative)", CONVEXITY_ROUNDING));
     notes.extend(conv_far.report("convexity gap deficit closer to the boundary (not judged)"));
-    parts.push(strict.part("strict monotonicity of ∇φ (relative)", STRICT_MONOTONE_REL));
+    parts.push(strict_monotonicity(phi, &pairs));
 
     // Essential smoothness.
     let mut growth = Worst::smallest();
@@ -113,6 +102,31 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
 }
 
 /// Random pairs, collinear pairs (w, c·w) and (c·w, w), and coordinate pairs (w, w + t eᵢ).
+/// Strict monotonicity of ∇φ on the pairs of the trusted zone that are at least
+/// [`STRICT_MIN_SEPARATION`] apart relative to the larger norm: on closer pairs the ratio falls
+/// with ‖w₁ − w₂‖ for every φ (½·10⁻¹⁰ for ‖w‖² at a relative distance of 10⁻¹⁰), so it would
+/// measure the distance, not the strictness.
+fn strict_monotonicity(phi: &dyn Legendre, pairs: &[(Sample, Sample)]) -> Part {
+    let mut strict = Worst::smallest();
+    for (w1, w2) in pairs {
+        let sep = (&w1.w - &w2.w).norm() / w1.w.norm().max(w2.w.norm());
+        if !(w1.trusted && w2.trusted && sep >= STRICT_MIN_SEPARATION) {
+            continue;
+        }
+        let at = || format!("w₁: {}; w₂: {}", w1.describe(phi), w2.describe(phi));
+        match (phi.gradient(&w1.w), phi.gradient(&w2.w)) {
+            (Ok(g1), Ok(g2)) => {
+                let delta = &w1.w - &w2.w;
+                let num = (&g1 - &g2).dot(&delta);
+                let den: f64 = (0..delta.len()).map(|i| (g1[i].abs() + g2[i].abs()) * delta[i].abs()).sum();
+                strict.add(if den > 0.0 { num / den } else { 0.0 }, at);
+            }
+            (Err(e), _) | (_, Err(e)) => strict.add(f64::NAN, || format!("gradient failed inside dom φ: {e}")),
+        }
+    }
+    strict.part("strict monotonicity of ∇φ (relative)", STRICT_MONOTONE_REL)
+}
+
 fn pairs(phi: &dyn Legendre, pts: &[Sample], rng: &mut ChaCha8Rng) -> Vec<(Sample, Sample)> {
     let mut out = Vec::new();
     let n = pts.len();
@@ -140,4 +154,35 @@ fn pairs(phi: &dyn Legendre, pts: &[Sample], rng: &mut ChaCha8Rng) -> Vec<(Sampl
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampling::{Regime, classify};
+    use infconv_theory::potential::registry;
+
+    /// w and −w are as far apart as a pair gets: the pair is measured, and for ‖w‖² the ratio
+    /// is ⟨4w, 2w⟩ / Σᵢ 4|wᵢ|·2|wᵢ| = 1.
+    #[test]
+    fn an_antipodal_pair_is_measured() {
+        let phi = registry::build("quad", 2).unwrap();
+        let w = Vector::from_vec(vec![0.6, -1.3]);
+        let pair = (classify(phi.as_ref(), w.clone(), Regime::Bulk), classify(phi.as_ref(), -w, Regime::Bulk));
+        let part = strict_monotonicity(phi.as_ref(), &[pair]);
+        assert_eq!(part.cases, 1, "{part:?}");
+        assert!((part.worst - 1.0).abs() < 1e-15, "{part:?}");
+    }
+
+    /// w and (1 + 10⁻¹⁰)w would read ½·10⁻¹⁰ < STRICT_MONOTONE_REL for ‖w‖², a false alarm on a
+    /// strictly convex φ: the pair is left out and the part measures nothing.
+    #[test]
+    fn a_close_pair_is_left_out() {
+        let phi = registry::build("quad", 2).unwrap();
+        let w = Vector::from_vec(vec![0.6, -1.3]);
+        let near = &w * (1.0 + 1e-10);
+        let pair = (classify(phi.as_ref(), near, Regime::Bulk), classify(phi.as_ref(), w, Regime::Bulk));
+        let part = strict_monotonicity(phi.as_ref(), &[pair]);
+        assert_eq!(part.cases, 0, "{part:?}");
+    }
 }

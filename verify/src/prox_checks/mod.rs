@@ -392,6 +392,28 @@ mod tests {
         assert!(s.cert.mu == 0.0 && s.convex_inner_cap() == s.threshold().min(1.0));
     }
 
+    /// The branch of the case plan for a φ without modulus (μ_φ = 0) scales λ_max by 0.05 of a
+    /// cap that is 1 for every pair the plan can meet: a certificate with μ_φ = 0 has cubic growth
+    /// (a wᵀQw with singular Q is not strictly convex, hence not Legendre), and every family's
+    /// λ_f is ∞ beyond quadratic growth. So 0.05·cap and 0.05/cap agree on the registry; a new
+    /// potential or family that breaks this makes the test fail and the choice matter.
+    #[test]
+    fn a_potential_without_modulus_meets_the_cap_one() {
+        let mut seen = Vec::new();
+        for (p, fam) in default_pairs() {
+            for m in dims(fam) {
+                let s = Setup::new(p, fam, m, 7).unwrap();
+                let above = family::registry::info(fam).unwrap().breaks == Some(FamilyHypothesis::BelowThreshold);
+                let indicator = matches!(s.f.structure(), Structure::Ellipsoid(_));
+                if s.cert.mu == 0.0 && !above && !indicator {
+                    assert_eq!(s.convex_inner_cap(), 1.0, "{p} × {fam} in dimension {m}: λ_f = {}", s.threshold());
+                    seen.push(format!("{p} × {fam}"));
+                }
+            }
+        }
+        assert!(seen.iter().any(|s| s.starts_with("cubic ×")), "the branch was never met: {seen:?}");
+    }
+
     /// A component that saw no figure is a part of 0 cases (reported as not measured); one that
     /// saw figures keeps the plan's case count and its worst figure.
     #[test]
