@@ -2,8 +2,10 @@
 //! plain bisection on a monotone test.
 //!
 //! Used for the radial and per-coordinate inverses ∇φ* where no closed form exists (tan, tan-sep,
-//! and any user potential built on a profile): Newton steps from the best point of a bracket, with
-//! bisection whenever Newton would leave the bracket or fail to shrink it by half.
+//! and any user potential built on a profile): Newton steps inside a bracket, with a bisection
+//! step whenever Newton would leave the bracket or would not halve the previous step (the
+//! safeguard of `rtsafe`, Press et al., *Numerical Recipes*, §9.4), so that every second step at
+//! least halves the bracket or, where it spans scales, its ratio b/a.
 
 use crate::TheoryError;
 
@@ -49,29 +51,51 @@ pub fn increasing_root(
     }
     // Invariant: g(a) < target ≤ g(b) (g(b) may be +∞ at an open end of the domain).
     let mut r = 0.5 * (a + b);
+    let mut last_step = b - a;
+    let mut drop = 1;
     for _ in 0..MAX_ITERATIONS {
         let (g, dg) = eval(r);
+        if g.is_nan() {
+            return Err(TheoryError::NonFinite { what: "the increasing function of a root solve" });
+        }
         let res = g - target;
         if res.abs() <= 4.0 * f64::EPSILON * target.abs().max(f64::MIN_POSITIVE) {
             return Ok(r);
         }
         if res < 0.0 { a = r } else { b = r }
-        if b - a <= 2.0 * f64::EPSILON * b.abs() {
+        // The bracket at the f64 resolution of b (or of the smallest normal number, for a root
+        // among the subnormals) is a solution.
+        if b - a <= 2.0 * f64::EPSILON * b.abs().max(f64::MIN_POSITIVE) {
             return Ok(if res < 0.0 { b.min(hi_below(hi, b)) } else { r });
         }
         let newton = if dg.is_finite() && dg > 0.0 && g.is_finite() { r - res / dg } else { f64::NAN };
-        r = if newton > a && newton < b && (newton - r).abs() < 0.5 * (b - a) {
+        let next = if newton > a && newton < b && (newton - r).abs() <= 0.5 * last_step {
             newton
         } else {
-            0.5 * (a + b)
+            split(a, b, &mut drop)
         };
+        last_step = (next - r).abs();
+        r = next;
     }
     let (g, _) = eval(r);
-    // Reaching the bracket limit at machine precision is a solution; anything else is not.
-    if b - a <= 64.0 * f64::EPSILON * b.abs().max(f64::MIN_POSITIVE) {
-        return Ok(r);
-    }
     Err(TheoryError::NotConverged { solver: "increasing_root", iterations: MAX_ITERATIONS, residual: (g - target).abs() })
+}
+
+/// The bisection point of a bracket [a, b] of [`increasing_root`]: geometric where the bracket
+/// spans scales (b > 4a > 0); from a = 0, b·2⁻ᵏ with k = 1, 2, 4, 8, … doubling at each split that
+/// still lands above the root (a stays 0), so that a root 10⁻³⁰⁰ below the bracket is bracketed
+/// within about ten splits instead of a thousand halvings; arithmetic otherwise.
+fn split(a: f64, b: f64, drop: &mut i32) -> f64 {
+    let mid = if a > 0.0 && b > 4.0 * a {
+        a.sqrt() * b.sqrt()
+    } else if a == 0.0 && b > 0.0 {
+        let m = (b * 2f64.powi(-*drop)).max(f64::from_bits(1));
+        *drop = (*drop * 2).min(2048);
+        m
+    } else {
+        0.5 * (a + b)
+    };
+    if mid > a && mid < b { mid } else { 0.5 * (a + b) }
 }
 
 /// Where [`bisect`] splits a bracket.
@@ -192,11 +216,57 @@ mod tests {
     }
 
     /// A derivative that overstates the slope by 1e12 makes every Newton step tiny yet inside the
-    /// bracket: after MAX_ITERATIONS the bracket is still wide, and the answer is NotConverged,
-    /// not a point that is no root.
+    /// bracket: the safeguard then bisects (a step that does not halve the previous one), and the
+    /// root is found to the last bits instead of crawling towards it.
     #[test]
-    fn a_stalled_solve_is_reported_not_returned() {
-        let err = increasing_root(|r: f64| (r - 1.0, 1e12), 0.0, 0.0, 10.0).unwrap_err();
-        assert!(matches!(err, TheoryError::NotConverged { iterations: MAX_ITERATIONS, .. }), "{err:?}");
+    fn an_overstated_slope_does_not_stall_the_solve() {
+        let r = increasing_root(|r: f64| (r - 1.0, 1e12), 0.0, 0.0, 10.0).unwrap();
+        assert!((r - 1.0).abs() <= 4.0 * f64::EPSILON, "r = {r}");
+        let r = increasing_root(|r: f64| (r, 1e12), 1.3e-10, 0.0, 2e-10).unwrap();
+        assert!((r - 1.3e-10).abs() <= 4.0 * f64::EPSILON * 1.3e-10, "r = {r:e}");
+    }
+
+    /// A NaN value of g is an error, not a root: without the test the bracket closes on a point
+    /// where g is NaN and returns it.
+    #[test]
+    fn a_nan_value_is_an_error() {
+        let g = |r: f64| (if r > 0.25 { f64::NAN } else { r }, 1.0);
+        assert!(matches!(increasing_root(g, 0.5, 0.0, 1.0), Err(TheoryError::NonFinite { .. })));
+    }
+
+    /// Bisection alone (no usable derivative) reaches roots far below the bracket: 10⁻³⁰⁰, and
+    /// 10⁻³¹⁰ among the subnormal numbers, to the resolution of f64 there.
+    #[test]
+    fn bisection_alone_reaches_a_root_far_below() {
+        for target in [1e-300, 1e-200, 1e-20] {
+            let r = increasing_root(|r: f64| (r, f64::NAN), target, 0.0, 1.0).unwrap();
+            assert!((r - target).abs() <= 8.0 * f64::EPSILON * target, "target {target:e}: r = {r:e}");
+        }
+        let r = increasing_root(|r: f64| (r, f64::NAN), 1e-310, 0.0, 1.0).unwrap();
+        assert!((r - 1e-310).abs() <= 4.0 * f64::EPSILON * f64::MIN_POSITIVE, "r = {r:e}");
+    }
+
+    /// A flat g (r³, the radial derivative of a quartic) has Newton converge only linearly
+    /// towards a tiny root (each step 2/3 of the last); the bisection steps in between keep the
+    /// solve within MAX_ITERATIONS: the root 10⁻¹⁰⁰ of r³ = 10⁻³⁰⁰.
+    #[test]
+    fn a_flat_function_reaches_a_tiny_root() {
+        for target in [1e-300, 1e-150, 1e-30] {
+            let r = increasing_root(|r: f64| (r * r * r, 3.0 * r * r), target, 0.0, f64::INFINITY).unwrap();
+            assert!((r * r * r - target).abs() <= 16.0 * f64::EPSILON * target, "target {target:e}: r = {r:e}");
+        }
+    }
+
+    /// Newton from the right end of a convex g reaches a root hundreds of orders of magnitude
+    /// below the bracket in a few steps (g(r) = 2r + r³, tan's radial derivative near 0 up to
+    /// its r³ term): to the last bits, where bisection alone (400 halvings of [0, 1] end near
+    /// 4e-121) and a stop on an absolute bracket width (a 2ε wide bracket at 1e-10) would not.
+    #[test]
+    fn newton_reaches_a_root_far_below_the_bracket() {
+        let g = |r: f64| (2.0 * r + r * r * r, 2.0 + 3.0 * r * r);
+        for target in [1e-300, 1e-250, 1e-100, 1e-20, 1e-8] {
+            let r = increasing_root(g, target, 0.0, 1.0).unwrap();
+            assert!((g(r).0 - target).abs() <= 4.0 * f64::EPSILON * target, "target {target:e}: r = {r:e}");
+        }
     }
 }
