@@ -330,3 +330,60 @@ fn every_knob_is_validated() {
     assert_eq!(alg.config().batch, None);
     assert_eq!((alg.risks().len(), alg.velocity().len(), alg.potential().name()), (2, 2, "quad".to_string()));
 }
+
+/// A concave risk −‖z‖²/4 (unbounded below, its gradient pointing outwards) makes the copies grow
+/// by 1 + σ/2 = 1.5 per iteration (τ = 10⁻¹² keeps u near 0; ν = 0; λ = 10⁶ keeps the elastic pull
+/// at 10⁻⁶; φ = ‖·/10³‖², whose gradient 2w/10⁶ stays finite). The copies overflow in z + s while
+/// the step s = z/2 is still finite, the one way a copy becomes infinite without a non-finite
+/// gradient: `step` must fail with a typed error at
+/// that iteration, and every step that returned `Ok` must have left u and every zⱼ finite.
+#[test]
+fn a_diverging_run_is_an_error_and_never_a_non_finite_state() {
+    struct Concave;
+    impl EmpiricalRisk for Concave {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn samples(&self) -> usize {
+            1
+        }
+        fn loss_and_gradient(&self, z: &Vector, _batch: &[usize]) -> Result<(f64, Vector), infconv_theory::TheoryError> {
+            Ok((-0.25 * z.norm_squared(), -z * 0.5))
+        }
+    }
+    let m = 2;
+    let c = Config { sigma: 1.0, tau: 1e-12, kappa: 0.0, nu: 0.0, lambda: 1e6, ..config(m, 0.0, None) };
+    let mut alg = Algorithm1::new(c, vec![Arc::new(Concave) as Arc<dyn EmpiricalRisk>; m], Arc::new(Scaled::new(Quad::new(), 1e3).unwrap()), Vector::from_vec(vec![1.0, -2.0])).unwrap();
+    let mut failed = None;
+    for k in 0..5000 {
+        match alg.step() {
+            Ok(()) => {
+                let finite = alg.u.iter().all(|x| x.is_finite()) && alg.z.iter().all(|z| z.iter().all(|x| x.is_finite()));
+                assert!(finite, "iteration {k} returned Ok with a non-finite state: u = {:?}, z = {:?}", alg.u, alg.z);
+            }
+            Err(e) => {
+                failed = Some((k, e));
+                break;
+            }
+        }
+    }
+    let (k, e) = failed.expect("the copies must overflow within 5000 iterations");
+    println!("diverged at iteration {k}: {e}");
+    assert!(matches!(e, infconv_theory::TheoryError::NonFinite { what } if what.starts_with("Algorithm 1 iterate")), "{e:?}");
+}
+
+/// The workers' minibatch streams are distinct for every seed, the extreme ones included (a seed
+/// mixed into the worker index by `&` gives every worker of seed 0 the same stream, by `|` every
+/// worker of seed u64::MAX), and a stream depends on the seed.
+#[test]
+fn worker_streams_are_distinct_for_every_seed() {
+    use rand::Rng;
+    let first = |seed: u64, j: usize| worker_rng(seed, j).random::<u64>();
+    for seed in [0, 1, SEED, u64::MAX] {
+        let mut draws: Vec<u64> = (0..64).map(|j| first(seed, j)).collect();
+        draws.sort_unstable();
+        draws.dedup();
+        assert_eq!(draws.len(), 64, "seed {seed}: two of 64 workers share a stream");
+    }
+    assert!((0..64).all(|j| first(0, j) != first(1, j) && first(SEED, j) != first(u64::MAX, j)), "a worker's stream must depend on the seed");
+}

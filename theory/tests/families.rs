@@ -265,6 +265,20 @@ fn generated_terms_draw_every_part_in_its_documented_range() {
         l1_c = (l1_c.0.min(l.c), l1_c.1.max(l.c));
     }
     assert!(b_signs[0] > 200 && b_signs[1] > 200, "b should be a centred normal draw: {b_signs:?} (negative, positive)");
+    // b ~ N(0, σ²) with σ = 0.5 (smooth), 0.3 (ℓ1, MCP): over 400 draws the sample mean is within
+    // 4σ/20 of 0 and the sample standard deviation within 15 % of σ (its own standard error is
+    // σ/√800 ≈ 3.5 %).
+    for (name, sigma, draw) in [
+        ("smooth", 0.5, smooth_term as fn(&mut SeedGen) -> infconv_theory::family::scalar::ScalarTerm),
+        ("ℓ1", 0.3, l1_term),
+        ("MCP", 0.3, mcp_term),
+    ] {
+        let mut g = SeedGen::new(2019, "generator spread");
+        let bs: Vec<f64> = (0..400).map(|_| draw(&mut g).b).collect();
+        let mean = bs.iter().sum::<f64>() / 400.0;
+        let sd = (bs.iter().map(|b| (b - mean) * (b - mean)).sum::<f64>() / 399.0).sqrt();
+        assert!(mean.abs() <= 4.0 * sigma / 20.0 && (sd / sigma - 1.0).abs() <= 0.15, "{name} terms: b has mean {mean:.3}, standard deviation {sd:.3}; documented N(0, {sigma}²)");
+    }
     for (name, (lo, hi)) in [("smooth", smooth_c), ("ℓ1", l1_c)] {
         assert!(lo < 0.2 && hi > tau - 0.2, "the {name} terms' phases should cover [0, 2π): [{lo}, {hi}]");
     }
@@ -273,4 +287,30 @@ fn generated_terms_draw_every_part_in_its_documented_range() {
     assert!(matches!(sphere.structure(), Structure::Ellipsoid(d) if d == sphere.d()));
     let k = neg_abs_term();
     assert!(k.kappa < 0.0 && k.has_kink(), "−|t| has a concave kink: {k:?}");
+}
+
+/// The generated smooth-nonconvex instance has H = BᵀB/m + 0.3 I, so eᵀHe ≥ 0.3 for unit e. H is
+/// read through the family's Hessian averaged along the line t·e, t on 4001 points of
+/// [−2000, 2000]: a cosine term contributes −a(ωᵀe)² cos(t ωᵀe + c), whose average over that
+/// window is at most 2|a||ωᵀe|/4000 ≤ 7e-4 (|a| ≤ 1, ‖ω‖ ≤ 1.4, two terms: 1.4e-3 < 0.01).
+#[test]
+fn the_smooth_nonconvex_quadratic_part_has_its_documented_floor() {
+    let mut worst = f64::INFINITY;
+    for seed in 0..16 {
+        let m = 1 + (seed as usize) % 3;
+        let f = registry::build("smooth-nonconvex", m, seed).unwrap();
+        let mut g = SeedGen::new(seed, "quadratic floor");
+        let e = g.direction(m);
+        let avg = (0..=4000)
+            .map(|k| {
+                let z = &e * (k as f64 - 2000.0);
+                let h = f.hessian(&z).expect("smooth-nonconvex has a Hessian").unwrap();
+                e.dot(&(&h * &e))
+            })
+            .sum::<f64>()
+            / 4001.0;
+        worst = worst.min(avg);
+        assert!(avg >= 0.3 - 0.01, "seed {seed}, m = {m}: the average of eᵀ∇²f(te)e is {avg:.4}, below the floor 0.3 of H");
+    }
+    println!("least average curvature {worst:.4} (floor 0.3)");
 }

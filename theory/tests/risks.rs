@@ -118,3 +118,33 @@ fn logistic_losses_at_zero_and_under_label_flips() {
         assert!(TinyMlp::generated(n, d, k, SEED).is_err(), "n = {n}, d = {d}, hidden = {k}");
     }
 }
+
+/// The tiny MLP's labels are sign(x₁x₂): a network written by hand to compute that sign fits them.
+/// With four tanh units on ±c(x₁ + x₂) and ±c(x₁ − x₂), each with bias −1, the pair on
+/// s = x₁ ± x₂ sums to an even function f of s that increases with |s|, so
+/// out = α(f(x₁ + x₂) − f(x₁ − x₂)) has the sign of |x₁ + x₂| − |x₁ − x₂|, that is of x₁x₂. At
+/// c = 1, α = 50 its mean logistic loss must be far below log 2 (the loss of a constant 0) and
+/// the opposite network's far above: labels of one class only, or unrelated to x₁x₂, cannot give
+/// both.
+#[test]
+fn the_tiny_mlp_labels_are_the_sign_of_x1_x2() {
+    let (n, d, k) = (400, 3, 4);
+    let mlp = TinyMlp::generated(n, d, k, SEED).unwrap();
+    let c = 1.0;
+    let rows = [[c, c], [-c, -c], [c, -c], [-c, c]];
+    let net = |alpha: f64| {
+        let mut z = Vector::zeros(mlp.dim());
+        for (j, r) in rows.iter().enumerate() {
+            z[j * d] = r[0];
+            z[j * d + 1] = r[1];
+            z[k * d + j] = -1.0;
+            z[k * d + k + j] = if j < 2 { alpha } else { -alpha };
+        }
+        z
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let fit = mlp.loss_and_gradient(&net(50.0), &all).unwrap().0;
+    let anti = mlp.loss_and_gradient(&net(-50.0), &all).unwrap().0;
+    println!("sign(x₁x₂) network: mean loss {fit:.3}; its opposite {anti:.3} (log 2 = 0.693)");
+    assert!(fit < 0.2 && anti > 3.0, "mean loss {fit} of the sign(x₁x₂) network, {anti} of its opposite");
+}

@@ -377,3 +377,47 @@ fn the_u_step_is_scale_free() {
         assert!(rel <= CLOSED_FORM_REL, "scale {scale}: u = {got:?}, closed form {want:?} (relative {rel:e})");
     }
 }
+
+/// The forward–backward u-step is scale free as well: with c, z and β multiplied by s (φ = ‖·‖²,
+/// g = β‖u‖₁ + (γ/2)‖u − c‖², A diagonal) the objective in u/s is s² times the one at s = 1, so
+/// u/s must meet the soft-threshold closed form of [`the_u_step_matches_its_closed_forms`] at
+/// every scale, relative to the scale. A stop at a step length in absolute terms ends early at
+/// s = 1e-6 and runs to its step cap at 1e6.
+#[test]
+fn the_forward_backward_u_step_is_scale_free() {
+    use infconv_theory::splitting::L1;
+    use infconv_theory::splitting::alternating::forward_backward_u;
+    let (lambda, gamma) = (0.5, 0.3);
+    let diag = [0.5, 2.0, 1.0, 1.5];
+    for scale in [1e-6, 1.0, 1e6] {
+        let (beta, c) = (0.8 * scale, Vector::from_vec(vec![0.2, -0.4, 1.0, 0.0]) * scale);
+        let z = Vector::from_vec(vec![1.0, -0.05, 0.0, -2.0]) * scale;
+        let m = model_with(Box::new(L1 { beta, gamma, center: c.clone() }), Matrix::from_diagonal(&Vector::from_vec(diag.to_vec())), "quad", lambda);
+        let got = forward_backward_u(&m, &z, &Vector::zeros(4)).unwrap();
+        for i in 0..4 {
+            let p = gamma * c[i] + 2.0 * diag[i] * z[i] / lambda;
+            let want = p.signum() * (p.abs() - beta).max(0.0) / (gamma + 2.0 * diag[i] * diag[i] / lambda);
+            assert!((got[i] - want).abs() <= CLOSED_FORM_REL * (scale + want.abs()), "scale {scale:e}, coordinate {i}: u = {:e}, closed form {want:e}", got[i]);
+        }
+    }
+}
+
+/// A start in dom g is kept as it is: the prox of g, which moves a start outside dom g into it,
+/// would here move it out of dom φ. With φ = log (dom φ the unit ball), A = I, z = (1.5, 0) and
+/// g = 2‖u‖₁ + 0.15‖u‖², the start u₀ = z has Au₀ − z = 0, while prox_g(u₀) = 0 has
+/// ‖Au − z‖ = 1.5. The step must succeed and meet the optimality condition there.
+#[test]
+fn a_start_in_dom_g_is_not_moved_by_the_prox() {
+    use infconv_theory::splitting::L1;
+    use infconv_theory::splitting::alternating::forward_backward_u;
+    let lambda = 0.2;
+    let (beta, gamma) = (2.0, 0.3);
+    let m = model_with(Box::new(L1 { beta, gamma, center: Vector::zeros(2) }), Matrix::identity(2, 2), "log", lambda);
+    let z = Vector::from_vec(vec![1.5, 0.0]);
+    let u = forward_backward_u(&m, &z, &z).unwrap();
+    let r = -(log_gradient(&(&u - &z)) / lambda + &u * gamma);
+    for i in 0..2 {
+        let miss = if u[i] != 0.0 { (r[i] - beta * u[i].signum()).abs() } else { (r[i].abs() - beta).max(0.0) };
+        assert!(miss <= OPTIMALITY_ABS, "coordinate {i}: u = {}, r = {}, misses ∂g by {miss:e}", u[i], r[i]);
+    }
+}
