@@ -161,6 +161,9 @@ fn potential_check_flags(id: &str, build: impl Fn(Defect) -> Planted, defect: De
 fn planted_a1_is_flagged() {
     let bug = potential_check_flags("A1", Planted::log, Defect::Gradient(1e-4), "∇φ closed vs num-dual");
     assert!(bug.note.contains("VIOLATED ∇φ vs central differences"), "{}", bug.note);
+    // Essential smoothness: declared on the ball of radius 0.99, log's gradient stays bounded at
+    // the declared boundary (‖∇φ‖ = 2·0.99/(1 − 0.99²) ≈ 99.5), so it does not grow towards it.
+    potential_check_flags("A1", Planted::log, Defect::DomainShrunk(0.99), "‖∇φ‖ growth ratio towards the boundary");
 }
 
 #[test]

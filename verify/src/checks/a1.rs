@@ -162,16 +162,22 @@ mod tests {
     use crate::sampling::{Regime, classify};
     use infconv_theory::potential::registry;
 
+    /// The scales of the pairs: the separation is relative, so a pair is measured or left out
+    /// alike at every scale.
+    const SCALES: [f64; 3] = [1e-3, 1.0, 1e6];
+
     /// w and −w are as far apart as a pair gets: the pair is measured, and for ‖w‖² the ratio
     /// is ⟨4w, 2w⟩ / Σᵢ 4|wᵢ|·2|wᵢ| = 1.
     #[test]
     fn an_antipodal_pair_is_measured() {
         let phi = registry::build("quad", 2).unwrap();
-        let w = Vector::from_vec(vec![0.6, -1.3]);
-        let pair = (classify(phi.as_ref(), w.clone(), Regime::Bulk), classify(phi.as_ref(), -w, Regime::Bulk));
-        let part = strict_monotonicity(phi.as_ref(), &[pair]);
-        assert_eq!(part.cases, 1, "{part:?}");
-        assert!((part.worst - 1.0).abs() < 1e-15, "{part:?}");
+        for s in SCALES {
+            let w = Vector::from_vec(vec![0.6, -1.3]) * s;
+            let pair = (classify(phi.as_ref(), w.clone(), Regime::Bulk), classify(phi.as_ref(), -w, Regime::Bulk));
+            let part = strict_monotonicity(phi.as_ref(), &[pair]);
+            assert_eq!(part.cases, 1, "scale {s}: {part:?}");
+            assert!((part.worst - 1.0).abs() < 1e-15, "scale {s}: {part:?}");
+        }
     }
 
     /// w and (1 + 10⁻¹⁰)w would read ½·10⁻¹⁰ < STRICT_MONOTONE_REL for ‖w‖², a false alarm on a
@@ -179,10 +185,12 @@ mod tests {
     #[test]
     fn a_close_pair_is_left_out() {
         let phi = registry::build("quad", 2).unwrap();
-        let w = Vector::from_vec(vec![0.6, -1.3]);
-        let near = &w * (1.0 + 1e-10);
-        let pair = (classify(phi.as_ref(), near, Regime::Bulk), classify(phi.as_ref(), w, Regime::Bulk));
-        let part = strict_monotonicity(phi.as_ref(), &[pair]);
-        assert_eq!(part.cases, 0, "{part:?}");
+        for s in SCALES {
+            let w = Vector::from_vec(vec![0.6, -1.3]) * s;
+            let near = &w * (1.0 + 1e-10);
+            let pair = (classify(phi.as_ref(), near, Regime::Bulk), classify(phi.as_ref(), w, Regime::Bulk));
+            let part = strict_monotonicity(phi.as_ref(), &[pair]);
+            assert_eq!(part.cases, 0, "scale {s}: {part:?}");
+        }
     }
 }
