@@ -575,6 +575,44 @@ impl EmpiricalRisk for OffByOne {
     }
 }
 
+/// A worker's risk with loss and gradient multiplied by a factor.
+struct Rescaled(Arc<dyn EmpiricalRisk>, f64);
+
+impl EmpiricalRisk for Rescaled {
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn samples(&self) -> usize {
+        self.0.samples()
+    }
+    fn layers(&self) -> Vec<usize> {
+        self.0.layers()
+    }
+    fn loss_and_gradient(&self, z: &Vector, batch: &[usize]) -> Result<(f64, Vector), TheoryError> {
+        let (l, g) = self.0.loss_and_gradient(z, batch)?;
+        Ok((l * self.1, g * self.1))
+    }
+}
+
+/// The envelope sum of C5.1 at its scale: a last worker whose risk is 1 + 7e-4 times the others'
+/// moves ū off the stationary point of f̂ just enough that ‖Σⱼ ∇e fⱼ(ū)‖ exceeds its bound
+/// K·r by a factor between 1 and 4. Formula (13)'s 1/λ (λ = ½) is then what flags it: the same
+/// sum with ∇φ̂/λ replaced by λ∇φ̂ is four times smaller and would pass.
+#[test]
+fn planted_c51_envelope_sum_is_flagged_near_its_bound() {
+    let (id, seed) = ("C5.1", DEFAULT_SEED);
+    let skew = |mut r: Vec<Arc<dyn EmpiricalRisk>>| {
+        if let Some(last) = r.pop() {
+            r.push(Arc::new(Rescaled(last, 1.0 + 7e-4)));
+        }
+        r
+    };
+    let bug = c51::check_with("quad", "least-squares", seed, &[2], &skew);
+    let control = c51::check_with("quad", "least-squares", seed, &[2], &|r| r);
+    flagged(id, &bug, "‖Σⱼ ∇e fⱼ(ū)‖", &control, seed);
+    assert!(bug.worst < 4.0, "the planted skew should put the envelope sum within 4× its bound: {}", bug.note);
+}
+
 #[test]
 fn planted_c51_is_flagged() {
     // Two workers; the last one averages its loss over n − 1 samples. Algorithm 1 reaches a

@@ -282,28 +282,32 @@ fn run_case(potential: &str, problem: &str, m: usize, seed: u64, handed: &Worker
     let mut solved: Vec<(usize, Vector)> = Vec::new();
     for (j, zj) in alg.z.iter().enumerate() {
         dual_consensus = dual_consensus.max(phi.gradient(&(&u - zj))?.norm() / lambda);
-        if let Some((_, p)) = solved.iter().find(|(k, _)| Arc::ptr_eq(&risks[*k], &risks[j])) {
-            envelope += phi.gradient(&(&u - p))? / lambda;
-            continue;
-        }
-        // The reference prox from starts that owe nothing to the algorithm's answer z̄ⱼ: ū itself,
-        // and a seeded random point (ū − z inside dom φ̂, at most half-way to its boundary).
-        let mut stream = rng::stream(seed, &["C5.1", potential, problem, &m.to_string(), &j.to_string()]);
-        let g = Vector::from_fn(DIM, |_, _| rng::normal(&mut stream));
-        let t = fraction_to_boundary(phi.as_ref(), &Vector::zeros(DIM), &(-&g), 0.5)?;
-        let starts = [u.clone(), &u + &g * t];
-        let mut sols = Vec::with_capacity(starts.len());
-        for s in &starts {
-            sols.push(phi_prox(phi.as_ref(), risks[j].as_ref(), nu, lambda, &u, s)?);
-        }
-        for a in &sols {
-            for b in &sols {
-                prox_spread = prox_spread.max((&a.0 - &b.0).norm());
+        let p = match solved.iter().find(|(k, _)| Arc::ptr_eq(&risks[*k], &risks[j])) {
+            Some((_, p)) => p.clone(),
+            None => {
+                // The reference prox from starts that owe nothing to the algorithm's answer z̄ⱼ:
+                // ū itself, and a seeded random point (ū − z inside dom φ̂, at most half-way to
+                // its boundary).
+                let mut stream = rng::stream(seed, &["C5.1", potential, problem, &m.to_string(), &j.to_string()]);
+                let g = Vector::from_fn(DIM, |_, _| rng::normal(&mut stream));
+                let t = fraction_to_boundary(phi.as_ref(), &Vector::zeros(DIM), &(-&g), 0.5)?;
+                let starts = [u.clone(), &u + &g * t];
+                let mut sols = Vec::with_capacity(starts.len());
+                for s in &starts {
+                    sols.push(phi_prox(phi.as_ref(), risks[j].as_ref(), nu, lambda, &u, s)?);
+                }
+                for a in &sols {
+                    for b in &sols {
+                        prox_spread = prox_spread.max((&a.0 - &b.0).norm());
+                    }
+                }
+                let best = sols.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|s| s.0.clone()).unwrap_or_else(|| u.clone());
+                solved.push((j, best.clone()));
+                best
             }
-        }
-        let best = sols.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|s| s.0.clone()).unwrap_or_else(|| u.clone());
-        envelope += phi.gradient(&(&u - &best))? / lambda;
-        solved.push((j, best));
+        };
+        // Formula (13): ∇e fⱼ(ū) = ∇φ̂(ū − P fⱼ(ū))/λ.
+        envelope += phi.gradient(&(&u - &p))? / lambda;
     }
     let r = r_of(&res);
     // 0 ∈ ∂f̂(ū) (module doc): ‖(1/M) Σⱼ ∇f̂(z̄ⱼ)‖ ≤ (r₅ₐ + M r₅ᵦ)/M by (5a)–(5b), and
