@@ -35,7 +35,7 @@ fn large_lambda_with_local_inner_solves_is_flagged() {
             o.note[at..].split_whitespace().next().and_then(|k| k.parse::<usize>().ok()).expect("a count")
         };
         let (missed, seven) = (count("z̄ missed P(Aū) on "), count("(7) failed on "));
-        assert!(seven >= 1 && seven < CONTROL_INSTANCES, "{potential}: (7) failed on {seven} of {CONTROL_INSTANCES}: {}", o.note);
+        assert!((1..CONTROL_INSTANCES).contains(&seven), "{potential}: (7) failed on {seven} of {CONTROL_INSTANCES}: {}", o.note);
         assert_eq!(missed >= 1, o.note.contains("VIOLATED dist(z̄, P(Aū))"), "{potential}: P(Aū) missed on {missed}: {}", o.note);
     }
 }
