@@ -280,6 +280,26 @@ fn registry_names_are_table2() {
     }
 }
 
+/// Every potential reports a name that begins with its registry name (certificates, records and
+/// reports are keyed by it; a parameter may follow, as in `cubic-reg(ε=0.01)`), except the
+/// structures of (18), which name the potential they are built from (`log(·/0.5)`); no two
+/// names are alike.
+#[test]
+fn every_potential_reports_its_registry_name() {
+    let mut names = Vec::new();
+    for info in registry::all() {
+        let name = info.build(2).unwrap().name();
+        if info.group != registry::Group::Structure {
+            assert!(name.starts_with(info.name), "{} reports the name {name:?}", info.name);
+        }
+        names.push(name);
+    }
+    let n = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), n, "two potentials report the same name: {names:?}");
+}
+
 /// The negative controls written out, value and gradient (their ∇φ is not onto, so ∇φ* is not
 /// compared): huber = ‖w‖²/2 up to ‖w‖ = 1 and ‖w‖ − ½ beyond, ∇ = w or w/‖w‖; log1p-sq =
 /// log(1 + ‖w‖²), ∇ = 2w/(1 + ‖w‖²). Both are written once as dual-number profiles, so this
