@@ -101,7 +101,6 @@ pub fn check(phi: &dyn Legendre, m: usize, rng: &mut ChaCha8Rng) -> Outcome {
     Outcome::from_parts(parts, &notes.join("; "))
 }
 
-/// Random pairs, collinear pairs (w, c·w) and (c·w, w), and coordinate pairs (w, w + t eᵢ).
 /// Strict monotonicity of ∇φ on the pairs of the trusted zone that are at least
 /// [`STRICT_MIN_SEPARATION`] apart relative to the larger norm: on closer pairs the ratio falls
 /// with ‖w₁ − w₂‖ for every φ (½·10⁻¹⁰ for ‖w‖² at a relative distance of 10⁻¹⁰), so it would
@@ -127,6 +126,7 @@ fn strict_monotonicity(phi: &dyn Legendre, pairs: &[(Sample, Sample)]) -> Part {
     strict.part("strict monotonicity of ∇φ (relative)", STRICT_MONOTONE_REL)
 }
 
+/// Random pairs, collinear pairs (w, c·w) and (c·w, w), and coordinate pairs (w, w + t eᵢ).
 fn pairs(phi: &dyn Legendre, pts: &[Sample], rng: &mut ChaCha8Rng) -> Vec<(Sample, Sample)> {
     let mut out = Vec::new();
     let n = pts.len();

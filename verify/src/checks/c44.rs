@@ -271,7 +271,7 @@ mod tests {
         let v = &a * &u;
         let o = oracle::global(setup.phi.as_ref(), setup.f.as_ref(), lambda, &v).unwrap();
         assert_eq!(o.minimizers.len(), 1, "P(v) must be single-valued at this λ");
-        let grad_e = setup.phi.gradient(&(&v - &o.minimizers[0])).unwrap() / lambda;
+        let grad_e = infconv_theory::prox::envelope_gradient(setup.phi.as_ref(), lambda, &v, &o.minimizers[0]).unwrap();
         let gamma = 2.0;
         let center = &u + a.transpose() * &grad_e / gamma;
         let g = Quadratic { gamma, center };
