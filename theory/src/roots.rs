@@ -257,13 +257,18 @@ mod tests {
         }
     }
 
+    /// g(r) = 2r + r³ and g′: tan's radial derivative near 0 up to its r³ term, convex.
+    fn tan_like(r: f64) -> (f64, f64) {
+        (2.0 * r + r * r * r, 2.0 + 3.0 * r * r)
+    }
+
     /// Newton from the right end of a convex g reaches a root hundreds of orders of magnitude
     /// below the bracket in a few steps (g(r) = 2r + r³, tan's radial derivative near 0 up to
     /// its r³ term): to the last bits, where bisection alone (400 halvings of [0, 1] end near
     /// 4e-121) and a stop on an absolute bracket width (a 2ε wide bracket at 1e-10) would not.
     #[test]
     fn newton_reaches_a_root_far_below_the_bracket() {
-        let g = |r: f64| (2.0 * r + r * r * r, 2.0 + 3.0 * r * r);
+        let g = tan_like;
         for target in [1e-300, 1e-250, 1e-100, 1e-20, 1e-8] {
             let r = increasing_root(g, target, 0.0, 1.0).unwrap();
             assert!((g(r).0 - target).abs() <= 4.0 * f64::EPSILON * target, "target {target:e}: r = {r:e}");
@@ -295,7 +300,6 @@ mod tests {
     /// only halve takes from 90 to several hundred and fails them.
     #[test]
     fn solves_take_few_evaluations() {
-        let tan_like = |r: f64| (2.0 * r + r * r * r, 2.0 + 3.0 * r * r);
         for target in [1e-300, 1e-100, 1e-8, 0.3, 2.9] {
             let (r, n) = evaluations(tan_like, target, 0.0, 1.0);
             assert!(r.is_ok() && n <= 18, "Newton, target {target:e}: {n} evaluations, {r:?}");

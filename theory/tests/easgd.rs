@@ -335,8 +335,8 @@ fn every_knob_is_validated() {
 /// by 1 + σ/2 = 1.5 per iteration (τ = 10⁻¹² keeps u near 0; ν = 0; λ = 10⁶ keeps the elastic pull
 /// at 10⁻⁶; φ = ‖·/10³‖², whose gradient 2w/10⁶ stays finite). The copies overflow in z + s while
 /// the step s = z/2 is still finite, the one way a copy becomes infinite without a non-finite
-/// gradient: `step` must fail with a typed error at
-/// that iteration, and every step that returned `Ok` must have left u and every zⱼ finite.
+/// gradient: `step` must fail with a typed error at that iteration, and every step that returned
+/// `Ok` must have left u and every zⱼ finite.
 #[test]
 fn a_diverging_run_is_an_error_and_never_a_non_finite_state() {
     struct Concave;

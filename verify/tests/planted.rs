@@ -575,22 +575,28 @@ impl EmpiricalRisk for Rescaled {
     }
 }
 
+/// C5.1 on quad × least-squares with two workers, the last one's risk rescaled by `factor` (of
+/// the batch size) in the model Algorithm 1 is handed, and the same without the defect.
+fn c51_last_worker_rescaled(factor: fn(usize) -> f64) -> (Outcome, Outcome) {
+    let skew = |mut r: Vec<Arc<dyn EmpiricalRisk>>| {
+        if let Some(last) = r.pop() {
+            r.push(Arc::new(Rescaled(last, factor)));
+        }
+        r
+    };
+    let bug = c51::check_with("quad", "least-squares", DEFAULT_SEED, &[2], &skew);
+    let control = c51::check_with("quad", "least-squares", DEFAULT_SEED, &[2], &|r| r);
+    (bug, control)
+}
+
 /// The envelope sum of C5.1 at its scale: a last worker whose risk is 1 + 7e-4 times the others'
 /// moves ū off the stationary point of f̂ just enough that ‖Σⱼ ∇e fⱼ(ū)‖ exceeds its bound
 /// K·r by a factor between 1 and 4. Formula (13)'s 1/λ (λ = ½) is then what flags it: the same
 /// sum with ∇φ̂/λ replaced by λ∇φ̂ is four times smaller and would pass.
 #[test]
 fn planted_c51_envelope_sum_is_flagged_near_its_bound() {
-    let (id, seed) = ("C5.1", DEFAULT_SEED);
-    let skew = |mut r: Vec<Arc<dyn EmpiricalRisk>>| {
-        if let Some(last) = r.pop() {
-            r.push(Arc::new(Rescaled(last, |_| 1.0 + 7e-4)));
-        }
-        r
-    };
-    let bug = c51::check_with("quad", "least-squares", seed, &[2], &skew);
-    let control = c51::check_with("quad", "least-squares", seed, &[2], &|r| r);
-    flagged(id, &bug, "‖Σⱼ ∇e fⱼ(ū)‖", &control, seed);
+    let (bug, control) = c51_last_worker_rescaled(|_| 1.0 + 7e-4);
+    flagged("C5.1", &bug, "‖Σⱼ ∇e fⱼ(ū)‖", &control, DEFAULT_SEED);
     assert!(bug.worst < 4.0, "the planted skew should put the envelope sum within 4× its bound: {}", bug.note);
 }
 
@@ -598,15 +604,7 @@ fn planted_c51_envelope_sum_is_flagged_near_its_bound() {
 fn planted_c51_is_flagged() {
     // Two workers; the last one averages its loss over n − 1 samples. Algorithm 1 reaches a
     // stationary point of the model it was handed, where the copies do not agree.
-    let (id, seed) = ("C5.1", DEFAULT_SEED);
-    let skew = |mut r: Vec<Arc<dyn EmpiricalRisk>>| {
-        if let Some(last) = r.pop() {
-            r.push(Arc::new(Rescaled(last, |n| if n > 1 { n as f64 / (n as f64 - 1.0) } else { 1.0 })));
-        }
-        r
-    };
-    let bug = c51::check_with("quad", "least-squares", seed, &[2], &skew);
-    let control = c51::check_with("quad", "least-squares", seed, &[2], &|r| r);
-    flagged(id, &bug, "consensus", &control, seed);
+    let (bug, control) = c51_last_worker_rescaled(|n| if n > 1 { n as f64 / (n as f64 - 1.0) } else { 1.0 });
+    flagged("C5.1", &bug, "consensus", &control, DEFAULT_SEED);
     assert!(!bug.note.contains("VIOLATED stationarity"), "the planted run reaches stationarity: {}", bug.note);
 }
